@@ -1,0 +1,99 @@
+//! Builds the tool plugins (`plugins/*`, except the SDK) for `wasm32-wasip2`
+//! with a nested cargo, so that a plain `cargo build` / `cargo test` /
+//! `cargo run` of the host works on a fresh clone. The pattern is wasmtime's
+//! `crates/test-programs/artifacts/build.rs`: a separate `CARGO_TARGET_DIR`
+//! (here `target/plugins`, shared by debug and release host builds) so the
+//! nested build never waits on the outer one's lock.
+//!
+//! The built components are copied to `$OUT_DIR/plugins`, whose path the
+//! binary takes as its default plugin directory.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TARGET: &str = "wasm32-wasip2";
+const PROFILE: &str = "plugin";
+
+fn main() {
+    let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root = manifest_dir.parent().expect("host/ lives in the workspace root").to_path_buf();
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    for watched in ["plugins", "wit", "Cargo.toml", "Cargo.lock", "rust-toolchain.toml"] {
+        println!("cargo:rerun-if-changed={}", root.join(watched).display());
+    }
+    println!("cargo:rerun-if-env-changed=BINANCE_MCP_SKIP_PLUGIN_BUILD");
+
+    let dest = out_dir.join("plugins");
+    println!("cargo:rustc-env=BINANCE_MCP_BUILTIN_PLUGIN_DIR={}", dest.display());
+    if std::env::var_os("BINANCE_MCP_SKIP_PLUGIN_BUILD").is_some() {
+        println!("cargo:warning=BINANCE_MCP_SKIP_PLUGIN_BUILD is set: plugins were not built");
+        return;
+    }
+
+    check_target_installed();
+    let plugins = plugin_crates(&root.join("plugins"));
+    let target_dir = root.join("target").join("plugins");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(&root)
+        .args(["build", "--target", TARGET, "--profile", PROFILE])
+        .env("CARGO_TARGET_DIR", &target_dir)
+        // The outer build's flags are for the host target, not for wasm.
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_BUILD_TARGET")
+        .env_remove("CARGO_BUILD_RUSTFLAGS");
+    for p in &plugins {
+        cmd.args(["-p", p]);
+    }
+    let output = cmd.output().unwrap_or_else(|e| panic!("could not run cargo to build the plugins: {e}"));
+    if !output.status.success() {
+        panic!(
+            "building the plugins for {TARGET} failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    let _ = std::fs::remove_dir_all(&dest);
+    std::fs::create_dir_all(&dest).expect("create the plugin output directory");
+    let built = target_dir.join(TARGET).join(PROFILE);
+    for p in &plugins {
+        let file = format!("{}.wasm", p.replace('-', "_"));
+        std::fs::copy(built.join(&file), dest.join(&file))
+            .unwrap_or_else(|e| panic!("plugin {p} was built but {file} is missing: {e}"));
+    }
+}
+
+/// Every plugin crate: each directory of `plugins/` with a Cargo.toml,
+/// except the guest SDK.
+fn plugin_crates(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read plugins/")
+        .flatten()
+        .filter(|e| e.path().join("Cargo.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "sdk")
+        .collect();
+    names.sort();
+    names
+}
+
+/// Fail with the exact command to run when the wasm target is missing
+/// (machines with RUSTUP_AUTO_INSTALL=0 fetch nothing on their own).
+fn check_target_installed() {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let sysroot = Command::new(&rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    let installed = sysroot.is_some_and(|s| s.join("lib").join("rustlib").join(TARGET).is_dir());
+    if !installed {
+        panic!(
+            "\n\nThe Rust target {TARGET} is not installed, and the plugins need it.\n\
+             Run, in the repository root:\n\n    rustup toolchain install\n\n\
+             (or: rustup target add {TARGET})\n\n"
+        );
+    }
+}

@@ -1,0 +1,110 @@
+//! The real [`Gateway`]: HTTPS to Binance (or plain HTTP to the simulator)
+//! with reqwest on the host's tokio runtime.
+
+use super::catalogue::{Method, Venue};
+use super::{Gateway, HttpRequest, HttpResponse, TransportError};
+use std::time::Duration;
+use tokio::runtime::Handle;
+
+/// How long one HTTP exchange may take before it counts as unreachable.
+/// Binance answers reads in well under a second; ten seconds leaves room for
+/// a slow network without leaving a model waiting indefinitely.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Base URLs per venue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrls {
+    pub spot: String,
+    pub usdm_futures: String,
+}
+
+/// reqwest-backed gateway.
+pub struct HttpGateway {
+    client: reqwest::Client,
+    urls: BaseUrls,
+    runtime: Handle,
+}
+
+impl HttpGateway {
+    /// Build a gateway that runs its requests on `runtime`.
+    ///
+    /// [`Gateway::send`] blocks the calling thread, so it must be called from
+    /// a blocking thread (the host runs every plugin call on one), never from
+    /// an async task.
+    pub fn new(urls: BaseUrls, runtime: Handle, timeout: Duration) -> Result<Self, reqwest::Error> {
+        // ring is the one crypto provider linked in; installing it twice is harmless.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("binance-mcp/", env!("CARGO_PKG_VERSION")))
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            .build()?;
+        Ok(HttpGateway { client, urls, runtime })
+    }
+
+    fn base(&self, venue: Venue) -> &str {
+        match venue {
+            Venue::Spot => &self.urls.spot,
+            Venue::UsdmFutures => &self.urls.usdm_futures,
+        }
+    }
+}
+
+fn header_u32(headers: &reqwest::header::HeaderMap, name: &str) -> Option<u32> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+impl Gateway for HttpGateway {
+    fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        let base = self.base(request.venue).trim_end_matches('/');
+        let mut url = format!("{base}{}", request.path);
+        if !request.query.is_empty() {
+            url.push('?');
+            url.push_str(&request.query);
+        }
+        let method = match request.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Delete => reqwest::Method::DELETE,
+        };
+        let fail = |detail: String| TransportError { base_url: base.to_string(), detail };
+        let fut = async {
+            let resp = self.client.request(method, &url).send().await.map_err(|e| fail(describe(&e)))?;
+            let status = resp.status().as_u16();
+            let headers = resp.headers().clone();
+            let body = resp.text().await.map_err(|e| fail(describe(&e)))?;
+            Ok(HttpResponse {
+                status,
+                body,
+                used_weight_1m: header_u32(&headers, "x-mbx-used-weight-1m"),
+                retry_after: header_u32(&headers, "retry-after"),
+            })
+        };
+        self.runtime.block_on(fut)
+    }
+}
+
+/// A reqwest error without the URL (which may one day carry a signature).
+fn describe(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "connection failed"
+    } else if e.is_body() || e.is_decode() {
+        "the answer was cut off"
+    } else {
+        "request failed"
+    };
+    let mut source = std::error::Error::source(e);
+    let mut detail = String::new();
+    while let Some(s) = source {
+        detail = s.to_string();
+        source = s.source();
+    }
+    if detail.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind} ({detail})")
+    }
+}

@@ -1,0 +1,18 @@
+//! binance-mcp: the native host. It owns everything dangerous or shared —
+//! the exchange gateway (catalogue, requests, later signing and rate limits),
+//! the plugin runtime, and the MCP transport — and runs tool plugins as
+//! sandboxed WebAssembly components that can only call the capabilities
+//! linked for them.
+//!
+//! Layout: `config` (flags and environment), `exchange` (the gateway),
+//! `capabilities` (one file per WIT interface a plugin may import),
+//! `runtime` (engine, cache, plugins, calls), `mcp` (the rmcp server),
+//! `app` (wiring for the CLI).
+
+pub mod app;
+pub mod capabilities;
+pub mod config;
+pub mod exchange;
+pub mod mcp;
+pub mod runtime;
+pub mod tool_error;

@@ -1,0 +1,176 @@
+//! The `binance-mcp` binary: `serve` (MCP on stdio), `tools`, `call`.
+//! stdout is the MCP channel in `serve`; every log line goes to stderr.
+
+use binance_mcp::config::{Config, Flags};
+use binance_mcp::mcp::McpServer;
+use binance_mcp::runtime::PluginHost;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// MCP server for Binance: market data (and, when enabled, account and
+/// trading) tools run as sandboxed WebAssembly plugins.
+#[derive(Parser, Debug)]
+#[command(name = "binance-mcp", version, about)]
+struct Cli {
+    /// Exchange to use: live, testnet, or sim (the bundled simulator on loopback; no keys, no network).
+    #[arg(long, global = true, value_name = "live|testnet|sim")]
+    exchange: Option<String>,
+    /// Use Binance's testnet URLs (env BINANCE_TESTNET).
+    #[arg(long, global = true)]
+    testnet: bool,
+    /// Spot REST base URL (env BINANCE_BASE_URL).
+    #[arg(long, global = true, value_name = "URL")]
+    base_url: Option<String>,
+    /// USD-M futures REST base URL (env BINANCE_FUTURES_BASE_URL).
+    #[arg(long, global = true, value_name = "URL")]
+    futures_base_url: Option<String>,
+    /// WebSocket base URL (env BINANCE_WS_URL).
+    #[arg(long, global = true, value_name = "URL")]
+    ws_url: Option<String>,
+    /// Policy file (env BINANCE_MCP_POLICY).
+    #[arg(long, global = true, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Directory of plugin components (*.wasm) (env BINANCE_MCP_PLUGIN_DIR; default: the built plugins).
+    #[arg(long, global = true, value_name = "DIR")]
+    plugins: Option<PathBuf>,
+    /// Compiled-plugin cache directory (env BINANCE_MCP_CACHE_DIR; default ~/.cache/binance-mcp/components).
+    #[arg(long, global = true, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Compile plugins on every start instead of caching them.
+    #[arg(long, global = true)]
+    no_cache: bool,
+    /// Seed of the simulator's synthetic markets (env BINANCE_SIM_SEED; default 42).
+    #[arg(long, global = true, value_name = "N")]
+    sim_seed: Option<u64>,
+    /// Wall-clock limit of one tool call, in seconds (default 30).
+    #[arg(long, global = true, value_name = "SECS")]
+    call_timeout: Option<u64>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve MCP on stdio (for Claude Desktop and other MCP clients).
+    Serve,
+    /// List the tools this configuration exposes, with their plugin and annotations.
+    Tools,
+    /// Run one tool through the full host path and print its result.
+    Call {
+        /// Tool name, e.g. get_ticker_price.
+        tool: String,
+        /// Arguments as a JSON object, e.g. '{"symbol":"BTCUSDT"}'.
+        #[arg(default_value = "{}")]
+        arguments: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(&cli.command);
+    let flags = Flags {
+        exchange: cli.exchange.clone(),
+        testnet: cli.testnet,
+        base_url: cli.base_url.clone(),
+        futures_base_url: cli.futures_base_url.clone(),
+        ws_url: cli.ws_url.clone(),
+        policy: cli.policy.clone(),
+        plugins: cli.plugins.clone(),
+        cache_dir: cli.cache_dir.clone(),
+        no_cache: cli.no_cache,
+        sim_seed: cli.sim_seed,
+        call_timeout_secs: cli.call_timeout,
+    };
+    let builtin = PathBuf::from(env!("BINANCE_MCP_BUILTIN_PLUGIN_DIR"));
+    let config = match Config::resolve(&flags, &|k| std::env::var(k).ok(), builtin) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("binance-mcp: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("binance-mcp: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("binance-mcp: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
+    let app = binance_mcp::app::start(config).await?;
+    match command {
+        Command::Serve => {
+            binance_mcp::mcp::stdio::serve(McpServer::new(app.host.clone())).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tools => {
+            print_tools(&app.host);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Call { tool, arguments } => {
+            let args: serde_json::Value = match serde_json::from_str(&arguments) {
+                Ok(v @ serde_json::Value::Object(_)) => v,
+                _ => {
+                    eprintln!("binance-mcp: the arguments must be a JSON object, e.g. '{{\"symbol\":\"BTCUSDT\"}}'");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let server = McpServer::new(app.host.clone());
+            match server.call(tool, args).await {
+                Err(unknown) => {
+                    eprintln!("binance-mcp: {unknown}; `binance-mcp tools` lists them");
+                    Ok(ExitCode::from(2))
+                }
+                Ok(result) => {
+                    let failed = result.is_error == Some(true);
+                    let body = match &result.structured_content {
+                        Some(v) => serde_json::to_string_pretty(v)?,
+                        None => result.content.iter().filter_map(|c| c.as_text().map(|t| t.text.clone())).collect::<Vec<_>>().join("\n"),
+                    };
+                    println!("{body}");
+                    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+                }
+            }
+        }
+    }
+}
+
+fn print_tools(host: &PluginHost) {
+    println!("{:<22} {:<8} {:<30} TITLE", "TOOL", "PLUGIN", "ANNOTATIONS");
+    for t in host.tools() {
+        let s = t.spec;
+        let mut notes = Vec::new();
+        notes.push(if s.read_only { "read-only" } else { "writes" });
+        if s.destructive {
+            notes.push("destructive");
+        }
+        if s.idempotent {
+            notes.push("idempotent");
+        }
+        if s.open_world {
+            notes.push("open-world");
+        }
+        println!("{:<22} {:<8} {:<30} {}", s.name, t.plugin, notes.join(","), s.title);
+    }
+}
+
+/// Logs go to stderr only (stdout is the MCP channel). `RUST_LOG` overrides
+/// the default: `info` for `serve`, `warn` for the one-shot commands.
+fn init_tracing(command: &Command) {
+    let default = match command {
+        Command::Serve => "info",
+        _ => "warn",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).with_ansi(false).init();
+}

@@ -1,0 +1,220 @@
+//! The plugin runtime: loads plugin components, keeps the tool registry, and
+//! runs each tool call in a fresh, limited instance.
+//!
+//! Every call gets a new `Store` instantiated from the plugin's `InstancePre`
+//! on the pooling allocator (tens of microseconds), so no state leaks from one
+//! call — or one model conversation — into the next; memory is capped by
+//! `StoreLimits` and time by epoch interruption.
+
+pub mod bindings;
+pub mod cache;
+pub mod convert;
+pub mod engine;
+pub mod plugin;
+
+use crate::capabilities::{Grants, PluginState};
+use crate::exchange::{ExchangeGrant, ExchangeService};
+use crate::tool_error::{ErrorKind, ToolError};
+use cache::ComponentCache;
+use engine::{deadline_ticks, Limits};
+use plugin::{LoadError, LoadedPlugin, ToolSpec};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use wasmtime::{Engine, Store};
+
+/// Largest structured output a plugin may return (bytes of JSON). Plugins cap
+/// their own lists far below this; the host's cap is the backstop that keeps
+/// a buggy plugin from flooding a model's context.
+pub const MAX_OUTPUT_BYTES: usize = 512 * 1024;
+
+/// Why the host could not start its plugins.
+#[derive(Debug, thiserror::Error)]
+pub enum HostError {
+    #[error("cannot create the WebAssembly engine: {0}")]
+    Engine(String),
+    #[error("cannot read the plugin directory {dir}: {source} (build the plugins with `cargo build`, or pass --plugins DIR)")]
+    PluginDir { dir: String, source: std::io::Error },
+    #[error("no plugins (*.wasm) in {dir} (build them with `cargo build`, or pass --plugins DIR)")]
+    NoPlugins { dir: String },
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error("tool '{tool}' is exported by both plugin '{first}' and plugin '{second}'; remove one of them from the plugin directory")]
+    DuplicateTool { tool: String, first: String, second: String },
+    #[error("two plugins are both named '{0}'")]
+    DuplicatePlugin(String),
+}
+
+/// A call for a tool no plugin exports: a protocol error, not a tool error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown tool '{0}'")]
+pub struct UnknownTool(pub String);
+
+/// The loaded plugins and their tools.
+pub struct PluginHost {
+    engine: Engine,
+    plugins: Vec<LoadedPlugin>,
+    /// Tool name → (plugin index, tool index).
+    index: HashMap<String, (usize, usize)>,
+    service: ExchangeService,
+    limits: Limits,
+}
+
+/// How a tool is registered, for listings.
+#[derive(Debug, Clone)]
+pub struct RegisteredTool<'a> {
+    pub plugin: &'a str,
+    pub spec: &'a ToolSpec,
+}
+
+impl PluginHost {
+    /// The engine, ready for [`PluginHost::load_dir`] or [`PluginHost::load_files`].
+    pub fn new(service: ExchangeService, limits: Limits) -> Result<Self, HostError> {
+        let engine = engine::build(&limits).map_err(|e| HostError::Engine(format!("{e:#}")))?;
+        engine::start_epoch_ticker(&engine).map_err(|e| HostError::Engine(e.to_string()))?;
+        Ok(PluginHost { engine, plugins: Vec::new(), index: HashMap::new(), service, limits })
+    }
+
+    /// Every `*.wasm` in `dir`, in name order.
+    pub fn plugin_files(dir: &Path) -> Result<Vec<PathBuf>, HostError> {
+        let shown = dir.display().to_string();
+        let entries = std::fs::read_dir(dir).map_err(|source| HostError::PluginDir { dir: shown.clone(), source })?;
+        let mut files: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "wasm") && p.is_file())
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(HostError::NoPlugins { dir: shown });
+        }
+        Ok(files)
+    }
+
+    /// Load every plugin file with the default grants (public market data),
+    /// refusing duplicate plugin or tool names.
+    pub fn load_files(&mut self, files: &[PathBuf], cache: &ComponentCache) -> Result<(), HostError> {
+        for path in files {
+            let grants = Grants::none().with_exchange(ExchangeGrant::public_market_data());
+            let plugin = LoadedPlugin::load(&self.engine, cache, path, grants, &self.service, &self.limits)?;
+            tracing::info!(plugin = &*plugin.name, version = %plugin.version, tools = plugin.tools.len(), cache = ?plugin.cache, "loaded plugin");
+            self.register(plugin)?;
+        }
+        Ok(())
+    }
+
+    fn register(&mut self, plugin: LoadedPlugin) -> Result<(), HostError> {
+        if self.plugins.iter().any(|p| p.name == plugin.name) {
+            return Err(HostError::DuplicatePlugin(plugin.name.to_string()));
+        }
+        for tool in &plugin.tools {
+            if let Some((other, _)) = self.index.get(&tool.name) {
+                return Err(HostError::DuplicateTool {
+                    tool: tool.name.clone(),
+                    first: self.plugins[*other].name.to_string(),
+                    second: plugin.name.to_string(),
+                });
+            }
+        }
+        let p = self.plugins.len();
+        for (t, tool) in plugin.tools.iter().enumerate() {
+            self.index.insert(tool.name.clone(), (p, t));
+        }
+        self.plugins.push(plugin);
+        Ok(())
+    }
+
+    /// The loaded plugins.
+    pub fn plugins(&self) -> &[LoadedPlugin] {
+        &self.plugins
+    }
+
+    /// Every tool, in plugin-then-declaration order.
+    pub fn tools(&self) -> impl Iterator<Item = RegisteredTool<'_>> {
+        self.plugins.iter().flat_map(|p| p.tools.iter().map(move |spec| RegisteredTool { plugin: &p.name, spec }))
+    }
+
+    /// Look a tool up.
+    pub fn tool(&self, name: &str) -> Option<RegisteredTool<'_>> {
+        let (p, t) = *self.index.get(name)?;
+        let plugin = &self.plugins[p];
+        Some(RegisteredTool { plugin: &plugin.name, spec: &plugin.tools[t] })
+    }
+
+    /// Run one tool call in a fresh instance. Blocks (network included):
+    /// call it from a blocking thread.
+    ///
+    /// `Err` only for an unknown tool; every other failure — bad arguments,
+    /// exchange errors, a trapping or runaway plugin — is the inner
+    /// `Err(ToolError)`, for the model to read.
+    pub fn call(&self, name: &str, arguments: &str) -> Result<Result<Value, ToolError>, UnknownTool> {
+        let (p, _) = *self.index.get(name).ok_or_else(|| UnknownTool(name.to_string()))?;
+        let plugin = &self.plugins[p];
+        Ok(self.run(plugin, name, arguments))
+    }
+
+    fn run(&self, plugin: &LoadedPlugin, name: &str, arguments: &str) -> Result<Value, ToolError> {
+        let state = PluginState::new(plugin.name.clone(), &plugin.grants, self.service.clone(), self.limits.memory_bytes);
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| &mut s.limits);
+        store.set_epoch_deadline(deadline_ticks(&self.limits));
+        let trapped = |e: wasmtime::Error| self.trap_error(&plugin.name, name, e);
+        let instance = plugin.pre.instantiate(&mut store).map_err(trapped)?;
+        let out = instance
+            .binance_mcp_plugin()
+            .call_call_tool(&mut store, name, arguments)
+            .map_err(trapped)?
+            .map_err(convert::from_wit_error)?;
+        parse_output(&plugin.name, &out)
+    }
+
+    fn trap_error(&self, plugin: &str, tool: &str, e: wasmtime::Error) -> ToolError {
+        let detail = format!("{e:#}");
+        let timed_out = e.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt);
+        tracing::warn!(plugin, tool, error = %detail, "plugin call failed");
+        if timed_out {
+            ToolError::new(
+                ErrorKind::Internal,
+                format!("tool '{tool}' did not finish within {} s and was stopped", self.limits.call_timeout.as_secs()),
+                "retry with arguments that need less work (a smaller limit or time range)",
+            )
+        } else {
+            ToolError::new(
+                ErrorKind::Internal,
+                format!("plugin '{plugin}' failed while running '{tool}': {}", first_line(&detail)),
+                "this is a plugin bug or a resource limit; retry with smaller arguments, or report it",
+            )
+        }
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+/// Check a plugin's output: valid JSON, an object, within the size cap.
+fn parse_output(plugin: &str, out: &str) -> Result<Value, ToolError> {
+    let bug = |m: String| ToolError::new(ErrorKind::Internal, m, "this is a plugin bug; report it");
+    if out.len() > MAX_OUTPUT_BYTES {
+        return Err(bug(format!("plugin '{plugin}' returned {} bytes, more than the {MAX_OUTPUT_BYTES}-byte cap", out.len())));
+    }
+    match serde_json::from_str::<Value>(out) {
+        Ok(v @ Value::Object(_)) => Ok(v),
+        Ok(_) => Err(bug(format!("plugin '{plugin}' returned JSON that is not an object"))),
+        Err(e) => Err(bug(format!("plugin '{plugin}' returned invalid JSON ({e})"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outputs_are_checked() {
+        assert!(parse_output("p", r#"{"a":1}"#).is_ok());
+        assert!(parse_output("p", "[1]").is_err());
+        assert!(parse_output("p", "{").is_err());
+        let big = format!(r#"{{"a":"{}"}}"#, "x".repeat(MAX_OUTPUT_BYTES));
+        assert!(parse_output("p", &big).unwrap_err().message.contains("cap"));
+    }
+}

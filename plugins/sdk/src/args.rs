@@ -1,0 +1,232 @@
+//! Validation of a tool's JSON arguments, with errors that name the argument,
+//! say what was wrong and give a valid example.
+//!
+//! Argument names are Binance's own (`symbol`, `limit`, `startTime`…), so a
+//! model that knows Binance's documentation guesses right.
+
+use crate::ToolError;
+use serde_json::{Map, Value};
+
+/// Longest symbol Binance accepts.
+const SYMBOL_MAX: usize = 20;
+
+/// Parsed arguments of one call.
+#[derive(Debug, Default)]
+pub struct Args {
+    map: Map<String, Value>,
+}
+
+impl Args {
+    /// Parse the arguments text: a JSON object, or empty / `null` for none.
+    /// Unknown names are refused so a misspelt argument is never silently
+    /// ignored (`allowed` lists the tool's argument names).
+    pub fn parse(text: &str, allowed: &[&str]) -> Result<Args, ToolError> {
+        let trimmed = text.trim();
+        let value: Value = if trimmed.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(trimmed).map_err(|e| {
+                ToolError::invalid("arguments", format!("are not valid JSON ({e})"), "{}")
+            })?
+        };
+        let map = match value {
+            Value::Null => Map::new(),
+            Value::Object(map) => map,
+            _ => {
+                return Err(ToolError::invalid(
+                    "arguments",
+                    "must be a JSON object",
+                    r#"{"symbol":"BTCUSDT"}"#,
+                ))
+            }
+        };
+        if let Some(unknown) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
+            let expected = if allowed.is_empty() {
+                "this tool takes no arguments".to_string()
+            } else {
+                format!("valid arguments are: {}", allowed.join(", "))
+            };
+            return Err(ToolError::new(
+                crate::ErrorKind::InvalidArgument,
+                format!("unknown argument '{unknown}'"),
+                format!("remove it; {expected} (names are Binance's, case-sensitive)"),
+            ));
+        }
+        Ok(Args { map })
+    }
+
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.map.get(name).filter(|v| !v.is_null())
+    }
+
+    /// An optional trading-pair symbol, upper-cased and checked against
+    /// Binance's pattern `^[A-Z0-9-_.]{1,20}$`.
+    pub fn symbol(&self, name: &str) -> Result<Option<String>, ToolError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => normalize_symbol(name, s).map(Some),
+            Some(_) => Err(ToolError::invalid(name, "must be a string", "\"BTCUSDT\"")),
+        }
+    }
+
+    /// A required symbol.
+    pub fn required_symbol(&self, name: &str) -> Result<String, ToolError> {
+        self.symbol(name)?
+            .ok_or_else(|| ToolError::invalid(name, "is required", "\"BTCUSDT\""))
+    }
+
+    /// An optional list of symbols (a JSON array of strings), 1..=`max` long,
+    /// each normalised like [`Args::symbol`], duplicates removed.
+    pub fn symbols(&self, name: &str, max: usize) -> Result<Option<Vec<String>>, ToolError> {
+        let example = "[\"BTCUSDT\",\"ETHUSDT\"]";
+        let items = match self.get(name) {
+            None => return Ok(None),
+            Some(Value::Array(items)) => items,
+            Some(_) => return Err(ToolError::invalid(name, "must be an array of symbols", example)),
+        };
+        if items.is_empty() || items.len() > max {
+            return Err(ToolError::invalid(
+                name,
+                format!("must hold 1 to {max} symbols (got {})", items.len()),
+                example,
+            ));
+        }
+        let mut out: Vec<String> = Vec::with_capacity(items.len());
+        for item in items {
+            let s = item
+                .as_str()
+                .ok_or_else(|| ToolError::invalid(name, "must contain only strings", example))?;
+            let sym = normalize_symbol(name, s)?;
+            if !out.contains(&sym) {
+                out.push(sym);
+            }
+        }
+        Ok(Some(out))
+    }
+
+    /// An optional integer within `min..=max`. Integral strings are accepted
+    /// too ("100"), since models often quote numbers.
+    pub fn integer(&self, name: &str, min: i64, max: i64) -> Result<Option<i64>, ToolError> {
+        let example = format!("{}", min.max(0).max(min));
+        let n = match self.get(name) {
+            None => return Ok(None),
+            Some(Value::Number(n)) => n.as_i64(),
+            Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
+            Some(_) => None,
+        };
+        let n = n.ok_or_else(|| ToolError::invalid(name, "must be an integer", &example))?;
+        if n < min || n > max {
+            return Err(ToolError::invalid(
+                name,
+                format!("must be between {min} and {max} (got {n})"),
+                &example,
+            ));
+        }
+        Ok(Some(n))
+    }
+
+    /// An optional millisecond UNIX timestamp (≥ 0).
+    pub fn timestamp_ms(&self, name: &str) -> Result<Option<i64>, ToolError> {
+        self.integer(name, 0, 253_402_300_799_999)
+            .map_err(|_| ToolError::invalid(name, "must be a UNIX time in milliseconds", "1700000000000"))
+    }
+
+    /// An optional string that must be one of `allowed` (exact match).
+    pub fn one_of(&self, name: &str, allowed: &[&str]) -> Result<Option<String>, ToolError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::String(s)) if allowed.contains(&s.as_str()) => Ok(Some(s.clone())),
+            Some(other) => Err(ToolError::new(
+                crate::ErrorKind::InvalidArgument,
+                format!("argument '{name}' has an invalid value {other}"),
+                format!("use one of: {}", allowed.join(", ")),
+            )),
+        }
+    }
+
+    /// Refuse giving both `a` and `b`.
+    pub fn exclusive(&self, a: &str, b: &str) -> Result<(), ToolError> {
+        if self.get(a).is_some() && self.get(b).is_some() {
+            return Err(ToolError::new(
+                crate::ErrorKind::InvalidArgument,
+                format!("arguments '{a}' and '{b}' cannot be used together"),
+                format!("pass either '{a}' or '{b}', not both"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn normalize_symbol(name: &str, raw: &str) -> Result<String, ToolError> {
+    let s = raw.trim().to_ascii_uppercase();
+    let ok = !s.is_empty()
+        && s.len() <= SYMBOL_MAX
+        && s
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"-_.".contains(&b));
+    if ok {
+        Ok(s)
+    } else {
+        Err(ToolError::invalid(
+            name,
+            format!("'{raw}' is not a Binance symbol (1-20 of A-Z 0-9 - _ .)"),
+            "\"BTCUSDT\"",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn symbols_are_upper_cased_and_checked() {
+        let a = Args::parse(r#"{"symbol":" btcusdt "}"#, &["symbol"]).unwrap();
+        assert_eq!(a.symbol("symbol").unwrap().as_deref(), Some("BTCUSDT"));
+        let bad = Args::parse(r#"{"symbol":"BTC/USDT"}"#, &["symbol"]).unwrap();
+        let e = bad.symbol("symbol").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidArgument);
+        assert!(e.message.contains("BTC/USDT"), "{e}");
+        let long = Args::parse(r#"{"symbol":"ABCDEFGHIJKLMNOPQRSTU"}"#, &["symbol"]).unwrap();
+        assert!(long.symbol("symbol").is_err());
+    }
+
+    #[test]
+    fn unknown_and_malformed_arguments_are_refused() {
+        let e = Args::parse(r#"{"sym":"BTCUSDT"}"#, &["symbol", "limit"]).unwrap_err();
+        assert!(e.message.contains("'sym'"));
+        assert!(e.recovery.contains("symbol, limit"));
+        assert!(Args::parse("[1]", &[]).is_err());
+        assert!(Args::parse("{", &[]).is_err());
+        assert!(Args::parse("", &[]).is_ok());
+        assert!(Args::parse("null", &[]).is_ok());
+    }
+
+    #[test]
+    fn integers_are_bounded_and_accept_quoted_numbers() {
+        let a = Args::parse(r#"{"limit":"50","x":5001,"y":1.5}"#, &["limit", "x", "y"]).unwrap();
+        assert_eq!(a.integer("limit", 5, 5000).unwrap(), Some(50));
+        let e = a.integer("x", 5, 5000).unwrap_err();
+        assert!(e.message.contains("between 5 and 5000"), "{e}");
+        assert!(a.integer("y", 0, 10).is_err());
+        assert_eq!(a.integer("absent", 0, 10).unwrap(), None);
+    }
+
+    #[test]
+    fn symbol_lists_dedupe_and_bound() {
+        let a = Args::parse(r#"{"symbols":["ethusdt","ETHUSDT","BTCUSDT"]}"#, &["symbols"]).unwrap();
+        assert_eq!(a.symbols("symbols", 5).unwrap().unwrap(), vec!["ETHUSDT", "BTCUSDT"]);
+        assert!(a.symbols("symbols", 1).is_err());
+        let empty = Args::parse(r#"{"symbols":[]}"#, &["symbols"]).unwrap();
+        assert!(empty.symbols("symbols", 5).is_err());
+    }
+
+    #[test]
+    fn enums_and_exclusive_pairs() {
+        let a = Args::parse(r#"{"interval":"1h","symbol":"A","symbols":["B"]}"#, &["interval", "symbol", "symbols"]).unwrap();
+        assert_eq!(a.one_of("interval", &["1m", "1h"]).unwrap().as_deref(), Some("1h"));
+        assert!(a.one_of("interval", &["1m"]).unwrap_err().recovery.contains("1m"));
+        assert!(a.exclusive("symbol", "symbols").is_err());
+    }
+}

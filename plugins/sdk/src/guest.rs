@@ -1,0 +1,139 @@
+//! The WIT bridge, compiled only for `wasm32`: generated bindings, the
+//! imported `exchange` capability as an [`Exchange`], and the conversions the
+//! [`export_plugin!`](crate::export_plugin) macro calls.
+
+use crate::{ErrorKind, Exchange, Manifest, Method, Plugin, Request, Response, ToolError, Venue};
+
+#[doc(hidden)]
+pub mod bindings {
+    wit_bindgen::generate!({
+        path: "../../wit",
+        world: "tool-plugin",
+        pub_export_macro: true,
+        export_macro_name: "export",
+        default_bindings_module: "binance_mcp_plugin::guest::bindings",
+    });
+}
+
+use bindings::binance::mcp::{exchange as wit_exchange, log as wit_log, types as wit};
+
+/// The host's `exchange` import.
+pub struct HostExchange;
+
+impl Exchange for HostExchange {
+    fn send(&self, request: &Request) -> Result<Response, ToolError> {
+        let req = wit_exchange::Request {
+            venue: match request.venue {
+                Venue::Spot => wit_exchange::Venue::Spot,
+                Venue::UsdmFutures => wit_exchange::Venue::UsdmFutures,
+            },
+            method: match request.method {
+                Method::Get => wit_exchange::Method::Get,
+                Method::Post => wit_exchange::Method::Post,
+                Method::Put => wit_exchange::Method::Put,
+                Method::Delete => wit_exchange::Method::Delete,
+            },
+            path: request.path.clone(),
+            params: request.params.clone(),
+        };
+        wit_exchange::send(&req)
+            .map(|r| Response {
+                status: r.status,
+                body: r.body,
+                used_weight_1m: r.used_weight_1m,
+            })
+            .map_err(from_wit_error)
+    }
+}
+
+/// Emit a log event through the host.
+pub fn log(level: crate::exchange::LogLevel, message: &str) {
+    use crate::exchange::LogLevel as L;
+    let level = match level {
+        L::Debug => wit_log::Level::Debug,
+        L::Info => wit_log::Level::Info,
+        L::Warn => wit_log::Level::Warn,
+    };
+    wit_log::emit(level, message, &[]);
+}
+
+#[doc(hidden)]
+pub fn manifest<P: Plugin>() -> wit::Manifest {
+    let Manifest { name, version, tools } = P::manifest();
+    wit::Manifest {
+        name,
+        version,
+        tools: tools
+            .into_iter()
+            .map(|t| wit::ToolDescriptor {
+                name: t.name,
+                title: t.title,
+                description: t.description,
+                input_schema: t.input_schema.to_string(),
+                output_schema: t.output_schema.to_string(),
+                annotations: wit::Annotations {
+                    read_only: t.annotations.read_only,
+                    destructive: t.annotations.destructive,
+                    idempotent: t.annotations.idempotent,
+                    open_world: t.annotations.open_world,
+                },
+            })
+            .collect(),
+        prompts: Vec::new(),
+        resources: Vec::new(),
+    }
+}
+
+#[doc(hidden)]
+pub fn call_tool<P: Plugin>(name: &str, arguments: &str) -> Result<String, wit::ToolError> {
+    P::call_tool(&HostExchange, name, arguments)
+        .map(|v| v.to_string())
+        .map_err(to_wit_error)
+}
+
+#[doc(hidden)]
+pub fn unsupported(what: &str, name: &str) -> Result<String, wit::ToolError> {
+    Err(to_wit_error(ToolError::new(
+        ErrorKind::NotPermitted,
+        format!("this plugin offers no {what} named '{name}'"),
+        "list what the server offers and use one of those names",
+    )))
+}
+
+fn to_wit_error(e: ToolError) -> wit::ToolError {
+    wit::ToolError {
+        kind: match e.kind {
+            ErrorKind::InvalidArgument => wit::ErrorKind::InvalidArgument,
+            ErrorKind::ExchangeRejected => wit::ErrorKind::ExchangeRejected,
+            ErrorKind::ExchangeUnavailable => wit::ErrorKind::ExchangeUnavailable,
+            ErrorKind::RateLimited => wit::ErrorKind::RateLimited,
+            ErrorKind::Authentication => wit::ErrorKind::Authentication,
+            ErrorKind::NotPermitted => wit::ErrorKind::NotPermitted,
+            ErrorKind::Internal => wit::ErrorKind::Internal,
+        },
+        message: e.message,
+        recovery: e.recovery,
+        exchange_code: e.exchange_code,
+        exchange_message: e.exchange_message,
+        retry_after_secs: e.retry_after_secs,
+    }
+}
+
+fn from_wit_error(e: wit::ToolError) -> ToolError {
+    ToolError {
+        kind: match e.kind {
+            wit::ErrorKind::InvalidArgument => ErrorKind::InvalidArgument,
+            wit::ErrorKind::ExchangeRejected => ErrorKind::ExchangeRejected,
+            wit::ErrorKind::ExchangeUnavailable => ErrorKind::ExchangeUnavailable,
+            wit::ErrorKind::RateLimited => ErrorKind::RateLimited,
+            wit::ErrorKind::Authentication => ErrorKind::Authentication,
+            wit::ErrorKind::NotPermitted => ErrorKind::NotPermitted,
+            wit::ErrorKind::Internal => ErrorKind::Internal,
+        },
+        message: e.message,
+        recovery: e.recovery,
+        exchange_code: e.exchange_code,
+        exchange_message: e.exchange_message,
+        retry_after_secs: e.retry_after_secs,
+    }
+}

@@ -1,0 +1,89 @@
+//! Guest-side SDK for binance-mcp tool plugins.
+//!
+//! A plugin implements [`Plugin`] against the [`Exchange`] trait and calls
+//! [`export_plugin!`]. On `wasm32` the macro wires the plugin to the WIT world
+//! `binance:mcp/tool-plugin` (see `wit/plugin.wit`); natively the same code is
+//! an ordinary library, which is how the host's benchmark compares a WASM call
+//! with a native one and how plugin logic is unit-tested without a host.
+//!
+//! Nothing here can reach a secret, a socket, a file or an environment
+//! variable: the only way out is [`Exchange::send`], which the host checks
+//! against its endpoint catalogue and the plugin's grant.
+
+pub mod args;
+pub mod error;
+pub mod exchange;
+pub mod manifest;
+pub mod output;
+pub mod schema;
+pub mod time;
+pub mod tool;
+
+#[cfg(target_arch = "wasm32")]
+pub mod guest;
+
+pub use error::{ErrorKind, ToolError};
+pub use exchange::{Exchange, Method, Request, Response, Venue};
+pub use manifest::{Annotations, Manifest, ToolDescriptor};
+pub use tool::Tool;
+
+/// Re-exported so plugins build schemas and outputs with the same versions.
+pub use rust_decimal::Decimal;
+pub use serde_json;
+pub use serde_json::{json, Value};
+
+/// A tool plugin: a manifest and a dispatcher.
+///
+/// Both are plain functions so that the plugin holds no state between calls:
+/// the host runs every call in a fresh instance, and a plugin that cached
+/// something would behave differently under test than in production.
+pub trait Plugin {
+    /// Name, version and tool descriptors. Called once when the host loads
+    /// the plugin.
+    fn manifest() -> Manifest;
+
+    /// Run tool `name` with `arguments` (a JSON object as text). Returns the
+    /// structured output as a JSON object.
+    fn call_tool(exchange: &dyn Exchange, name: &str, arguments: &str)
+        -> Result<Value, ToolError>;
+}
+
+/// Export a [`Plugin`] implementation as the component's `plugin` interface.
+///
+/// Expands to nothing on non-wasm targets, so the plugin crate also builds as
+/// a native library.
+#[macro_export]
+macro_rules! export_plugin {
+    ($plugin:ty) => {
+        #[cfg(target_arch = "wasm32")]
+        #[doc(hidden)]
+        pub struct __BinanceMcpGuest;
+
+        #[cfg(target_arch = "wasm32")]
+        impl $crate::guest::bindings::exports::binance::mcp::plugin::Guest for __BinanceMcpGuest {
+            fn get_manifest() -> $crate::guest::bindings::binance::mcp::types::Manifest {
+                $crate::guest::manifest::<$plugin>()
+            }
+            fn call_tool(
+                name: String,
+                arguments: String,
+            ) -> Result<String, $crate::guest::bindings::binance::mcp::types::ToolError> {
+                $crate::guest::call_tool::<$plugin>(&name, &arguments)
+            }
+            fn get_prompt(
+                name: String,
+                _arguments: Vec<(String, String)>,
+            ) -> Result<String, $crate::guest::bindings::binance::mcp::types::ToolError> {
+                $crate::guest::unsupported("prompt", &name)
+            }
+            fn read_resource(
+                uri: String,
+            ) -> Result<String, $crate::guest::bindings::binance::mcp::types::ToolError> {
+                $crate::guest::unsupported("resource", &uri)
+            }
+        }
+
+        #[cfg(target_arch = "wasm32")]
+        $crate::guest::bindings::export!(__BinanceMcpGuest with_types_in $crate::guest::bindings);
+    };
+}

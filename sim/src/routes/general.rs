@@ -1,0 +1,67 @@
+//! Spot general endpoints: `ping`, `time`, `exchangeInfo`.
+
+use std::sync::Arc;
+
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use axum::Json;
+
+use super::{reply, Selection};
+use crate::error::ApiError;
+use crate::exchange_info::{spot_rate_limits, ExchangeInfo, SymbolInfo};
+use crate::params::Params;
+use crate::state::{now_ms, SimState};
+use crate::wire::ServerTime;
+
+/// Weight of `ping` and `time`.
+const LIGHT_WEIGHT: u32 = 1;
+/// Weight of `exchangeInfo`, whatever the selection.
+const EXCHANGE_INFO_WEIGHT: u32 = 20;
+
+/// An empty JSON object, the body of `ping`.
+#[derive(serde::Serialize)]
+pub struct Empty {}
+
+/// `GET /api/v3/ping` → `{}`.
+pub async fn ping(RawQuery(q): RawQuery) -> Response {
+    let result = Params::parse(q.as_deref())
+        .and_then(|p| p.allow(&[]))
+        .map(|()| Json(Empty {}));
+    reply(LIGHT_WEIGHT, result)
+}
+
+/// `GET /api/v3/time` → `{"serverTime":…}`.
+pub async fn time(RawQuery(q): RawQuery) -> Response {
+    let result = Params::parse(q.as_deref())
+        .and_then(|p| p.allow(&[]))
+        .map(|()| {
+            Json(ServerTime {
+                server_time: now_ms(),
+            })
+        });
+    reply(LIGHT_WEIGHT, result)
+}
+
+/// `GET /api/v3/exchangeInfo` with no parameter, `symbol` or `symbols`.
+pub async fn exchange_info(State(state): State<Arc<SimState>>, RawQuery(q): RawQuery) -> Response {
+    reply(
+        EXCHANGE_INFO_WEIGHT,
+        exchange_info_body(&state, q.as_deref()),
+    )
+}
+
+fn exchange_info_body(state: &SimState, q: Option<&str>) -> Result<Json<ExchangeInfo>, ApiError> {
+    let p = Params::parse(q)?;
+    p.allow(&["symbol", "symbols"])?;
+    let symbols = match Selection::from_params(&p, state)? {
+        Selection::One(m) => vec![SymbolInfo::from(m)],
+        Selection::Many(ms) | Selection::All(ms) => ms.into_iter().map(SymbolInfo::from).collect(),
+    };
+    Ok(Json(ExchangeInfo {
+        timezone: "UTC",
+        server_time: now_ms(),
+        rate_limits: spot_rate_limits(),
+        exchange_filters: Vec::new(),
+        symbols,
+    }))
+}

@@ -1,0 +1,108 @@
+//! The router (every path the simulator serves) and the server task.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{middleware, Router};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::routes::{futures, general, market, ticker};
+use crate::state::SimState;
+use crate::weight::{self, Weighted};
+
+/// Builds the router: spot `/api/v3/...`, futures `/fapi/v1/...`, a 404 for
+/// anything else, and the weight middleware around all of it (so even a
+/// 404 carries `X-MBX-USED-WEIGHT-1M`).
+pub fn router(state: Arc<SimState>) -> Router {
+    Router::new()
+        .route("/api/v3/ping", get(general::ping))
+        .route("/api/v3/time", get(general::time))
+        .route("/api/v3/exchangeInfo", get(general::exchange_info))
+        .route("/api/v3/depth", get(market::depth))
+        .route("/api/v3/trades", get(market::trades))
+        .route("/api/v3/klines", get(market::klines))
+        .route("/api/v3/avgPrice", get(market::avg_price))
+        .route("/api/v3/ticker/24hr", get(ticker::ticker_24hr))
+        .route("/api/v3/ticker/price", get(ticker::ticker_price))
+        .route("/api/v3/ticker/bookTicker", get(ticker::book_ticker))
+        .route("/fapi/v1/ping", get(futures::ping))
+        .route("/fapi/v1/time", get(futures::time))
+        .route("/fapi/v1/exchangeInfo", get(futures::exchange_info))
+        .route("/fapi/v1/depth", get(futures::depth))
+        .route("/fapi/v1/ticker/price", get(futures::ticker_price))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            weight::account,
+        ))
+        .with_state(state)
+}
+
+/// Unknown paths: 404 with an empty body, no weight charged.
+async fn not_found() -> Response {
+    Weighted(0, StatusCode::NOT_FOUND).into_response()
+}
+
+/// A server running on a spawned task, stopped by [`ServerTask::stop`].
+#[derive(Debug)]
+pub struct ServerTask {
+    /// The bound address.
+    pub addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl ServerTask {
+    /// Binds `127.0.0.1:port` (0 = any free port) and starts serving.
+    pub async fn spawn(state: Arc<SimState>, port: u16) -> std::io::Result<ServerTask> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+        let addr = listener.local_addr()?;
+        let (tx, rx) = oneshot::channel::<()>();
+        let app = router(state);
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    // A dropped sender also means "stop".
+                    let _ = rx.await;
+                })
+                .await
+        });
+        tracing::info!(%addr, "binance-sim listening");
+        Ok(ServerTask {
+            addr,
+            shutdown: Some(tx),
+            task: Some(task),
+        })
+    }
+
+    /// Signals a graceful shutdown without waiting for it.
+    pub fn signal(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+
+    /// Signals a graceful shutdown and waits until the listener is closed
+    /// and in-flight requests are answered.
+    pub async fn stop(&mut self) {
+        self.signal();
+        if let Some(task) = self.task.take() {
+            match task.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "binance-sim server error"),
+                Err(e) => tracing::warn!(error = %e, "binance-sim server task failed"),
+            }
+        }
+    }
+}
+
+impl Drop for ServerTask {
+    fn drop(&mut self) {
+        self.signal();
+    }
+}

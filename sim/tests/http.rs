@@ -1,0 +1,303 @@
+//! End-to-end: start the simulator on a free port and speak raw HTTP/1.1
+//! to it, checking wire format, error bodies and weight headers.
+
+use binance_sim::{SimConfig, Simulator};
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// A parsed HTTP response.
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn weight(&self) -> u32 {
+        self.header("x-mbx-used-weight-1m")
+            .expect("every response carries X-MBX-USED-WEIGHT-1M")
+            .parse()
+            .unwrap()
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+/// A minimal `GET` with `Connection: close`, reading to EOF.
+async fn get(sim: &Simulator, path: &str) -> Reply {
+    let mut stream = TcpStream::connect(sim.addr()).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+fn assert_error(r: &Reply, code: i64, msg: &str) {
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.json(), serde_json::json!({"code": code, "msg": msg}));
+    assert!(r.body.starts_with("{\"code\":"), "field order: {}", r.body);
+}
+
+#[tokio::test]
+async fn market_data_endpoints() {
+    let sim = Simulator::start(SimConfig::default()).await.unwrap();
+    assert!(sim.spot_url().starts_with("http://127.0.0.1:"));
+    assert_eq!(sim.futures_url(), sim.spot_url());
+
+    let ping = get(&sim, "/api/v3/ping").await;
+    assert_eq!((ping.status, ping.body.as_str()), (200, "{}"));
+    assert!(ping.weight() >= 1);
+
+    let time = get(&sim, "/api/v3/time").await.json();
+    assert!(time["serverTime"].as_i64().unwrap() >= sim.state().anchor_ms());
+
+    // depth: padded decimals, top of book equals the state's.
+    let depth = get(&sim, "/api/v3/depth?symbol=BTCUSDT&limit=5")
+        .await
+        .json();
+    let btc = sim.state().market("BTCUSDT").unwrap();
+    assert_eq!(depth["bids"].as_array().unwrap().len(), 5);
+    assert_eq!(depth["lastUpdateId"].as_u64().unwrap(), btc.last_update_id);
+    let best_bid = depth["bids"][0][0].as_str().unwrap();
+    assert_eq!(best_bid, format!("{:.8}", btc.bids[0].0));
+    assert_eq!(best_bid.split('.').nth(1).unwrap().len(), 8);
+
+    // trades: newest `limit`, oldest first.
+    let trades = get(&sim, "/api/v3/trades?symbol=BTCUSDT&limit=3")
+        .await
+        .json();
+    let trades = trades.as_array().unwrap();
+    assert_eq!(trades.len(), 3);
+    assert_eq!(
+        trades[2]["id"].as_u64().unwrap(),
+        btc.trades.last().unwrap().id
+    );
+    assert!(trades[0]["isBuyerMaker"].is_boolean());
+    let default_trades = get(&sim, "/api/v3/trades?symbol=BTCUSDT").await.json();
+    assert_eq!(default_trades.as_array().unwrap().len(), 500);
+
+    // klines: 12-element arrays, string decimals, same answer twice.
+    let path = "/api/v3/klines?symbol=ETHUSDT&interval=1h&limit=3";
+    let k1 = get(&sim, path).await.json();
+    let k2 = get(&sim, path).await.json();
+    let rows = k1.as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0].as_array().unwrap().len(), 12);
+    assert!(rows[0][0].is_i64() && rows[0][1].is_string() && rows[0][8].is_u64());
+    assert_eq!(k1, k2);
+
+    let avg = get(&sim, "/api/v3/avgPrice?symbol=LTCUSDT").await.json();
+    assert_eq!(avg["mins"], 5);
+    assert!(avg["price"].is_string() && avg["closeTime"].is_i64());
+
+    // tickers: object for symbol, array for symbols / all.
+    let t = get(&sim, "/api/v3/ticker/24hr?symbol=BTCUSDT").await.json();
+    assert_eq!(
+        t["lastPrice"].as_str().unwrap(),
+        format!("{:.8}", btc.ticker.last_price)
+    );
+    assert_eq!(t["count"].as_u64().unwrap(), btc.ticker.count);
+    let all = get(&sim, "/api/v3/ticker/24hr").await.json();
+    assert_eq!(all.as_array().unwrap().len(), sim.state().symbols().len());
+    let some = get(
+        &sim,
+        "/api/v3/ticker/price?symbols=%5B%22ETHBTC%22,%22BNBUSDT%22%5D",
+    )
+    .await
+    .json();
+    assert_eq!(some[0]["symbol"], "ETHBTC");
+    assert_eq!(some[1]["symbol"], "BNBUSDT");
+    let book = get(&sim, "/api/v3/ticker/bookTicker?symbol=BTCUSDT")
+        .await
+        .json();
+    assert_eq!(
+        book["askPrice"].as_str().unwrap(),
+        format!("{:.8}", btc.asks[0].0)
+    );
+
+    // exchangeInfo: symbols list and the halted symbol's status.
+    let info = get(
+        &sim,
+        "/api/v3/exchangeInfo?symbols=%5B%22BTCUSDT%22,%22XYZUSDT%22%5D",
+    )
+    .await
+    .json();
+    assert_eq!(info["timezone"], "UTC");
+    assert_eq!(info["rateLimits"][0]["limit"], 6000);
+    assert_eq!(info["symbols"][0]["status"], "TRADING");
+    assert_eq!(info["symbols"][1]["status"], "BREAK");
+    let filters = info["symbols"][0]["filters"].as_array().unwrap();
+    let price_filter = filters
+        .iter()
+        .find(|f| f["filterType"] == "PRICE_FILTER")
+        .unwrap();
+    assert_eq!(price_filter["tickSize"], "0.01000000");
+
+    // Futures on the same server.
+    let fdepth = get(&sim, "/fapi/v1/depth?symbol=BTCUSDT&limit=5")
+        .await
+        .json();
+    assert_eq!(fdepth["asks"].as_array().unwrap().len(), 5);
+    assert!(fdepth["E"].is_i64() && fdepth["T"].is_i64());
+    let fprice = get(&sim, "/fapi/v1/ticker/price?symbol=BTCUSDT")
+        .await
+        .json();
+    assert!(fprice["price"].is_string() && fprice["time"].is_i64());
+    assert_eq!(get(&sim, "/fapi/v1/ping").await.body, "{}");
+    let finfo = get(&sim, "/fapi/v1/exchangeInfo").await.json();
+    assert_eq!(finfo["symbols"][0]["contractType"], "PERPETUAL");
+
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn binance_error_bodies() {
+    let sim = Simulator::start(SimConfig::default()).await.unwrap();
+    assert_error(
+        &get(&sim, "/api/v3/depth?symbol=NOPEUSDT").await,
+        -1121,
+        "Invalid symbol.",
+    );
+    assert_error(
+        &get(&sim, "/api/v3/depth").await,
+        -1102,
+        "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.",
+    );
+    assert_error(
+        &get(&sim, "/api/v3/ticker/price?symbol=btcusdt").await,
+        -1100,
+        "Illegal characters found in parameter 'symbol'; legal range is '^[A-Z0-9-_.]{1,20}$'.",
+    );
+    assert_error(
+        &get(&sim, "/api/v3/klines?symbol=BTCUSDT&interval=7m").await,
+        -1120,
+        "Invalid interval.",
+    );
+    assert_error(
+        &get(&sim, "/api/v3/klines?symbol=BTCUSDT").await,
+        -1102,
+        "Mandatory parameter 'interval' was not sent, was empty/null, or malformed.",
+    );
+    assert_error(
+        &get(&sim, "/api/v3/ticker/24hr?symbol=BTCUSDT&symbols=%5B%22BTCUSDT%22%5D").await,
+        -1128,
+        "Combination of optional parameters invalid. Recommendation: 'symbol' and 'symbols' cannot both be sent.",
+    );
+    assert_error(
+        &get(&sim, "/api/v3/depth?symbol=BTCUSDT&limit=abc").await,
+        -1100,
+        "Illegal characters found in parameter 'limit'; legal range is '^[0-9]{1,20}$'.",
+    );
+    assert_error(
+        &get(&sim, "/api/v3/depth?symbol=BTCUSDT&depth=5").await,
+        -1104,
+        "Not all sent parameters were read; read '1' parameter(s) but was sent '2'.",
+    );
+    assert_error(
+        &get(&sim, "/fapi/v1/depth?symbol=BTCUSDT&limit=7").await,
+        -1100,
+        "Illegal characters found in parameter 'limit'; legal range is '5, 10, 20, 50, 100, 500, 1000'.",
+    );
+    let missing = get(&sim, "/api/v3/nope").await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.header("x-mbx-used-weight-1m").is_some());
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn weight_accounting() {
+    let sim = Simulator::start(SimConfig::default()).await.unwrap();
+    // Each step: (path, documented weight). A minute boundary between two
+    // requests resets the window, so accept either a sum or a fresh start.
+    let steps = [
+        ("/api/v3/ping", 1),
+        ("/api/v3/depth?symbol=BTCUSDT", 5),
+        ("/api/v3/depth?symbol=BTCUSDT&limit=500", 25),
+        ("/api/v3/depth?symbol=BTCUSDT&limit=5000", 250),
+        ("/api/v3/exchangeInfo", 20),
+        ("/api/v3/trades?symbol=BTCUSDT", 25),
+        ("/api/v3/klines?symbol=BTCUSDT&interval=1m", 2),
+        ("/api/v3/ticker/24hr?symbol=BTCUSDT", 2),
+        ("/api/v3/ticker/24hr", 80),
+        ("/api/v3/ticker/price", 4),
+        ("/api/v3/depth?symbol=NOPE", 5),
+    ];
+    let mut used = 0;
+    for (path, weight) in steps {
+        let now = get(&sim, path).await.weight();
+        assert!(
+            now == used + weight || now == weight,
+            "{path}: {used} -> {now}"
+        );
+        used = now;
+    }
+    let in_state = sim.state().weight_used_1m();
+    assert!(in_state == used || in_state == 0, "{in_state} vs {used}");
+
+    // Futures have their own window.
+    let f = get(&sim, "/fapi/v1/depth?symbol=BTCUSDT&limit=1000").await;
+    assert_eq!(f.weight(), 20);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn shutdown_closes_the_port() {
+    let sim = Simulator::start(SimConfig { seed: 7, port: 0 })
+        .await
+        .unwrap();
+    let addr = sim.addr();
+    sim.shutdown().await;
+    assert!(TcpStream::connect(addr).await.is_err());
+}
+
+#[tokio::test]
+async fn same_seed_serves_the_same_market() {
+    let a = Simulator::start(SimConfig { seed: 5, port: 0 })
+        .await
+        .unwrap();
+    let b = Simulator::start(SimConfig { seed: 5, port: 0 })
+        .await
+        .unwrap();
+    let c = Simulator::start(SimConfig { seed: 6, port: 0 })
+        .await
+        .unwrap();
+    let path = "/api/v3/klines?symbol=BTCUSDT&interval=1d&startTime=1700000000000&limit=5";
+    assert_eq!(get(&a, path).await.json(), get(&b, path).await.json());
+    assert_ne!(get(&a, path).await.json(), get(&c, path).await.json());
+    let (ma, mb) = (
+        a.state().market("ETHUSDT").unwrap(),
+        b.state().market("ETHUSDT").unwrap(),
+    );
+    assert_eq!(ma.tick_size, mb.tick_size);
+    assert_eq!(a.state().symbols(), b.state().symbols());
+}
