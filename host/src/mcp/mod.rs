@@ -88,7 +88,7 @@ impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {
         let capabilities = ServerCapabilities::builder().enable_tools().build();
         ServerConfig::new(capabilities)
-            .with_server_info(Implementation::from_build_env().with_title("Binance MCP"))
+            .with_server_info(Implementation::new("binance-mcp", env!("CARGO_PKG_VERSION")).with_title("Binance MCP"))
             .with_instructions(INSTRUCTIONS)
     }
 

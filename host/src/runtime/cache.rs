@@ -86,7 +86,10 @@ fn key(engine: &Engine, bytes: &[u8]) -> String {
 /// same plugin.
 fn store(dir: &Path, stem: &str, path: &Path, compiled: &[u8]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(".{stem}.{}.tmp", std::process::id()));
+    // Unique per process and per call: several loaders may race on one cache.
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{stem}.{}.{seq}.tmp", std::process::id()));
     std::fs::write(&tmp, compiled)?;
     std::fs::rename(&tmp, path)?;
     let keep = path.file_name();

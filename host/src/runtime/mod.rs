@@ -39,10 +39,10 @@ pub enum HostError {
     NoPlugins { dir: String },
     #[error(transparent)]
     Load(#[from] LoadError),
-    #[error("tool '{tool}' is exported by both plugin '{first}' and plugin '{second}'; remove one of them from the plugin directory")]
+    #[error("tool '{tool}' is exported by both plugin {first} and plugin {second}; remove one of them from the plugin directory")]
     DuplicateTool { tool: String, first: String, second: String },
-    #[error("two plugins are both named '{0}'")]
-    DuplicatePlugin(String),
+    #[error("plugins {first} and {second} are both named '{name}'; remove one of them from the plugin directory")]
+    DuplicatePlugin { name: String, first: String, second: String },
 }
 
 /// A call for a tool no plugin exports: a protocol error, not a tool error.
@@ -104,17 +104,22 @@ impl PluginHost {
     }
 
     fn register(&mut self, plugin: LoadedPlugin) -> Result<(), HostError> {
-        if self.plugins.iter().any(|p| p.name == plugin.name) {
-            return Err(HostError::DuplicatePlugin(plugin.name.to_string()));
-        }
+        let describe = |p: &LoadedPlugin| format!("{} ({})", p.name, p.file.display());
         for tool in &plugin.tools {
             if let Some((other, _)) = self.index.get(&tool.name) {
                 return Err(HostError::DuplicateTool {
                     tool: tool.name.clone(),
-                    first: self.plugins[*other].name.to_string(),
-                    second: plugin.name.to_string(),
+                    first: describe(&self.plugins[*other]),
+                    second: describe(&plugin),
                 });
             }
+        }
+        if let Some(other) = self.plugins.iter().find(|p| p.name == plugin.name) {
+            return Err(HostError::DuplicatePlugin {
+                name: plugin.name.to_string(),
+                first: other.file.display().to_string(),
+                second: plugin.file.display().to_string(),
+            });
         }
         let p = self.plugins.len();
         for (t, tool) in plugin.tools.iter().enumerate() {

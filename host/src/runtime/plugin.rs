@@ -43,6 +43,8 @@ pub struct ToolSpec {
 /// A plugin ready to run calls.
 pub struct LoadedPlugin {
     pub name: Arc<str>,
+    /// The component file it was loaded from.
+    pub file: std::path::PathBuf,
     pub version: String,
     pub tools: Vec<ToolSpec>,
     pub grants: Grants,
@@ -122,7 +124,7 @@ impl LoadedPlugin {
                 open_world: t.annotations.open_world,
             });
         }
-        Ok(LoadedPlugin { name: Arc::from(manifest.name.as_str()), version: manifest.version, tools, grants, cache: outcome, pre })
+        Ok(LoadedPlugin { name: Arc::from(manifest.name.as_str()), file: path.to_path_buf(), version: manifest.version, tools, grants, cache: outcome, pre })
     }
 }
 

@@ -1,0 +1,141 @@
+//! Shared helpers for the integration tests: start the simulator in-process,
+//! start the real `binance-mcp` binary against it, and talk MCP to it with
+//! rmcp's client over stdio.
+#![allow(dead_code)]
+
+use binance_sim::{SimConfig, Simulator};
+use rmcp::model::{CallToolRequestParams, CallToolResult, ClientConfig, ProtocolVersion};
+use rmcp::service::RunningService;
+use rmcp::transport::TokioChildProcess;
+use rmcp::{ClientHandler, RoleClient, ServiceExt};
+use serde_json::Value;
+use std::path::PathBuf;
+use tokio::process::Command;
+
+/// The binary under test.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_binance-mcp"))
+}
+
+/// A compiled-component cache shared by every test run, so only the first
+/// test pays for compiling the plugins.
+pub fn cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("component-cache")
+}
+
+/// Start a simulator with `seed` on a free loopback port.
+pub async fn sim(seed: u64) -> Simulator {
+    Simulator::start(SimConfig { seed, port: 0 }).await.expect("start the simulator")
+}
+
+/// The binary with a clean environment pointed at `spot_url`.
+pub fn command(spot_url: &str, futures_url: &str) -> Command {
+    let mut cmd = Command::new(bin());
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("RUST_LOG", "warn")
+        .env("BINANCE_BASE_URL", spot_url)
+        .env("BINANCE_FUTURES_BASE_URL", futures_url)
+        .env("BINANCE_MCP_CACHE_DIR", cache_dir());
+    cmd
+}
+
+/// The same as a blocking `std` command (for CLI tests).
+pub fn std_command(spot_url: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new(bin());
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("BINANCE_BASE_URL", spot_url)
+        .env("BINANCE_FUTURES_BASE_URL", spot_url)
+        .env("BINANCE_MCP_CACHE_DIR", cache_dir());
+    cmd
+}
+
+/// An MCP client that initializes with a chosen protocol revision.
+#[derive(Clone)]
+pub struct TestClient {
+    pub version: ProtocolVersion,
+}
+
+impl ClientHandler for TestClient {
+    fn get_info(&self) -> ClientConfig {
+        let mut info = ClientConfig::default();
+        info.protocol_version = self.version.clone();
+        info
+    }
+}
+
+pub type Client = RunningService<RoleClient, TestClient>;
+
+/// Start `binance-mcp serve` with `cmd`'s environment and initialize with `version`.
+pub async fn connect_with(mut cmd: Command, version: ProtocolVersion) -> Client {
+    cmd.arg("serve");
+    let transport = TokioChildProcess::new(cmd).expect("spawn binance-mcp serve");
+    TestClient { version }.serve(transport).await.expect("MCP initialize")
+}
+
+/// Start `binance-mcp serve` against `sim` with the 2025-11-25 revision.
+pub async fn connect(sim: &Simulator) -> Client {
+    connect_with(command(&sim.spot_url(), &sim.futures_url()), ProtocolVersion::V_2025_11_25).await
+}
+
+/// Call a tool; returns (is_error, JSON body). The body is the structured
+/// content for a success and the parsed text for an error.
+pub async fn call(client: &Client, tool: &str, args: Value) -> (bool, Value) {
+    let mut params = CallToolRequestParams::new(tool.to_string());
+    if let Value::Object(map) = args {
+        params = params.with_arguments(map);
+    }
+    let result: CallToolResult = client.peer().call_tool(params).await.expect("tools/call");
+    body(&result)
+}
+
+/// The JSON of a result, checking that text and structured content agree.
+pub fn body(result: &CallToolResult) -> (bool, Value) {
+    let is_error = result.is_error == Some(true);
+    let text = result.content.iter().find_map(|c| c.as_text()).expect("a text block").text.clone();
+    let parsed: Value = serde_json::from_str(&text).expect("the text block is JSON");
+    if let Some(structured) = &result.structured_content {
+        assert_eq!(structured, &parsed, "structuredContent and text differ");
+    } else {
+        assert!(is_error, "a success must carry structuredContent");
+    }
+    (is_error, parsed)
+}
+
+/// Call a tool that must succeed; returns its output.
+pub async fn ok(client: &Client, tool: &str, args: Value) -> Value {
+    let (is_error, body) = call(client, tool, args.clone()).await;
+    assert!(!is_error, "{tool} {args} failed: {body}");
+    body
+}
+
+/// Call a tool that must fail; returns the error body.
+pub async fn err(client: &Client, tool: &str, args: Value) -> Value {
+    let (is_error, body) = call(client, tool, args.clone()).await;
+    assert!(is_error, "{tool} {args} should have failed: {body}");
+    for key in ["code", "message", "recovery"] {
+        assert!(body.get(key).is_some(), "error without {key}: {body}");
+    }
+    body
+}
+
+/// A decimal as the tools print it (normalised, exact).
+pub fn d(x: binance_sim::Decimal) -> Value {
+    Value::String(x.normalize().to_string())
+}
+
+/// The README's tool table: (tool, plugin) rows between the markers.
+pub fn readme_tools() -> Vec<(String, String)> {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).expect("README.md");
+    let start = readme.find("<!-- tools:start -->").expect("tools:start marker in README");
+    let end = readme.find("<!-- tools:end -->").expect("tools:end marker in README");
+    readme[start..end]
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            (cells[1].trim_matches('`').to_string(), cells[2].to_string())
+        })
+        .collect()
+}
