@@ -15,16 +15,29 @@ const TARGET: &str = "wasm32-wasip2";
 const PROFILE: &str = "plugin";
 
 fn main() {
-    let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let root = manifest_dir.parent().expect("host/ lives in the workspace root").to_path_buf();
+    let manifest_dir =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root = manifest_dir
+        .parent()
+        .expect("host/ lives in the workspace root")
+        .to_path_buf();
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    for watched in ["plugins", "wit", "Cargo.toml", "Cargo.lock", "rust-toolchain.toml"] {
+    for watched in [
+        "plugins",
+        "wit",
+        "Cargo.toml",
+        "Cargo.lock",
+        "rust-toolchain.toml",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
     println!("cargo:rerun-if-env-changed=BINANCE_MCP_SKIP_PLUGIN_BUILD");
 
     let dest = out_dir.join("plugins");
-    println!("cargo:rustc-env=BINANCE_MCP_BUILTIN_PLUGIN_DIR={}", dest.display());
+    println!(
+        "cargo:rustc-env=BINANCE_MCP_BUILTIN_PLUGIN_DIR={}",
+        dest.display()
+    );
     if std::env::var_os("BINANCE_MCP_SKIP_PLUGIN_BUILD").is_some() {
         println!("cargo:warning=BINANCE_MCP_SKIP_PLUGIN_BUILD is set: plugins were not built");
         return;
@@ -46,7 +59,9 @@ fn main() {
     for p in &plugins {
         cmd.args(["-p", p]);
     }
-    let output = cmd.output().unwrap_or_else(|e| panic!("could not run cargo to build the plugins: {e}"));
+    let output = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("could not run cargo to build the plugins: {e}"));
     if !output.status.success() {
         panic!(
             "building the plugins for {TARGET} failed:\n{}",

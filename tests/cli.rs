@@ -20,8 +20,14 @@ fn tools_lists_every_tool_with_plugin_and_annotations() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     for (tool, plugin) in readme_tools() {
-        let line = stdout.lines().find(|l| l.split_whitespace().next() == Some(tool.as_str())).unwrap_or_else(|| panic!("{tool} missing:\n{stdout}"));
-        assert!(line.contains(&plugin) && line.contains("read-only"), "{line}");
+        let line = stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(tool.as_str()))
+            .unwrap_or_else(|| panic!("{tool} missing:\n{stdout}"));
+        assert!(
+            line.contains(&plugin) && line.contains("read-only"),
+            "{line}"
+        );
     }
 }
 
@@ -30,12 +36,20 @@ fn tools_lists_every_tool_with_plugin_and_annotations() {
 async fn call_runs_the_full_path_and_exit_codes_tell_the_outcome() {
     let sim = sim(3).await;
     let btc = sim.state().market("BTCUSDT").unwrap();
-    let out = run(std_command(&sim.spot_url()).args(["call", "get_ticker_price", r#"{"symbol":"BTCUSDT"}"#]));
+    let out = run(std_command(&sim.spot_url()).args([
+        "call",
+        "get_ticker_price",
+        r#"{"symbol":"BTCUSDT"}"#,
+    ]));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
     assert_eq!(v["prices"][0]["price"], d(btc.last_price()));
 
-    let out = run(std_command(&sim.spot_url()).args(["call", "get_ticker_price", r#"{"symbol":"NOPE"}"#]));
+    let out = run(std_command(&sim.spot_url()).args([
+        "call",
+        "get_ticker_price",
+        r#"{"symbol":"NOPE"}"#,
+    ]));
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
     assert_eq!(v["binance_code"], -1121);
@@ -50,23 +64,54 @@ async fn call_runs_the_full_path_and_exit_codes_tell_the_outcome() {
 
 #[test]
 fn sim_mode_needs_no_keys_and_no_network() {
-    let out = run(std_command("http://127.0.0.1:9").args(["--exchange", "sim", "call", "get_average_price", r#"{"symbol":"ETHUSDT"}"#]));
+    let out = run(std_command("http://127.0.0.1:9").args([
+        "--exchange",
+        "sim",
+        "call",
+        "get_average_price",
+        r#"{"symbol":"ETHUSDT"}"#,
+    ]));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
     assert_eq!(v["symbol"], "ETHUSDT");
-    assert!(v["price"].as_str().unwrap().parse::<binance_sim::Decimal>().is_ok(), "{v}");
+    assert!(
+        v["price"]
+            .as_str()
+            .unwrap()
+            .parse::<binance_sim::Decimal>()
+            .is_ok(),
+        "{v}"
+    );
 }
 
 #[test]
 fn bad_configuration_fails_fast_naming_the_variable() {
     let cases: [(&str, &str, &str); 4] = [
-        ("BINANCE_TESTNET", "maybe", "BINANCE_TESTNET: expected true or false"),
-        ("BINANCE_BASE_URL", "api.binance.com", "BINANCE_BASE_URL: expected a https/http URL"),
-        ("BINANCE_WS_URL", "https://x", "BINANCE_WS_URL: expected a wss/ws URL"),
-        ("BINANCE_MCP_POLICY", "/no/such/policy.toml", "BINANCE_MCP_POLICY: no policy file"),
+        (
+            "BINANCE_TESTNET",
+            "maybe",
+            "BINANCE_TESTNET: expected true or false",
+        ),
+        (
+            "BINANCE_BASE_URL",
+            "api.binance.com",
+            "BINANCE_BASE_URL: expected a https/http URL",
+        ),
+        (
+            "BINANCE_WS_URL",
+            "https://x",
+            "BINANCE_WS_URL: expected a wss/ws URL",
+        ),
+        (
+            "BINANCE_MCP_POLICY",
+            "/no/such/policy.toml",
+            "BINANCE_MCP_POLICY: no policy file",
+        ),
     ];
     for (var, value, expected) in cases {
-        let out = run(std_command("http://127.0.0.1:9").env(var, value).arg("tools"));
+        let out = run(std_command("http://127.0.0.1:9")
+            .env(var, value)
+            .arg("tools"));
         assert_eq!(out.status.code(), Some(2), "{var}");
         let stderr = text(&out.stderr);
         assert!(stderr.contains(expected), "{var}: {stderr}");
@@ -86,8 +131,16 @@ fn two_plugins_exporting_one_tool_are_refused_naming_both() {
     let builtin = std::path::Path::new(env!("BINANCE_MCP_BUILTIN_PLUGIN_DIR")).join("market.wasm");
     std::fs::copy(&builtin, dir.join("market.wasm")).unwrap();
     std::fs::copy(&builtin, dir.join("market_copy.wasm")).unwrap();
-    let out = run(std_command("http://127.0.0.1:9").arg("--plugins").arg(&dir).arg("tools"));
+    let out = run(std_command("http://127.0.0.1:9")
+        .arg("--plugins")
+        .arg(&dir)
+        .arg("tools"));
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("get_server_time") && stderr.contains("market.wasm") && stderr.contains("market_copy.wasm"), "{stderr}");
+    assert!(
+        stderr.contains("get_server_time")
+            && stderr.contains("market.wasm")
+            && stderr.contains("market_copy.wasm"),
+        "{stderr}"
+    );
 }

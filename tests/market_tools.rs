@@ -16,8 +16,17 @@ impl Schemas {
     async fn load(client: &Client) -> Self {
         let mut map = HashMap::new();
         for t in client.peer().list_all_tools().await.unwrap() {
-            let schema = Value::Object(t.output_schema.clone().expect("outputSchema").as_ref().clone());
-            map.insert(t.name.to_string(), jsonschema::validator_for(&schema).expect("a valid JSON Schema"));
+            let schema = Value::Object(
+                t.output_schema
+                    .clone()
+                    .expect("outputSchema")
+                    .as_ref()
+                    .clone(),
+            );
+            map.insert(
+                t.name.to_string(),
+                jsonschema::validator_for(&schema).expect("a valid JSON Schema"),
+            );
         }
         Schemas(map)
     }
@@ -48,7 +57,9 @@ async fn every_market_tool_reports_the_simulators_values() {
     assert!(t["iso"].as_str().unwrap().ends_with('Z'));
 
     // get_exchange_info: one symbol's rules, and the full list.
-    let info = s.ok(&client, "get_exchange_info", json!({"symbol":"btcusdt"})).await;
+    let info = s
+        .ok(&client, "get_exchange_info", json!({"symbol":"btcusdt"}))
+        .await;
     let sym = &info["symbols"][0];
     assert_eq!(info["count"], 1);
     assert_eq!(sym["symbol"], "BTCUSDT");
@@ -60,16 +71,43 @@ async fn every_market_tool_reports_the_simulators_values() {
     assert_eq!(sym["minQty"], d(btc.min_qty));
     assert_eq!(sym["minNotional"], d(btc.min_notional));
     let all = s.ok(&client, "get_exchange_info", json!({})).await;
-    assert_eq!(all["count"].as_u64().unwrap() as usize, state.symbols().len());
-    let broken = s.ok(&client, "get_exchange_info", json!({"symbolStatus":"BREAK"})).await;
-    let broken_syms: Vec<&str> = broken["symbols"].as_array().unwrap().iter().map(|x| x["symbol"].as_str().unwrap()).collect();
-    let expected: Vec<&str> = state.markets().iter().filter(|m| m.status == "BREAK").map(|m| m.symbol.as_str()).collect();
+    assert_eq!(
+        all["count"].as_u64().unwrap() as usize,
+        state.symbols().len()
+    );
+    let broken = s
+        .ok(
+            &client,
+            "get_exchange_info",
+            json!({"symbolStatus":"BREAK"}),
+        )
+        .await;
+    let broken_syms: Vec<&str> = broken["symbols"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["symbol"].as_str().unwrap())
+        .collect();
+    let expected: Vec<&str> = state
+        .markets()
+        .iter()
+        .filter(|m| m.status == "BREAK")
+        .map(|m| m.symbol.as_str())
+        .collect();
     assert_eq!(broken_syms, expected);
-    let two = s.ok(&client, "get_exchange_info", json!({"symbols":["ETHUSDT","LTCUSDT"]})).await;
+    let two = s
+        .ok(
+            &client,
+            "get_exchange_info",
+            json!({"symbols":["ETHUSDT","LTCUSDT"]}),
+        )
+        .await;
     assert_eq!(two["count"], 2);
 
     // get_ticker: every field equals the simulator's 24 h statistics.
-    let tk = s.ok(&client, "get_ticker", json!({"symbol":"BTCUSDT"})).await;
+    let tk = s
+        .ok(&client, "get_ticker", json!({"symbol":"BTCUSDT"}))
+        .await;
     let tk = &tk["tickers"][0];
     let st = &btc.ticker;
     assert_eq!(tk["lastPrice"], d(st.last_price));
@@ -84,17 +122,33 @@ async fn every_market_tool_reports_the_simulators_values() {
     assert_eq!(tk["askPrice"], d(btc.asks[0].0));
     assert_eq!(tk["count"].as_u64().unwrap(), st.count);
     let all = s.ok(&client, "get_ticker", json!({})).await;
-    assert_eq!(all["tickers"].as_array().unwrap().len(), state.symbols().len());
+    assert_eq!(
+        all["tickers"].as_array().unwrap().len(),
+        state.symbols().len()
+    );
 
     // get_ticker_price and get_book_ticker.
-    let p = s.ok(&client, "get_ticker_price", json!({"symbol":"BTCUSDT"})).await;
+    let p = s
+        .ok(&client, "get_ticker_price", json!({"symbol":"BTCUSDT"}))
+        .await;
     assert_eq!(p["prices"][0]["price"], d(btc.last_price()));
     let ps = s.ok(&client, "get_ticker_price", json!({})).await;
     for m in state.markets() {
-        let found = ps["prices"].as_array().unwrap().iter().find(|x| x["symbol"] == m.symbol.as_str()).expect("every symbol priced");
+        let found = ps["prices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["symbol"] == m.symbol.as_str())
+            .expect("every symbol priced");
         assert_eq!(found["price"], d(m.last_price()), "{}", m.symbol);
     }
-    let bt = s.ok(&client, "get_book_ticker", json!({"symbols":["BTCUSDT","ETHUSDT"]})).await;
+    let bt = s
+        .ok(
+            &client,
+            "get_book_ticker",
+            json!({"symbols":["BTCUSDT","ETHUSDT"]}),
+        )
+        .await;
     for row in bt["tickers"].as_array().unwrap() {
         let m = state.market(row["symbol"].as_str().unwrap()).unwrap();
         assert_eq!(row["bidPrice"], d(m.bids[0].0));
@@ -104,7 +158,13 @@ async fn every_market_tool_reports_the_simulators_values() {
     }
 
     // get_order_book: the top levels, exact totals, spread and mid.
-    let ob = s.ok(&client, "get_order_book", json!({"symbol":"BTCUSDT","limit":10})).await;
+    let ob = s
+        .ok(
+            &client,
+            "get_order_book",
+            json!({"symbol":"BTCUSDT","limit":10}),
+        )
+        .await;
     assert_eq!(ob["lastUpdateId"].as_u64().unwrap(), btc.last_update_id);
     let bids = ob["bids"].as_array().unwrap();
     assert_eq!(bids.len(), 10);
@@ -114,10 +174,19 @@ async fn every_market_tool_reports_the_simulators_values() {
     let total: binance_sim::Decimal = btc.asks[..10].iter().map(|(_, q)| *q).sum();
     assert_eq!(ob["askTotalQty"], d(total));
     assert_eq!(ob["spread"], d(btc.asks[0].0 - btc.bids[0].0));
-    assert_eq!(ob["midPrice"], d((btc.asks[0].0 + btc.bids[0].0) / binance_sim::Decimal::TWO));
+    assert_eq!(
+        ob["midPrice"],
+        d((btc.asks[0].0 + btc.bids[0].0) / binance_sim::Decimal::TWO)
+    );
 
     // get_recent_trades: the newest trades, oldest first.
-    let tr = s.ok(&client, "get_recent_trades", json!({"symbol":"BTCUSDT","limit":20})).await;
+    let tr = s
+        .ok(
+            &client,
+            "get_recent_trades",
+            json!({"symbol":"BTCUSDT","limit":20}),
+        )
+        .await;
     let got = tr["trades"].as_array().unwrap();
     let want = &btc.trades[btc.trades.len() - 20..];
     assert_eq!(got.len(), 20);
@@ -132,7 +201,13 @@ async fn every_market_tool_reports_the_simulators_values() {
 
     // get_klines: fixed range, every candle equal to the simulator's.
     let start = btc.trades[0].time - 6 * 3_600_000;
-    let kl = s.ok(&client, "get_klines", json!({"symbol":"BTCUSDT","interval":"1h","startTime":start,"limit":5})).await;
+    let kl = s
+        .ok(
+            &client,
+            "get_klines",
+            json!({"symbol":"BTCUSDT","interval":"1h","startTime":start,"limit":5}),
+        )
+        .await;
     let want = btc.klines(Interval::H1, Some(start), None, 5, now_ms());
     let got = kl["klines"].as_array().unwrap();
     assert_eq!(got.len(), 5);
@@ -146,13 +221,23 @@ async fn every_market_tool_reports_the_simulators_values() {
         assert_eq!(g["closeTime"].as_i64().unwrap(), w.close_time);
         assert_eq!(g["trades"].as_u64().unwrap(), w.trades);
     }
-    for interval in ["1s", "1m", "3m", "5m", "15m", "30m", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M"] {
-        let k = s.ok(&client, "get_klines", json!({"symbol":"ETHUSDT","interval":interval,"limit":3})).await;
+    for interval in [
+        "1s", "1m", "3m", "5m", "15m", "30m", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M",
+    ] {
+        let k = s
+            .ok(
+                &client,
+                "get_klines",
+                json!({"symbol":"ETHUSDT","interval":interval,"limit":3}),
+            )
+            .await;
         assert_eq!(k["klines"].as_array().unwrap().len(), 3, "{interval}");
     }
 
     // get_average_price.
-    let avg = s.ok(&client, "get_average_price", json!({"symbol":"BTCUSDT"})).await;
+    let avg = s
+        .ok(&client, "get_average_price", json!({"symbol":"BTCUSDT"}))
+        .await;
     assert_eq!(avg["price"], d(btc.avg_price));
     assert_eq!(avg["mins"].as_u64().unwrap(), btc.avg_price_mins as u64);
 
@@ -164,18 +249,42 @@ async fn long_answers_are_cut_with_a_marker_and_stay_valid() {
     let sim = sim(7).await;
     let client = connect(&sim).await;
     let s = Schemas::load(&client).await;
-    let tr = s.ok(&client, "get_recent_trades", json!({"symbol":"BTCUSDT","limit":1000})).await;
+    let tr = s
+        .ok(
+            &client,
+            "get_recent_trades",
+            json!({"symbol":"BTCUSDT","limit":1000}),
+        )
+        .await;
     let btc = sim.state().market("BTCUSDT").unwrap();
     assert_eq!(tr["trades"].as_array().unwrap().len(), 500);
     assert_eq!(tr["truncated"]["available"], 1000);
-    assert_eq!(tr["trades"][499]["id"].as_u64().unwrap(), btc.trades.last().unwrap().id);
-    let kl = s.ok(&client, "get_klines", json!({"symbol":"BTCUSDT","interval":"1m","startTime":0,"limit":1000})).await;
+    assert_eq!(
+        tr["trades"][499]["id"].as_u64().unwrap(),
+        btc.trades.last().unwrap().id
+    );
+    let kl = s
+        .ok(
+            &client,
+            "get_klines",
+            json!({"symbol":"BTCUSDT","interval":"1m","startTime":0,"limit":1000}),
+        )
+        .await;
     assert_eq!(kl["klines"].as_array().unwrap().len(), 300);
     let next = kl["truncated"]["nextStartTime"].as_i64().unwrap();
     assert_eq!(next, kl["klines"][299]["closeTime"].as_i64().unwrap() + 1);
-    let ob = s.ok(&client, "get_order_book", json!({"symbol":"BTCUSDT","limit":5000})).await;
+    let ob = s
+        .ok(
+            &client,
+            "get_order_book",
+            json!({"symbol":"BTCUSDT","limit":5000}),
+        )
+        .await;
     assert!(ob["bids"].as_array().unwrap().len() <= 500);
-    assert_eq!(ob["levelsFetched"]["bids"].as_u64().unwrap() as usize, btc.bids.len().min(5000));
+    assert_eq!(
+        ob["levelsFetched"]["bids"].as_u64().unwrap() as usize,
+        btc.bids.len().min(5000)
+    );
     client.cancel().await.unwrap();
 }
 
@@ -187,11 +296,24 @@ async fn exchange_errors_come_back_as_actionable_tool_errors() {
     assert_eq!(e["code"], -32003);
     assert_eq!(e["binance_code"], -1121);
     assert_eq!(e["binance_msg"], "Invalid symbol.");
-    assert!(e["recovery"].as_str().unwrap().contains("get_exchange_info"));
-    let e = err(&client, "get_klines", json!({"symbol":"BTCUSDT","interval":"7m"})).await;
+    assert!(e["recovery"]
+        .as_str()
+        .unwrap()
+        .contains("get_exchange_info"));
+    let e = err(
+        &client,
+        "get_klines",
+        json!({"symbol":"BTCUSDT","interval":"7m"}),
+    )
+    .await;
     assert_eq!(e["code"], -32003);
     assert!(e["recovery"].as_str().unwrap().contains("1h"));
-    let e = err(&client, "get_order_book", json!({"symbol":"BTCUSDT","depth":5})).await;
+    let e = err(
+        &client,
+        "get_order_book",
+        json!({"symbol":"BTCUSDT","depth":5}),
+    )
+    .await;
     assert!(e["message"].as_str().unwrap().contains("depth"));
     client.cancel().await.unwrap();
 }
@@ -199,9 +321,17 @@ async fn exchange_errors_come_back_as_actionable_tool_errors() {
 #[tokio::test]
 async fn an_unreachable_exchange_is_a_tool_error_naming_the_fix() {
     // A port nothing listens on: bind, read the port, close.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let url = format!("http://127.0.0.1:{port}");
-    let client = connect_with(command(&url, &url), rmcp::model::ProtocolVersion::V_2025_11_25).await;
+    let client = connect_with(
+        command(&url, &url),
+        rmcp::model::ProtocolVersion::V_2025_11_25,
+    )
+    .await;
     let e = err(&client, "get_server_time", json!({})).await;
     assert_eq!(e["code"], -32005);
     assert!(e["message"].as_str().unwrap().contains(&url), "{e}");
@@ -210,5 +340,8 @@ async fn an_unreachable_exchange_is_a_tool_error_naming_the_fix() {
 }
 
 fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
 }

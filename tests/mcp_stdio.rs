@@ -13,8 +13,15 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 async fn initializes_with_2025_06_18_and_2025_11_25() {
     let sim = sim(1).await;
     for version in [ProtocolVersion::V_2025_06_18, ProtocolVersion::V_2025_11_25] {
-        let client = connect_with(command(&sim.spot_url(), &sim.futures_url()), version.clone()).await;
-        let info = client.peer().peer_info().expect("server info after initialize");
+        let client = connect_with(
+            command(&sim.spot_url(), &sim.futures_url()),
+            version.clone(),
+        )
+        .await;
+        let info = client
+            .peer()
+            .peer_info()
+            .expect("server info after initialize");
         assert_eq!(info.protocol_version, version);
         assert_eq!(info.server_info.as_ref().unwrap().name, "binance-mcp");
         assert!(info.capabilities.tools.is_some());
@@ -29,7 +36,11 @@ async fn initializes_with_2025_06_18_and_2025_11_25() {
 async fn discover_probe_gets_an_answer_and_initialize_still_works() {
     let sim = sim(1).await;
     let mut cmd = command(&sim.spot_url(), &sim.futures_url());
-    cmd.arg("serve").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).kill_on_drop(true);
+    cmd.arg("serve")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true);
     let mut child = cmd.spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
@@ -39,17 +50,37 @@ async fn discover_probe_gets_an_answer_and_initialize_still_works() {
                   "io.modelcontextprotocol/clientInfo": {"name":"probe","version":"1"},
                   "io.modelcontextprotocol/clientCapabilities": {}}}});
     stdin.write_all(send(probe).as_bytes()).await.unwrap();
-    let answer: Value = serde_json::from_str(&lines.next_line().await.unwrap().expect("an answer to server/discover")).unwrap();
+    let answer: Value = serde_json::from_str(
+        &lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("an answer to server/discover"),
+    )
+    .unwrap();
     assert_eq!(answer["jsonrpc"], "2.0");
     assert_eq!(answer["id"], 1);
-    assert!(answer.get("result").is_some() || answer.get("error").is_some(), "{answer}");
+    assert!(
+        answer.get("result").is_some() || answer.get("error").is_some(),
+        "{answer}"
+    );
 
     let init = json!({"jsonrpc":"2.0","id":2,"method":"initialize","params":{
         "protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"probe","version":"1"}}});
     stdin.write_all(send(init).as_bytes()).await.unwrap();
-    let answer: Value = serde_json::from_str(&lines.next_line().await.unwrap().expect("an answer to initialize")).unwrap();
+    let answer: Value = serde_json::from_str(
+        &lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("an answer to initialize"),
+    )
+    .unwrap();
     assert_eq!(answer["id"], 2);
-    assert_eq!(answer["result"]["protocolVersion"], "2025-11-25", "{answer}");
+    assert_eq!(
+        answer["result"]["protocolVersion"], "2025-11-25",
+        "{answer}"
+    );
     drop(stdin);
     let _ = child.wait().await;
 }
@@ -59,7 +90,12 @@ async fn discover_probe_gets_an_answer_and_initialize_still_works() {
 async fn stdout_carries_only_json_rpc() {
     let sim = sim(1).await;
     let mut cmd = command(&sim.spot_url(), &sim.futures_url());
-    cmd.env("RUST_LOG", "trace").arg("serve").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
+    cmd.env("RUST_LOG", "trace")
+        .arg("serve")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
     let mut child = cmd.spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let msgs = [
@@ -75,7 +111,8 @@ async fn stdout_carries_only_json_rpc() {
     let mut ids = Vec::new();
     while ids.len() < 3 {
         let line = lines.next_line().await.unwrap().expect("more output");
-        let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("non-JSON on stdout: {line:?} ({e})"));
+        let v: Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("non-JSON on stdout: {line:?} ({e})"));
         assert_eq!(v["jsonrpc"], "2.0");
         if let Some(id) = v.get("id") {
             ids.push(id.as_i64().unwrap());
@@ -96,7 +133,10 @@ async fn tool_list_matches_the_readme_table() {
     let mut documented: Vec<String> = readme_tools().into_iter().map(|(t, _)| t).collect();
     listed.sort();
     documented.sort();
-    assert_eq!(listed, documented, "README tool table and tools/list differ");
+    assert_eq!(
+        listed, documented,
+        "README tool table and tools/list differ"
+    );
     for t in &tools {
         let a = t.annotations.as_ref().expect("annotations");
         assert_eq!(a.read_only_hint, Some(true), "{}", t.name);
@@ -111,9 +151,18 @@ async fn tool_list_matches_the_readme_table() {
 async fn unknown_tool_is_a_protocol_error_and_bad_arguments_a_tool_error() {
     let sim = sim(1).await;
     let client = connect(&sim).await;
-    let e = client.peer().call_tool(CallToolRequestParams::new("withdraw_everything")).await.unwrap_err();
+    let e = client
+        .peer()
+        .call_tool(CallToolRequestParams::new("withdraw_everything"))
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("unknown tool"), "{e}");
-    let body = err(&client, "get_order_book", json!({"symbol":"BTCUSDT","limit":4})).await;
+    let body = err(
+        &client,
+        "get_order_book",
+        json!({"symbol":"BTCUSDT","limit":4}),
+    )
+    .await;
     assert_eq!(body["code"], -32003);
     assert!(body["message"].as_str().unwrap().contains("limit"));
     assert!(body.get("binance_code").is_none());

@@ -20,9 +20,12 @@ pub struct App {
 /// Start the simulator if asked, build the gateway, load the plugins.
 pub async fn start(mut config: Config) -> anyhow::Result<App> {
     let sim = if config.mode == ExchangeMode::Sim {
-        let sim = binance_sim::Simulator::start(binance_sim::SimConfig { seed: config.sim_seed, port: 0 })
-            .await
-            .context("cannot start the simulator on a loopback port")?;
+        let sim = binance_sim::Simulator::start(binance_sim::SimConfig {
+            seed: config.sim_seed,
+            port: 0,
+        })
+        .await
+        .context("cannot start the simulator on a loopback port")?;
         tracing::info!(url = %sim.spot_url(), seed = config.sim_seed, "simulator started");
         config.spot_url = sim.spot_url();
         config.futures_url = sim.futures_url();
@@ -33,11 +36,17 @@ pub async fn start(mut config: Config) -> anyhow::Result<App> {
     if let Some(policy) = &config.policy {
         tracing::warn!(policy = %policy.display(), "policy files are not read by this version; every plugin is limited to public market data");
     }
-    let urls = BaseUrls { spot: config.spot_url.clone(), usdm_futures: config.futures_url.clone() };
+    let urls = BaseUrls {
+        spot: config.spot_url.clone(),
+        usdm_futures: config.futures_url.clone(),
+    };
     let gateway = HttpGateway::new(urls, tokio::runtime::Handle::current(), DEFAULT_TIMEOUT)
         .context("cannot build the HTTP client")?;
     let service = ExchangeService::new(Arc::new(gateway));
-    let limits = Limits { call_timeout: config.call_timeout, ..Limits::default() };
+    let limits = Limits {
+        call_timeout: config.call_timeout,
+        ..Limits::default()
+    };
     let plugin_dir = config.plugin_dir.clone();
     let cache = ComponentCache::new(config.cache_dir.clone());
     // Loading compiles (or deserialises) components: blocking work.
@@ -49,5 +58,8 @@ pub async fn start(mut config: Config) -> anyhow::Result<App> {
     })
     .await
     .context("plugin loading was aborted")??;
-    Ok(App { host: Arc::new(host), sim })
+    Ok(App {
+        host: Arc::new(host),
+        sim,
+    })
 }

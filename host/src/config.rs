@@ -107,7 +107,10 @@ pub struct ConfigError {
 }
 
 fn err(source_name: &str, problem: impl Into<String>) -> ConfigError {
-    ConfigError { source_name: source_name.to_string(), problem: problem.into() }
+    ConfigError {
+        source_name: source_name.to_string(),
+        problem: problem.into(),
+    }
 }
 
 /// Read an environment variable through `env` (injected for tests).
@@ -118,7 +121,12 @@ fn var(env: Env, name: &str) -> Option<String> {
 }
 
 /// Flag first, then variable; returns the value and the name it came from.
-fn pick(env: Env, flag: &Option<String>, flag_name: &str, var_name: &str) -> Option<(String, String)> {
+fn pick(
+    env: Env,
+    flag: &Option<String>,
+    flag_name: &str,
+    var_name: &str,
+) -> Option<(String, String)> {
     match flag {
         Some(v) => Some((v.clone(), flag_name.to_string())),
         None => var(env, var_name).map(|v| (v, var_name.to_string())),
@@ -126,10 +134,20 @@ fn pick(env: Env, flag: &Option<String>, flag_name: &str, var_name: &str) -> Opt
 }
 
 fn check_url(value: &str, source_name: &str, schemes: &[&str]) -> Result<String, ConfigError> {
-    let expected = format!("expected a {} URL such as {}://host[:port], got '{value}'", schemes.join("/"), schemes[0]);
-    let (scheme, rest) = value.split_once("://").ok_or_else(|| err(source_name, expected.clone()))?;
+    let expected = format!(
+        "expected a {} URL such as {}://host[:port], got '{value}'",
+        schemes.join("/"),
+        schemes[0]
+    );
+    let (scheme, rest) = value
+        .split_once("://")
+        .ok_or_else(|| err(source_name, expected.clone()))?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if !schemes.contains(&scheme) || host.is_empty() || rest.contains(char::is_whitespace) || host.contains('@') {
+    if !schemes.contains(&scheme)
+        || host.is_empty()
+        || rest.contains(char::is_whitespace)
+        || host.contains('@')
+    {
         return Err(err(source_name, expected));
     }
     Ok(value.trim_end_matches('/').to_string())
@@ -139,7 +157,10 @@ fn parse_bool(value: &str, source_name: &str) -> Result<bool, ConfigError> {
     match value.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" => Ok(true),
         "false" | "0" | "no" => Ok(false),
-        _ => Err(err(source_name, format!("expected true or false, got '{value}'"))),
+        _ => Err(err(
+            source_name,
+            format!("expected true or false, got '{value}'"),
+        )),
     }
 }
 
@@ -148,7 +169,10 @@ fn secret(env: Env, names: &[&str]) -> Result<Option<Secret>, ConfigError> {
         if let Some(v) = var(env, name) {
             let v = v.trim().to_string();
             if !v.bytes().all(|b| b.is_ascii_graphic()) {
-                return Err(err(name, "contains spaces or non-printable characters; paste the key exactly"));
+                return Err(err(
+                    name,
+                    "contains spaces or non-printable characters; paste the key exactly",
+                ));
             }
             return Ok(Some(Secret(v)));
         }
@@ -159,7 +183,11 @@ fn secret(env: Env, names: &[&str]) -> Result<Option<Secret>, ConfigError> {
 impl Config {
     /// Resolve flags over the environment `env` over defaults.
     /// `builtin_plugins` is the directory the build put the plugins in.
-    pub fn resolve(flags: &Flags, env: Env, builtin_plugins: PathBuf) -> Result<Config, ConfigError> {
+    pub fn resolve(
+        flags: &Flags,
+        env: Env,
+        builtin_plugins: PathBuf,
+    ) -> Result<Config, ConfigError> {
         let testnet = match (flags.testnet, var(env, "BINANCE_TESTNET")) {
             (true, _) => true,
             (false, Some(v)) => parse_bool(&v, "BINANCE_TESTNET")?,
@@ -176,28 +204,70 @@ impl Config {
             Some("live") => ExchangeMode::Live,
             Some("testnet") => ExchangeMode::Testnet,
             Some("sim") => ExchangeMode::Sim,
-            Some(other) => return Err(err("--exchange", format!("expected live, testnet or sim, got '{other}'"))),
+            Some(other) => {
+                return Err(err(
+                    "--exchange",
+                    format!("expected live, testnet or sim, got '{other}'"),
+                ))
+            }
         };
-        let defaults = if mode == ExchangeMode::Testnet { TESTNET } else { LIVE };
-        let url = |flag: &Option<String>, flag_name: &str, var_name: &str, default: &str, schemes: &[&str]| {
+        let defaults = if mode == ExchangeMode::Testnet {
+            TESTNET
+        } else {
+            LIVE
+        };
+        let url = |flag: &Option<String>,
+                   flag_name: &str,
+                   var_name: &str,
+                   default: &str,
+                   schemes: &[&str]| {
             match pick(env, flag, flag_name, var_name) {
                 Some((v, from)) => check_url(v.trim(), &from, schemes),
                 None => Ok(default.to_string()),
             }
         };
-        let spot_url = url(&flags.base_url, "--base-url", "BINANCE_BASE_URL", defaults.spot, &["https", "http"])?;
-        let futures_url = url(&flags.futures_base_url, "--futures-base-url", "BINANCE_FUTURES_BASE_URL", defaults.futures, &["https", "http"])?;
-        let ws_url = url(&flags.ws_url, "--ws-url", "BINANCE_WS_URL", defaults.ws, &["wss", "ws"])?;
+        let spot_url = url(
+            &flags.base_url,
+            "--base-url",
+            "BINANCE_BASE_URL",
+            defaults.spot,
+            &["https", "http"],
+        )?;
+        let futures_url = url(
+            &flags.futures_base_url,
+            "--futures-base-url",
+            "BINANCE_FUTURES_BASE_URL",
+            defaults.futures,
+            &["https", "http"],
+        )?;
+        let ws_url = url(
+            &flags.ws_url,
+            "--ws-url",
+            "BINANCE_WS_URL",
+            defaults.ws,
+            &["wss", "ws"],
+        )?;
         let api_key = secret(env, &["BINANCE_API_KEY"])?;
         let secret_key = secret(env, &["BINANCE_SECRET_KEY", "BINANCE_API_SECRET"])?;
-        let policy = flags.policy.clone().or_else(|| var(env, "BINANCE_MCP_POLICY").map(PathBuf::from));
+        let policy = flags
+            .policy
+            .clone()
+            .or_else(|| var(env, "BINANCE_MCP_POLICY").map(PathBuf::from));
         if let Some(p) = &policy {
             if !p.is_file() {
-                let from = if flags.policy.is_some() { "--policy" } else { "BINANCE_MCP_POLICY" };
+                let from = if flags.policy.is_some() {
+                    "--policy"
+                } else {
+                    "BINANCE_MCP_POLICY"
+                };
                 return Err(err(from, format!("no policy file at '{}'", p.display())));
             }
         }
-        let plugin_dir = flags.plugins.clone().or_else(|| var(env, "BINANCE_MCP_PLUGIN_DIR").map(PathBuf::from)).unwrap_or(builtin_plugins);
+        let plugin_dir = flags
+            .plugins
+            .clone()
+            .or_else(|| var(env, "BINANCE_MCP_PLUGIN_DIR").map(PathBuf::from))
+            .unwrap_or(builtin_plugins);
         let cache_dir = if flags.no_cache {
             None
         } else {
@@ -209,7 +279,12 @@ impl Config {
         };
         let sim_seed = match (flags.sim_seed, var(env, "BINANCE_SIM_SEED")) {
             (Some(s), _) => s,
-            (None, Some(v)) => v.trim().parse().map_err(|_| err("BINANCE_SIM_SEED", format!("expected a whole number, got '{v}'")))?,
+            (None, Some(v)) => v.trim().parse().map_err(|_| {
+                err(
+                    "BINANCE_SIM_SEED",
+                    format!("expected a whole number, got '{v}'"),
+                )
+            })?,
             (None, None) => 42,
         };
         let call_timeout = match flags.call_timeout_secs {
@@ -217,7 +292,19 @@ impl Config {
             Some(s) => Duration::from_secs(s),
             None => Duration::from_secs(30),
         };
-        Ok(Config { mode, spot_url, futures_url, ws_url, api_key, secret_key, policy, plugin_dir, cache_dir, sim_seed, call_timeout })
+        Ok(Config {
+            mode,
+            spot_url,
+            futures_url,
+            ws_url,
+            api_key,
+            secret_key,
+            policy,
+            plugin_dir,
+            cache_dir,
+            sim_seed,
+            call_timeout,
+        })
     }
 }
 
@@ -227,7 +314,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn resolve(flags: Flags, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::resolve(&flags, &|k| map.get(k).cloned(), PathBuf::from("/builtin"))
     }
 
@@ -243,8 +333,14 @@ mod tests {
     #[test]
     fn testnet_switch_and_flag_precedence() {
         let c = resolve(Flags::default(), &[("BINANCE_TESTNET", "true")]).unwrap();
-        assert_eq!((c.mode, c.spot_url.as_str()), (ExchangeMode::Testnet, TESTNET.spot));
-        let flags = Flags { base_url: Some("http://127.0.0.1:9/".into()), ..Flags::default() };
+        assert_eq!(
+            (c.mode, c.spot_url.as_str()),
+            (ExchangeMode::Testnet, TESTNET.spot)
+        );
+        let flags = Flags {
+            base_url: Some("http://127.0.0.1:9/".into()),
+            ..Flags::default()
+        };
         let c = resolve(flags, &[("BINANCE_BASE_URL", "http://other:1")]).unwrap();
         assert_eq!(c.spot_url, "http://127.0.0.1:9");
     }
@@ -258,15 +354,30 @@ mod tests {
         assert_eq!(e.source_name, "BINANCE_BASE_URL");
         let e = resolve(Flags::default(), &[("BINANCE_WS_URL", "https://x")]).unwrap_err();
         assert_eq!(e.source_name, "BINANCE_WS_URL");
-        let e = resolve(Flags { exchange: Some("paper".into()), ..Flags::default() }, &[]).unwrap_err();
+        let e = resolve(
+            Flags {
+                exchange: Some("paper".into()),
+                ..Flags::default()
+            },
+            &[],
+        )
+        .unwrap_err();
         assert_eq!(e.source_name, "--exchange");
-        let e = resolve(Flags::default(), &[("BINANCE_MCP_POLICY", "/no/such/file.toml")]).unwrap_err();
+        let e = resolve(
+            Flags::default(),
+            &[("BINANCE_MCP_POLICY", "/no/such/file.toml")],
+        )
+        .unwrap_err();
         assert_eq!(e.source_name, "BINANCE_MCP_POLICY");
     }
 
     #[test]
     fn secrets_accept_both_names_and_never_print() {
-        let c = resolve(Flags::default(), &[("BINANCE_API_KEY", "k"), ("BINANCE_API_SECRET", "s3cr3t")]).unwrap();
+        let c = resolve(
+            Flags::default(),
+            &[("BINANCE_API_KEY", "k"), ("BINANCE_API_SECRET", "s3cr3t")],
+        )
+        .unwrap();
         assert_eq!(c.secret_key.as_ref().unwrap().expose(), "s3cr3t");
         assert!(!format!("{c:?}").contains("s3cr3t"));
         let e = resolve(Flags::default(), &[("BINANCE_SECRET_KEY", "a b")]).unwrap_err();

@@ -90,7 +90,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("binance-mcp: cannot start the async runtime: {e}");
@@ -135,10 +138,19 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     let failed = result.is_error == Some(true);
                     let body = match &result.structured_content {
                         Some(v) => serde_json::to_string_pretty(v)?,
-                        None => result.content.iter().filter_map(|c| c.as_text().map(|t| t.text.clone())).collect::<Vec<_>>().join("\n"),
+                        None => result
+                            .content
+                            .iter()
+                            .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+                            .collect::<Vec<_>>()
+                            .join("\n"),
                     };
                     println!("{body}");
-                    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+                    Ok(if failed {
+                        ExitCode::FAILURE
+                    } else {
+                        ExitCode::SUCCESS
+                    })
                 }
             }
         }
@@ -160,7 +172,13 @@ fn print_tools(host: &PluginHost) {
         if s.open_world {
             notes.push("open-world");
         }
-        println!("{:<22} {:<8} {:<30} {}", s.name, t.plugin, notes.join(","), s.title);
+        println!(
+            "{:<22} {:<8} {:<30} {}",
+            s.name,
+            t.plugin,
+            notes.join(","),
+            s.title
+        );
     }
 }
 
@@ -171,6 +189,11 @@ fn init_tracing(command: &Command) {
         Command::Serve => "info",
         _ => "warn",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).with_ansi(false).init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .init();
 }

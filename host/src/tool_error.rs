@@ -92,7 +92,14 @@ impl ToolError {
 
 impl std::fmt::Display for ToolError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({}): {} — {}", self.kind.name(), self.kind.code(), self.message, self.recovery)
+        write!(
+            f,
+            "{} ({}): {} — {}",
+            self.kind.name(),
+            self.kind.code(),
+            self.message,
+            self.recovery
+        )
     }
 }
 
@@ -104,7 +111,11 @@ mod tests {
 
     #[test]
     fn renders_code_message_recovery_and_exchange_details() {
-        let mut e = ToolError::new(ErrorKind::InvalidArgument, "Invalid symbol.", "use get_exchange_info");
+        let mut e = ToolError::new(
+            ErrorKind::InvalidArgument,
+            "Invalid symbol.",
+            "use get_exchange_info",
+        );
         e.exchange_code = Some(-1121);
         e.exchange_message = Some("Invalid symbol.".into());
         let v = e.to_json();

@@ -25,7 +25,9 @@ pub fn cache_dir() -> PathBuf {
 
 /// Start a simulator with `seed` on a free loopback port.
 pub async fn sim(seed: u64) -> Simulator {
-    Simulator::start(SimConfig { seed, port: 0 }).await.expect("start the simulator")
+    Simulator::start(SimConfig { seed, port: 0 })
+        .await
+        .expect("start the simulator")
 }
 
 /// The binary with a clean environment pointed at `spot_url`.
@@ -71,12 +73,19 @@ pub type Client = RunningService<RoleClient, TestClient>;
 pub async fn connect_with(mut cmd: Command, version: ProtocolVersion) -> Client {
     cmd.arg("serve");
     let transport = TokioChildProcess::new(cmd).expect("spawn binance-mcp serve");
-    TestClient { version }.serve(transport).await.expect("MCP initialize")
+    TestClient { version }
+        .serve(transport)
+        .await
+        .expect("MCP initialize")
 }
 
 /// Start `binance-mcp serve` against `sim` with the 2025-11-25 revision.
 pub async fn connect(sim: &Simulator) -> Client {
-    connect_with(command(&sim.spot_url(), &sim.futures_url()), ProtocolVersion::V_2025_11_25).await
+    connect_with(
+        command(&sim.spot_url(), &sim.futures_url()),
+        ProtocolVersion::V_2025_11_25,
+    )
+    .await
 }
 
 /// Call a tool; returns (is_error, JSON body). The body is the structured
@@ -93,7 +102,13 @@ pub async fn call(client: &Client, tool: &str, args: Value) -> (bool, Value) {
 /// The JSON of a result, checking that text and structured content agree.
 pub fn body(result: &CallToolResult) -> (bool, Value) {
     let is_error = result.is_error == Some(true);
-    let text = result.content.iter().find_map(|c| c.as_text()).expect("a text block").text.clone();
+    let text = result
+        .content
+        .iter()
+        .find_map(|c| c.as_text())
+        .expect("a text block")
+        .text
+        .clone();
     let parsed: Value = serde_json::from_str(&text).expect("the text block is JSON");
     if let Some(structured) = &result.structured_content {
         assert_eq!(structured, &parsed, "structuredContent and text differ");
@@ -127,9 +142,14 @@ pub fn d(x: binance_sim::Decimal) -> Value {
 
 /// The README's tool table: (tool, plugin) rows between the markers.
 pub fn readme_tools() -> Vec<(String, String)> {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).expect("README.md");
-    let start = readme.find("<!-- tools:start -->").expect("tools:start marker in README");
-    let end = readme.find("<!-- tools:end -->").expect("tools:end marker in README");
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("README.md");
+    let start = readme
+        .find("<!-- tools:start -->")
+        .expect("tools:start marker in README");
+    let end = readme
+        .find("<!-- tools:end -->")
+        .expect("tools:end marker in README");
     readme[start..end]
         .lines()
         .filter(|l| l.starts_with("| `"))

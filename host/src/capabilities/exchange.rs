@@ -32,7 +32,11 @@ impl wit::Host for ExchangeCtx {
             params: req.params,
         };
         match self.service.send(&self.grant, request) {
-            Ok(r) => Ok(wit::Response { status: r.status, body: r.body, used_weight_1m: r.used_weight_1m }),
+            Ok(r) => Ok(wit::Response {
+                status: r.status,
+                body: r.body,
+                used_weight_1m: r.used_weight_1m,
+            }),
             Err(e) => {
                 tracing::debug!(plugin = &*self.plugin, error = %e, "exchange capability refused or failed");
                 Err(to_wit_error(e))

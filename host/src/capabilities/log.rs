@@ -24,7 +24,11 @@ impl Host for LogCtx {
             message.truncate(end);
             message.push('…');
         }
-        let fields = fields.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
+        let fields = fields
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ");
         let plugin = &*self.plugin;
         match level {
             Level::Trace => tracing::trace!(plugin, fields, "{message}"),

@@ -46,10 +46,19 @@ pub struct PluginState {
 impl PluginState {
     /// Fresh state for one call of plugin `plugin`, memory capped at
     /// `memory_limit` bytes.
-    pub fn new(plugin: Arc<str>, grants: &Grants, service: ExchangeService, memory_limit: usize) -> Self {
+    pub fn new(
+        plugin: Arc<str>,
+        grants: &Grants,
+        service: ExchangeService,
+        memory_limit: usize,
+    ) -> Self {
         // No environment, arguments, preopened directories, network or
         // inherited stdio: the builder's defaults, with sockets denied outright.
-        let wasi = WasiCtx::builder().allow_tcp(false).allow_udp(false).allow_ip_name_lookup(false).build();
+        let wasi = WasiCtx::builder()
+            .allow_tcp(false)
+            .allow_udp(false)
+            .allow_ip_name_lookup(false)
+            .build();
         PluginState {
             wasi,
             table: ResourceTable::new(),
@@ -60,7 +69,9 @@ impl PluginState {
                 .memories(4)
                 .trap_on_grow_failure(true)
                 .build(),
-            log: log::LogCtx { plugin: plugin.clone() },
+            log: log::LogCtx {
+                plugin: plugin.clone(),
+            },
             exchange: exchange::ExchangeCtx {
                 plugin,
                 grant: grants.exchange.clone().unwrap_or_default(),
@@ -72,6 +83,9 @@ impl PluginState {
 
 impl WasiView for PluginState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }

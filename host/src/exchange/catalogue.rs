@@ -98,8 +98,17 @@ pub struct Endpoint {
 impl Endpoint {
     /// The request weight of a call with these parameters.
     pub fn weight_of(&self, params: &[(String, String)]) -> u32 {
-        let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-        let limit = |default: u32| get("limit").and_then(|v| v.parse::<u32>().ok()).unwrap_or(default);
+        let get = |name: &str| {
+            params
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let limit = |default: u32| {
+            get("limit")
+                .and_then(|v| v.parse::<u32>().ok())
+                .unwrap_or(default)
+        };
         let listed = || get("symbols").map(|s| s.matches(',').count() as u32 + 1);
         match self.weight {
             Weight::Fixed(w) => w,
@@ -137,7 +146,13 @@ impl Endpoint {
 }
 
 const fn get(venue: Venue, path: &'static str, security: Security, weight: Weight) -> Endpoint {
-    Endpoint { venue, method: Method::Get, path, security, weight }
+    Endpoint {
+        venue,
+        method: Method::Get,
+        path,
+        security,
+        weight,
+    }
 }
 
 use Security::None as Public;
@@ -158,8 +173,26 @@ pub const CATALOGUE: &[Endpoint] = &[
     get(Spot, "/api/v3/uiKlines", Public, Fixed(2)),
     get(Spot, "/api/v3/avgPrice", Public, Fixed(2)),
     get(Spot, "/api/v3/ticker/24hr", Public, Weight::Spot24hr),
-    get(Spot, "/api/v3/ticker/price", Public, Weight::BySelection { one: 2, list: 4, all: 4 }),
-    get(Spot, "/api/v3/ticker/bookTicker", Public, Weight::BySelection { one: 2, list: 4, all: 4 }),
+    get(
+        Spot,
+        "/api/v3/ticker/price",
+        Public,
+        Weight::BySelection {
+            one: 2,
+            list: 4,
+            all: 4,
+        },
+    ),
+    get(
+        Spot,
+        "/api/v3/ticker/bookTicker",
+        Public,
+        Weight::BySelection {
+            one: 2,
+            list: 4,
+            all: 4,
+        },
+    ),
     // USD-M futures public market data.
     get(Fut, "/fapi/v1/ping", Public, Fixed(1)),
     get(Fut, "/fapi/v1/time", Public, Fixed(1)),
@@ -169,9 +202,36 @@ pub const CATALOGUE: &[Endpoint] = &[
     get(Fut, "/fapi/v1/klines", Public, Weight::FuturesKlines),
     get(Fut, "/fapi/v1/premiumIndex", Public, Fixed(1)),
     get(Fut, "/fapi/v1/fundingRate", Public, Fixed(1)),
-    get(Fut, "/fapi/v1/ticker/24hr", Public, Weight::BySelection { one: 1, list: 40, all: 40 }),
-    get(Fut, "/fapi/v1/ticker/price", Public, Weight::BySelection { one: 1, list: 2, all: 2 }),
-    get(Fut, "/fapi/v1/ticker/bookTicker", Public, Weight::BySelection { one: 2, list: 5, all: 5 }),
+    get(
+        Fut,
+        "/fapi/v1/ticker/24hr",
+        Public,
+        Weight::BySelection {
+            one: 1,
+            list: 40,
+            all: 40,
+        },
+    ),
+    get(
+        Fut,
+        "/fapi/v1/ticker/price",
+        Public,
+        Weight::BySelection {
+            one: 1,
+            list: 2,
+            all: 2,
+        },
+    ),
+    get(
+        Fut,
+        "/fapi/v1/ticker/bookTicker",
+        Public,
+        Weight::BySelection {
+            one: 2,
+            list: 5,
+            all: 5,
+        },
+    ),
 ];
 
 /// Path prefixes that move money out of the account or manage keys and
@@ -199,26 +259,45 @@ pub const FORBIDDEN_PREFIXES: &[&str] = &[
 /// Why a request was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CatalogueError {
-    #[error("{method} {path} moves funds or manages keys/sub-accounts; binance-mcp never sends it")]
+    #[error(
+        "{method} {path} moves funds or manages keys/sub-accounts; binance-mcp never sends it"
+    )]
     Forbidden { method: Method, path: String },
     #[error("{method} {path} on {venue} is not in the host's endpoint catalogue")]
-    Unknown { venue: Venue, method: Method, path: String },
+    Unknown {
+        venue: Venue,
+        method: Method,
+        path: String,
+    },
 }
 
 /// Find the catalogue entry for a request.
-pub fn classify(venue: Venue, method: Method, path: &str) -> Result<&'static Endpoint, CatalogueError> {
+pub fn classify(
+    venue: Venue,
+    method: Method,
+    path: &str,
+) -> Result<&'static Endpoint, CatalogueError> {
     if is_forbidden(path) {
-        return Err(CatalogueError::Forbidden { method, path: path.to_string() });
+        return Err(CatalogueError::Forbidden {
+            method,
+            path: path.to_string(),
+        });
     }
     CATALOGUE
         .iter()
         .find(|e| e.venue == venue && e.method == method && e.path == path)
-        .ok_or_else(|| CatalogueError::Unknown { venue, method, path: path.to_string() })
+        .ok_or_else(|| CatalogueError::Unknown {
+            venue,
+            method,
+            path: path.to_string(),
+        })
 }
 
 fn is_forbidden(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    FORBIDDEN_PREFIXES.iter().any(|p| lower.starts_with(&p.to_ascii_lowercase()))
+    FORBIDDEN_PREFIXES
+        .iter()
+        .any(|p| lower.starts_with(&p.to_ascii_lowercase()))
 }
 
 #[cfg(test)]
@@ -226,7 +305,10 @@ mod tests {
     use super::*;
 
     fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -242,26 +324,52 @@ mod tests {
         assert_eq!(t.weight_of(&p(&[("symbol", "BTCUSDT")])), 2);
         assert_eq!(t.weight_of(&p(&[("symbols", r#"["A","B"]"#)])), 2);
         assert_eq!(t.weight_of(&[]), 80);
-        assert_eq!(classify(Spot, Method::Get, "/api/v3/exchangeInfo").unwrap().weight_of(&[]), 20);
+        assert_eq!(
+            classify(Spot, Method::Get, "/api/v3/exchangeInfo")
+                .unwrap()
+                .weight_of(&[]),
+            20
+        );
     }
 
     #[test]
     fn unknown_method_path_or_venue_is_refused() {
-        assert!(matches!(classify(Spot, Method::Post, "/api/v3/depth"), Err(CatalogueError::Unknown { .. })));
-        assert!(matches!(classify(Spot, Method::Get, "/api/v3/depth/"), Err(CatalogueError::Unknown { .. })));
-        assert!(matches!(classify(Fut, Method::Get, "/api/v3/depth"), Err(CatalogueError::Unknown { .. })));
-        assert!(matches!(classify(Spot, Method::Get, "/api/v3/../v3/depth"), Err(CatalogueError::Unknown { .. })));
+        assert!(matches!(
+            classify(Spot, Method::Post, "/api/v3/depth"),
+            Err(CatalogueError::Unknown { .. })
+        ));
+        assert!(matches!(
+            classify(Spot, Method::Get, "/api/v3/depth/"),
+            Err(CatalogueError::Unknown { .. })
+        ));
+        assert!(matches!(
+            classify(Fut, Method::Get, "/api/v3/depth"),
+            Err(CatalogueError::Unknown { .. })
+        ));
+        assert!(matches!(
+            classify(Spot, Method::Get, "/api/v3/../v3/depth"),
+            Err(CatalogueError::Unknown { .. })
+        ));
     }
 
     #[test]
     fn money_moving_endpoints_are_forbidden_and_never_catalogued() {
-        for path in ["/sapi/v1/capital/withdraw/apply", "/sapi/v1/asset/transfer", "/sapi/v1/sub-account/list", "/SAPI/V1/CAPITAL/WITHDRAW/apply"] {
+        for path in [
+            "/sapi/v1/capital/withdraw/apply",
+            "/sapi/v1/asset/transfer",
+            "/sapi/v1/sub-account/list",
+            "/SAPI/V1/CAPITAL/WITHDRAW/apply",
+        ] {
             let err = classify(Spot, Method::Post, path).unwrap_err();
             assert!(matches!(err, CatalogueError::Forbidden { .. }), "{path}");
             assert!(err.to_string().contains("never sends"));
         }
         for e in CATALOGUE {
-            assert!(!is_forbidden(e.path), "{} is forbidden but catalogued", e.path);
+            assert!(
+                !is_forbidden(e.path),
+                "{} is forbidden but catalogued",
+                e.path
+            );
         }
     }
 
@@ -269,7 +377,11 @@ mod tests {
     fn catalogue_has_no_duplicates() {
         for (i, a) in CATALOGUE.iter().enumerate() {
             for b in &CATALOGUE[i + 1..] {
-                assert!(!(a.venue == b.venue && a.method == b.method && a.path == b.path), "{}", a.path);
+                assert!(
+                    !(a.venue == b.venue && a.method == b.method && a.path == b.path),
+                    "{}",
+                    a.path
+                );
             }
         }
     }

@@ -78,7 +78,11 @@ fn from_code(code: i32, msg: &str) -> ToolError {
         -1199..=-1100 => (InvalidArgument, "fix the parameter named in the message"),
         _ => (ExchangeRejected, "read the Binance message; change the request accordingly"),
     };
-    ToolError::new(kind, format!("Binance rejected the request: {msg}"), recovery)
+    ToolError::new(
+        kind,
+        format!("Binance rejected the request: {msg}"),
+        recovery,
+    )
 }
 
 /// The exchange could not be reached at all.
@@ -110,9 +114,23 @@ mod tests {
         assert_eq!(e.exchange_code, Some(-1121));
         assert_eq!(e.exchange_message.as_deref(), Some("Invalid symbol."));
         assert!(e.recovery.contains("get_exchange_info"));
-        assert_eq!(classify_failure(401, r#"{"code":-2015,"msg":"x"}"#, None).kind, ErrorKind::Authentication);
-        assert_eq!(classify_failure(400, r#"{"code":-1013,"msg":"Filter failure: LOT_SIZE"}"#, None).kind, ErrorKind::ExchangeRejected);
-        assert_eq!(classify_failure(400, r#"{"code":-1130,"msg":"x"}"#, None).kind, ErrorKind::InvalidArgument);
+        assert_eq!(
+            classify_failure(401, r#"{"code":-2015,"msg":"x"}"#, None).kind,
+            ErrorKind::Authentication
+        );
+        assert_eq!(
+            classify_failure(
+                400,
+                r#"{"code":-1013,"msg":"Filter failure: LOT_SIZE"}"#,
+                None
+            )
+            .kind,
+            ErrorKind::ExchangeRejected
+        );
+        assert_eq!(
+            classify_failure(400, r#"{"code":-1130,"msg":"x"}"#, None).kind,
+            ErrorKind::InvalidArgument
+        );
     }
 
     #[test]
@@ -121,10 +139,16 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::RateLimited);
         assert_eq!(e.retry_after_secs, Some(7));
         assert_eq!(e.exchange_code, Some(-1003));
-        assert_eq!(classify_failure(418, "", Some(120)).retry_after_secs, Some(120));
+        assert_eq!(
+            classify_failure(418, "", Some(120)).retry_after_secs,
+            Some(120)
+        );
         let e = classify_failure(503, "<html>", None);
         assert_eq!(e.kind, ErrorKind::ExchangeUnavailable);
         assert!(e.message.contains("unknown"));
-        assert_eq!(classify_failure(404, "<html>", None).kind, ErrorKind::ExchangeRejected);
+        assert_eq!(
+            classify_failure(404, "<html>", None).kind,
+            ErrorKind::ExchangeRejected
+        );
     }
 }

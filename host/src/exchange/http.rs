@@ -39,7 +39,11 @@ impl HttpGateway {
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .build()?;
-        Ok(HttpGateway { client, urls, runtime })
+        Ok(HttpGateway {
+            client,
+            urls,
+            runtime,
+        })
     }
 
     fn base(&self, venue: Venue) -> &str {
@@ -68,9 +72,17 @@ impl Gateway for HttpGateway {
             Method::Put => reqwest::Method::PUT,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let fail = |detail: String| TransportError { base_url: base.to_string(), detail };
+        let fail = |detail: String| TransportError {
+            base_url: base.to_string(),
+            detail,
+        };
         let fut = async {
-            let resp = self.client.request(method, &url).send().await.map_err(|e| fail(describe(&e)))?;
+            let resp = self
+                .client
+                .request(method, &url)
+                .send()
+                .await
+                .map_err(|e| fail(describe(&e)))?;
             let status = resp.status().as_u16();
             let headers = resp.headers().clone();
             let body = resp.text().await.map_err(|e| fail(describe(&e)))?;

@@ -120,7 +120,10 @@ impl ExchangeGrant {
 
     fn check(&self, endpoint: &Endpoint) -> Result<(), ToolError> {
         if !self.venues.contains(&endpoint.venue.into()) {
-            return Err(not_permitted(format!("this plugin may not use the {} venue", endpoint.venue)));
+            return Err(not_permitted(format!(
+                "this plugin may not use the {} venue",
+                endpoint.venue
+            )));
         }
         if !self.security.contains(&endpoint.security) {
             return Err(not_permitted(format!(
@@ -177,28 +180,44 @@ impl ExchangeService {
         if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&answer.body) {
             return Err(errors::malformed(&e.to_string()));
         }
-        Ok(Response { status: answer.status, body: answer.body, used_weight_1m: answer.used_weight_1m })
+        Ok(Response {
+            status: answer.status,
+            body: answer.body,
+            used_weight_1m: answer.used_weight_1m,
+        })
     }
 }
 
 fn check_params(params: &[(String, String)]) -> Result<(), ToolError> {
-    let invalid = |m: String| ToolError::new(ErrorKind::InvalidArgument, m, "fix the request parameters");
+    let invalid =
+        |m: String| ToolError::new(ErrorKind::InvalidArgument, m, "fix the request parameters");
     if params.len() > MAX_PARAMS {
-        return Err(invalid(format!("too many parameters ({} > {MAX_PARAMS})", params.len())));
+        return Err(invalid(format!(
+            "too many parameters ({} > {MAX_PARAMS})",
+            params.len()
+        )));
     }
     for (i, (name, value)) in params.iter().enumerate() {
-        let name_ok = !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric());
+        let name_ok =
+            !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric());
         if !name_ok {
-            return Err(invalid(format!("parameter name '{}' is not a Binance parameter name", name.escape_default())));
+            return Err(invalid(format!(
+                "parameter name '{}' is not a Binance parameter name",
+                name.escape_default()
+            )));
         }
         if RESERVED_PARAMS.contains(&name.as_str()) {
-            return Err(not_permitted(format!("parameter '{name}' is set by the host only")));
+            return Err(not_permitted(format!(
+                "parameter '{name}' is set by the host only"
+            )));
         }
         if params[..i].iter().any(|(n, _)| n == name) {
             return Err(invalid(format!("parameter '{name}' is given twice")));
         }
         if value.len() > MAX_VALUE_LEN || value.chars().any(char::is_control) {
-            return Err(invalid(format!("parameter '{name}' has an over-long value or control characters")));
+            return Err(invalid(format!(
+                "parameter '{name}' has an over-long value or control characters"
+            )));
         }
     }
     Ok(())
@@ -223,7 +242,12 @@ mod tests {
 
     fn service(status: u16, body: &str) -> (ExchangeService, Arc<Recorder>) {
         let rec = Arc::new(Recorder {
-            answer: HttpResponse { status, body: body.into(), used_weight_1m: Some(3), retry_after: None },
+            answer: HttpResponse {
+                status,
+                body: body.into(),
+                used_weight_1m: Some(3),
+                retry_after: None,
+            },
             seen: Mutex::new(Vec::new()),
         });
         (ExchangeService::new(rec.clone()), rec)
@@ -234,7 +258,10 @@ mod tests {
             venue: Venue::Spot,
             method: Method::Get,
             path: path.into(),
-            params: params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            params: params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         }
     }
 
@@ -253,7 +280,9 @@ mod tests {
         for r in cases {
             assert!(svc.send(&grant, r.clone()).is_err(), "{r:?}");
         }
-        assert!(svc.send(&ExchangeGrant::default(), req("/api/v3/time", &[])).is_err());
+        assert!(svc
+            .send(&ExchangeGrant::default(), req("/api/v3/time", &[]))
+            .is_err());
         assert!(rec.seen.lock().unwrap().is_empty());
     }
 
@@ -261,13 +290,26 @@ mod tests {
     fn granted_requests_are_encoded_and_answers_checked() {
         let (svc, rec) = service(200, r#"{"serverTime":1}"#);
         let grant = ExchangeGrant::public_market_data();
-        let ok = svc.send(&grant, req("/api/v3/exchangeInfo", &[("symbols", r#"["A","B"]"#)])).unwrap();
+        let ok = svc
+            .send(
+                &grant,
+                req("/api/v3/exchangeInfo", &[("symbols", r#"["A","B"]"#)]),
+            )
+            .unwrap();
         assert_eq!(ok.used_weight_1m, Some(3));
-        assert_eq!(rec.seen.lock().unwrap()[0].query, "symbols=%5B%22A%22%2C%22B%22%5D");
+        assert_eq!(
+            rec.seen.lock().unwrap()[0].query,
+            "symbols=%5B%22A%22%2C%22B%22%5D"
+        );
         let (svc, _) = service(200, "<html>");
-        assert_eq!(svc.send(&grant, req("/api/v3/time", &[])).unwrap_err().kind, ErrorKind::ExchangeUnavailable);
+        assert_eq!(
+            svc.send(&grant, req("/api/v3/time", &[])).unwrap_err().kind,
+            ErrorKind::ExchangeUnavailable
+        );
         let (svc, _) = service(400, r#"{"code":-1121,"msg":"Invalid symbol."}"#);
-        let e = svc.send(&grant, req("/api/v3/depth", &[("symbol", "NOPE")])).unwrap_err();
+        let e = svc
+            .send(&grant, req("/api/v3/depth", &[("symbol", "NOPE")]))
+            .unwrap_err();
         assert_eq!(e.exchange_code, Some(-1121));
     }
 }

@@ -35,7 +35,11 @@ mod tests {
 
     #[test]
     fn encodes_in_order_with_unreserved_kept() {
-        let p = vec![("symbol".to_string(), "LTCBTC".to_string()), ("price".into(), "0.1".into()), ("x".into(), "a b/é".into())];
+        let p = vec![
+            ("symbol".to_string(), "LTCBTC".to_string()),
+            ("price".into(), "0.1".into()),
+            ("x".into(), "a b/é".into()),
+        ];
         assert_eq!(encode(&p), "symbol=LTCBTC&price=0.1&x=a%20b%2F%C3%A9");
         assert_eq!(encode(&[]), "");
     }

@@ -11,8 +11,9 @@ use crate::runtime::plugin::ToolSpec;
 use crate::runtime::{PluginHost, UnknownTool};
 use crate::tool_error::{ErrorKind, ToolError};
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
+    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    ToolAnnotations,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
@@ -36,11 +37,18 @@ impl McpServer {
     /// Register every tool of `host`.
     pub fn new(host: Arc<PluginHost>) -> Self {
         let tools = host.tools().map(|t| to_mcp_tool(t.spec)).collect();
-        McpServer { host, tools: Arc::new(tools) }
+        McpServer {
+            host,
+            tools: Arc::new(tools),
+        }
     }
 
     /// Run one call through the host on a blocking thread and shape the result.
-    pub async fn call(&self, name: String, arguments: serde_json::Value) -> Result<CallToolResult, UnknownTool> {
+    pub async fn call(
+        &self,
+        name: String,
+        arguments: serde_json::Value,
+    ) -> Result<CallToolResult, UnknownTool> {
         if self.host.tool(&name).is_none() {
             return Err(UnknownTool(name));
         }
@@ -78,17 +86,24 @@ fn to_mcp_tool(spec: &ToolSpec) -> Tool {
     annotations.destructive_hint = Some(spec.destructive);
     annotations.idempotent_hint = Some(spec.idempotent);
     annotations.open_world_hint = Some(spec.open_world);
-    Tool::new(spec.name.clone(), spec.description.clone(), Arc::new(spec.input_schema.clone()))
-        .with_title(spec.title.clone())
-        .with_raw_output_schema(Arc::new(spec.output_schema.clone()))
-        .with_annotations(annotations)
+    Tool::new(
+        spec.name.clone(),
+        spec.description.clone(),
+        Arc::new(spec.input_schema.clone()),
+    )
+    .with_title(spec.title.clone())
+    .with_raw_output_schema(Arc::new(spec.output_schema.clone()))
+    .with_annotations(annotations)
 }
 
 impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {
         let capabilities = ServerCapabilities::builder().enable_tools().build();
         ServerConfig::new(capabilities)
-            .with_server_info(Implementation::new("binance-mcp", env!("CARGO_PKG_VERSION")).with_title("Binance MCP"))
+            .with_server_info(
+                Implementation::new("binance-mcp", env!("CARGO_PKG_VERSION"))
+                    .with_title("Binance MCP"),
+            )
             .with_instructions(INSTRUCTIONS)
     }
 
@@ -109,7 +124,10 @@ impl ServerHandler for McpServer {
         request: CallToolRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        let arguments = request.arguments.map(serde_json::Value::Object).unwrap_or_else(|| json!({}));
+        let arguments = request
+            .arguments
+            .map(serde_json::Value::Object)
+            .unwrap_or_else(|| json!({}));
         match self.call(request.name.to_string(), arguments).await {
             Ok(result) => Ok(CallToolResponse::Complete(result)),
             Err(UnknownTool(name)) => Err(McpError::invalid_params(

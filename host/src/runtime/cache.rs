@@ -41,12 +41,21 @@ impl ComponentCache {
         let base = std::env::var_os("XDG_CACHE_HOME")
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| Path::new(&h).join(".cache")))?;
+            .or_else(|| {
+                std::env::var_os("HOME")
+                    .filter(|v| !v.is_empty())
+                    .map(|h| Path::new(&h).join(".cache"))
+            })?;
         Some(base.join("binance-mcp").join("components"))
     }
 
     /// Load `bytes` (the component called `stem`) as a [`Component`].
-    pub fn load(&self, engine: &Engine, stem: &str, bytes: &[u8]) -> wasmtime::Result<(Component, CacheOutcome)> {
+    pub fn load(
+        &self,
+        engine: &Engine,
+        stem: &str,
+        bytes: &[u8],
+    ) -> wasmtime::Result<(Component, CacheOutcome)> {
         let Some(dir) = &self.dir else {
             return Ok((Component::new(engine, bytes)?, CacheOutcome::Uncached));
         };
@@ -58,7 +67,9 @@ impl ComponentCache {
             // rejected by wasmtime's header checks and recompiled below.
             match unsafe { Component::deserialize_file(engine, &path) } {
                 Ok(c) => return Ok((c, CacheOutcome::Hit)),
-                Err(e) => tracing::warn!(path = %path.display(), error = %e, "ignoring unusable cached component"),
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "ignoring unusable cached component")
+                }
             }
         }
         let compiled = engine.precompile_component(bytes)?;
@@ -96,7 +107,9 @@ fn store(dir: &Path, stem: &str, path: &Path, compiled: &[u8]) -> std::io::Resul
     for entry in std::fs::read_dir(dir)?.flatten() {
         let name = entry.file_name();
         let name_str = name.to_string_lossy();
-        let same_plugin = name_str.strip_prefix(stem).is_some_and(|rest| rest.len() == KEYED_SUFFIX_LEN && rest.ends_with(".cwasm"));
+        let same_plugin = name_str
+            .strip_prefix(stem)
+            .is_some_and(|rest| rest.len() == KEYED_SUFFIX_LEN && rest.ends_with(".cwasm"));
         if same_plugin && Some(name.as_os_str()) != keep {
             let _ = std::fs::remove_file(entry.path());
         }

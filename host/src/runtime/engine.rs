@@ -22,7 +22,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { memory_bytes: 64 << 20, call_timeout: Duration::from_secs(30), concurrency: 32 }
+        Limits {
+            memory_bytes: 64 << 20,
+            call_timeout: Duration::from_secs(30),
+            concurrency: 32,
+        }
     }
 }
 
@@ -36,20 +40,24 @@ pub fn build(limits: &Limits) -> wasmtime::Result<Engine> {
         .total_tables(n * 8)
         .max_memory_size(limits.memory_bytes);
     let mut config = Config::new();
-    config.epoch_interruption(true).allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    config
+        .epoch_interruption(true)
+        .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     Engine::new(&config)
 }
 
 /// Advance `engine`'s epoch every [`EPOCH_TICK`] until the engine is dropped.
 pub fn start_epoch_ticker(engine: &Engine) -> std::io::Result<()> {
     let engine = engine.weak();
-    std::thread::Builder::new().name("epoch-ticker".into()).spawn(move || loop {
-        std::thread::sleep(EPOCH_TICK);
-        match engine.upgrade() {
-            Some(e) => e.increment_epoch(),
-            None => return,
-        }
-    })?;
+    std::thread::Builder::new()
+        .name("epoch-ticker".into())
+        .spawn(move || loop {
+            std::thread::sleep(EPOCH_TICK);
+            match engine.upgrade() {
+                Some(e) => e.increment_epoch(),
+                None => return,
+            }
+        })?;
     Ok(())
 }
 

@@ -40,9 +40,17 @@ pub enum HostError {
     #[error(transparent)]
     Load(#[from] LoadError),
     #[error("tool '{tool}' is exported by both plugin {first} and plugin {second}; remove one of them from the plugin directory")]
-    DuplicateTool { tool: String, first: String, second: String },
+    DuplicateTool {
+        tool: String,
+        first: String,
+        second: String,
+    },
     #[error("plugins {first} and {second} are both named '{name}'; remove one of them from the plugin directory")]
-    DuplicatePlugin { name: String, first: String, second: String },
+    DuplicatePlugin {
+        name: String,
+        first: String,
+        second: String,
+    },
 }
 
 /// A call for a tool no plugin exports: a protocol error, not a tool error.
@@ -72,13 +80,22 @@ impl PluginHost {
     pub fn new(service: ExchangeService, limits: Limits) -> Result<Self, HostError> {
         let engine = engine::build(&limits).map_err(|e| HostError::Engine(format!("{e:#}")))?;
         engine::start_epoch_ticker(&engine).map_err(|e| HostError::Engine(e.to_string()))?;
-        Ok(PluginHost { engine, plugins: Vec::new(), index: HashMap::new(), service, limits })
+        Ok(PluginHost {
+            engine,
+            plugins: Vec::new(),
+            index: HashMap::new(),
+            service,
+            limits,
+        })
     }
 
     /// Every `*.wasm` in `dir`, in name order.
     pub fn plugin_files(dir: &Path) -> Result<Vec<PathBuf>, HostError> {
         let shown = dir.display().to_string();
-        let entries = std::fs::read_dir(dir).map_err(|source| HostError::PluginDir { dir: shown.clone(), source })?;
+        let entries = std::fs::read_dir(dir).map_err(|source| HostError::PluginDir {
+            dir: shown.clone(),
+            source,
+        })?;
         let mut files: Vec<PathBuf> = entries
             .flatten()
             .map(|e| e.path())
@@ -93,10 +110,21 @@ impl PluginHost {
 
     /// Load every plugin file with the default grants (public market data),
     /// refusing duplicate plugin or tool names.
-    pub fn load_files(&mut self, files: &[PathBuf], cache: &ComponentCache) -> Result<(), HostError> {
+    pub fn load_files(
+        &mut self,
+        files: &[PathBuf],
+        cache: &ComponentCache,
+    ) -> Result<(), HostError> {
         for path in files {
             let grants = Grants::none().with_exchange(ExchangeGrant::public_market_data());
-            let plugin = LoadedPlugin::load(&self.engine, cache, path, grants, &self.service, &self.limits)?;
+            let plugin = LoadedPlugin::load(
+                &self.engine,
+                cache,
+                path,
+                grants,
+                &self.service,
+                &self.limits,
+            )?;
             tracing::info!(plugin = &*plugin.name, version = %plugin.version, tools = plugin.tools.len(), cache = ?plugin.cache, "loaded plugin");
             self.register(plugin)?;
         }
@@ -136,14 +164,22 @@ impl PluginHost {
 
     /// Every tool, in plugin-then-declaration order.
     pub fn tools(&self) -> impl Iterator<Item = RegisteredTool<'_>> {
-        self.plugins.iter().flat_map(|p| p.tools.iter().map(move |spec| RegisteredTool { plugin: &p.name, spec }))
+        self.plugins.iter().flat_map(|p| {
+            p.tools.iter().map(move |spec| RegisteredTool {
+                plugin: &p.name,
+                spec,
+            })
+        })
     }
 
     /// Look a tool up.
     pub fn tool(&self, name: &str) -> Option<RegisteredTool<'_>> {
         let (p, t) = *self.index.get(name)?;
         let plugin = &self.plugins[p];
-        Some(RegisteredTool { plugin: &plugin.name, spec: &plugin.tools[t] })
+        Some(RegisteredTool {
+            plugin: &plugin.name,
+            spec: &plugin.tools[t],
+        })
     }
 
     /// Run one tool call in a fresh instance. Blocks (network included):
@@ -152,14 +188,26 @@ impl PluginHost {
     /// `Err` only for an unknown tool; every other failure — bad arguments,
     /// exchange errors, a trapping or runaway plugin — is the inner
     /// `Err(ToolError)`, for the model to read.
-    pub fn call(&self, name: &str, arguments: &str) -> Result<Result<Value, ToolError>, UnknownTool> {
-        let (p, _) = *self.index.get(name).ok_or_else(|| UnknownTool(name.to_string()))?;
+    pub fn call(
+        &self,
+        name: &str,
+        arguments: &str,
+    ) -> Result<Result<Value, ToolError>, UnknownTool> {
+        let (p, _) = *self
+            .index
+            .get(name)
+            .ok_or_else(|| UnknownTool(name.to_string()))?;
         let plugin = &self.plugins[p];
         Ok(self.run(plugin, name, arguments))
     }
 
     fn run(&self, plugin: &LoadedPlugin, name: &str, arguments: &str) -> Result<Value, ToolError> {
-        let state = PluginState::new(plugin.name.clone(), &plugin.grants, self.service.clone(), self.limits.memory_bytes);
+        let state = PluginState::new(
+            plugin.name.clone(),
+            &plugin.grants,
+            self.service.clone(),
+            self.limits.memory_bytes,
+        );
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limits);
         store.set_epoch_deadline(deadline_ticks(&self.limits));
@@ -180,7 +228,10 @@ impl PluginHost {
         if timed_out {
             ToolError::new(
                 ErrorKind::Internal,
-                format!("tool '{tool}' did not finish within {} s and was stopped", self.limits.call_timeout.as_secs()),
+                format!(
+                    "tool '{tool}' did not finish within {} s and was stopped",
+                    self.limits.call_timeout.as_secs()
+                ),
                 "retry with arguments that need less work (a smaller limit or time range)",
             )
         } else {
@@ -201,12 +252,19 @@ fn first_line(s: &str) -> &str {
 fn parse_output(plugin: &str, out: &str) -> Result<Value, ToolError> {
     let bug = |m: String| ToolError::new(ErrorKind::Internal, m, "this is a plugin bug; report it");
     if out.len() > MAX_OUTPUT_BYTES {
-        return Err(bug(format!("plugin '{plugin}' returned {} bytes, more than the {MAX_OUTPUT_BYTES}-byte cap", out.len())));
+        return Err(bug(format!(
+            "plugin '{plugin}' returned {} bytes, more than the {MAX_OUTPUT_BYTES}-byte cap",
+            out.len()
+        )));
     }
     match serde_json::from_str::<Value>(out) {
         Ok(v @ Value::Object(_)) => Ok(v),
-        Ok(_) => Err(bug(format!("plugin '{plugin}' returned JSON that is not an object"))),
-        Err(e) => Err(bug(format!("plugin '{plugin}' returned invalid JSON ({e})"))),
+        Ok(_) => Err(bug(format!(
+            "plugin '{plugin}' returned JSON that is not an object"
+        ))),
+        Err(e) => Err(bug(format!(
+            "plugin '{plugin}' returned invalid JSON ({e})"
+        ))),
     }
 }
 

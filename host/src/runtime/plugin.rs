@@ -15,7 +15,10 @@ use wasmtime::{Engine, Store};
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("cannot read plugin {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("plugin {path} is not a valid component for this host: {detail}")]
     Compile { path: String, detail: String },
     #[error("plugin {path} cannot be linked: {detail} (it imports something its grants do not allow, or it was built against another WIT version than binance:mcp@0.1.0)")]
@@ -59,11 +62,15 @@ fn linker(engine: &Engine, grants: &Grants) -> wasmtime::Result<Linker<PluginSta
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
     types::add_to_linker::<PluginState, HasSelf<PluginState>>(&mut linker, |s| s)?;
-    log::add_to_linker::<PluginState, HasSelf<crate::capabilities::log::LogCtx>>(&mut linker, |s| &mut s.log)?;
+    log::add_to_linker::<PluginState, HasSelf<crate::capabilities::log::LogCtx>>(
+        &mut linker,
+        |s| &mut s.log,
+    )?;
     if grants.exchange.is_some() {
-        exchange::add_to_linker::<PluginState, HasSelf<crate::capabilities::exchange::ExchangeCtx>>(&mut linker, |s| {
-            &mut s.exchange
-        })?;
+        exchange::add_to_linker::<PluginState, HasSelf<crate::capabilities::exchange::ExchangeCtx>>(
+            &mut linker,
+            |s| &mut s.exchange,
+        )?;
     }
     Ok(linker)
 }
@@ -81,37 +88,75 @@ impl LoadedPlugin {
         limits: &Limits,
     ) -> Result<LoadedPlugin, LoadError> {
         let shown = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| LoadError::Read { path: shown.clone(), source })?;
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "plugin".into());
-        let (component, outcome) = cache
-            .load(engine, &stem, &bytes)
-            .map_err(|e| LoadError::Compile { path: shown.clone(), detail: format!("{e:#}") })?;
-        let link_err = |e: wasmtime::Error| LoadError::Link { path: shown.clone(), detail: format!("{e:#}") };
+        let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "plugin".into());
+        let (component, outcome) =
+            cache
+                .load(engine, &stem, &bytes)
+                .map_err(|e| LoadError::Compile {
+                    path: shown.clone(),
+                    detail: format!("{e:#}"),
+                })?;
+        let link_err = |e: wasmtime::Error| LoadError::Link {
+            path: shown.clone(),
+            detail: format!("{e:#}"),
+        };
         let linker = linker(engine, &grants).map_err(link_err)?;
         let pre = linker.instantiate_pre(&component).map_err(link_err)?;
         let pre = ToolPluginPre::new(pre).map_err(link_err)?;
 
-        let mut store = Store::new(engine, PluginState::new(Arc::from(stem.as_str()), &grants, service.clone(), limits.memory_bytes));
+        let mut store = Store::new(
+            engine,
+            PluginState::new(
+                Arc::from(stem.as_str()),
+                &grants,
+                service.clone(),
+                limits.memory_bytes,
+            ),
+        );
         store.limiter(|s| &mut s.limits);
         store.set_epoch_deadline(deadline_ticks(limits));
-        let manifest_err = |e: wasmtime::Error| LoadError::Manifest { path: shown.clone(), detail: format!("{e:#}") };
+        let manifest_err = |e: wasmtime::Error| LoadError::Manifest {
+            path: shown.clone(),
+            detail: format!("{e:#}"),
+        };
         let instance: ToolPlugin = pre.instantiate(&mut store).map_err(manifest_err)?;
-        let manifest = instance.binance_mcp_plugin().call_get_manifest(&mut store).map_err(manifest_err)?;
+        let manifest = instance
+            .binance_mcp_plugin()
+            .call_get_manifest(&mut store)
+            .map_err(manifest_err)?;
 
-        let invalid = |detail: String| LoadError::Invalid { path: shown.clone(), detail };
+        let invalid = |detail: String| LoadError::Invalid {
+            path: shown.clone(),
+            detail,
+        };
         if !valid_plugin_name(&manifest.name) {
-            return Err(invalid(format!("plugin name '{}' must be 1-64 of a-z 0-9 -", manifest.name.escape_default())));
+            return Err(invalid(format!(
+                "plugin name '{}' must be 1-64 of a-z 0-9 -",
+                manifest.name.escape_default()
+            )));
         }
         let mut tools: Vec<ToolSpec> = Vec::with_capacity(manifest.tools.len());
         for t in manifest.tools {
             if !valid_tool_name(&t.name) {
-                return Err(invalid(format!("tool name '{}' must be 1-128 of A-Z a-z 0-9 _ . -", t.name.escape_default())));
+                return Err(invalid(format!(
+                    "tool name '{}' must be 1-128 of A-Z a-z 0-9 _ . -",
+                    t.name.escape_default()
+                )));
             }
             if tools.iter().any(|x| x.name == t.name) {
                 return Err(invalid(format!("tool '{}' is declared twice", t.name)));
             }
-            let input_schema = object_schema(&t.input_schema).map_err(|e| invalid(format!("tool '{}' input schema: {e}", t.name)))?;
-            let output_schema = object_schema(&t.output_schema).map_err(|e| invalid(format!("tool '{}' output schema: {e}", t.name)))?;
+            let input_schema = object_schema(&t.input_schema)
+                .map_err(|e| invalid(format!("tool '{}' input schema: {e}", t.name)))?;
+            let output_schema = object_schema(&t.output_schema)
+                .map_err(|e| invalid(format!("tool '{}' output schema: {e}", t.name)))?;
             tools.push(ToolSpec {
                 name: t.name,
                 title: t.title,
@@ -124,22 +169,38 @@ impl LoadedPlugin {
                 open_world: t.annotations.open_world,
             });
         }
-        Ok(LoadedPlugin { name: Arc::from(manifest.name.as_str()), file: path.to_path_buf(), version: manifest.version, tools, grants, cache: outcome, pre })
+        Ok(LoadedPlugin {
+            name: Arc::from(manifest.name.as_str()),
+            file: path.to_path_buf(),
+            version: manifest.version,
+            tools,
+            grants,
+            cache: outcome,
+            pre,
+        })
     }
 }
 
 fn valid_plugin_name(s: &str) -> bool {
-    (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    (1..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// MCP 2025-11-25: tool names are 1–128 of `[A-Za-z0-9_.-]`.
 fn valid_tool_name(s: &str) -> bool {
-    (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+    (1..=128).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
 }
 
 fn object_schema(text: &str) -> Result<serde_json::Map<String, serde_json::Value>, String> {
     match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(serde_json::Value::Object(map)) if map.get("type").and_then(|t| t.as_str()) == Some("object") => Ok(map),
+        Ok(serde_json::Value::Object(map))
+            if map.get("type").and_then(|t| t.as_str()) == Some("object") =>
+        {
+            Ok(map)
+        }
         Ok(_) => Err("must be a JSON Schema object with \"type\": \"object\"".into()),
         Err(e) => Err(format!("not valid JSON ({e})")),
     }

@@ -4,7 +4,9 @@ use crate::tickers::{as_list, selection_input, symbol_selection};
 use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, cap, decimal, Keep};
-use binance_mcp_plugin::{json, schema, Annotations, Decimal, Exchange, Request, Tool, ToolError, Value};
+use binance_mcp_plugin::{
+    json, schema, Annotations, Decimal, Exchange, Request, Tool, ToolError, Value,
+};
 
 /// Most levels per side `get_order_book` returns; totals still cover every
 /// level fetched.
@@ -52,7 +54,12 @@ fn book_ticker(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
             "askQty": output::dec(&t["askQty"])?,
         }));
     }
-    let (tickers, truncated) = cap(tickers, BOOK_TICKER_ALL_CAP, Keep::First, "pass symbol or symbols");
+    let (tickers, truncated) = cap(
+        tickers,
+        BOOK_TICKER_ALL_CAP,
+        Keep::First,
+        "pass symbol or symbols",
+    );
     let mut out = json!({ "tickers": tickers });
     if let Some(t) = truncated {
         out["truncated"] = t;
@@ -108,10 +115,21 @@ fn order_book(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let a = Args::parse(args, &["symbol", "limit"])?;
     let symbol = a.required_symbol("symbol")?;
     let limit = a.integer("limit", 5, 5000)?.unwrap_or(100);
-    let body: Value = fetch(ex, &Request::spot_get("/api/v3/depth").param("symbol", &symbol).param("limit", limit))?;
+    let body: Value = fetch(
+        ex,
+        &Request::spot_get("/api/v3/depth")
+            .param("symbol", &symbol)
+            .param("limit", limit),
+    )?;
     let bids = parse_levels(&body["bids"])?;
     let asks = parse_levels(&body["asks"])?;
-    let total = |l: &[(Decimal, Decimal)]| l.iter().map(|(_, q)| *q).sum::<Decimal>().normalize().to_string();
+    let total = |l: &[(Decimal, Decimal)]| {
+        l.iter()
+            .map(|(_, q)| *q)
+            .sum::<Decimal>()
+            .normalize()
+            .to_string()
+    };
     let mut out = json!({
         "symbol": symbol,
         "lastUpdateId": output::int(&body["lastUpdateId"])?,
@@ -126,7 +144,9 @@ fn order_book(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
         out["midPrice"] = json!(((ask + bid) / Decimal::TWO).normalize().to_string());
     }
     let render = |l: Vec<(Decimal, Decimal)>| -> Vec<Value> {
-        l.into_iter().map(|(p, q)| json!([p.normalize().to_string(), q.normalize().to_string()])).collect()
+        l.into_iter()
+            .map(|(p, q)| json!([p.normalize().to_string(), q.normalize().to_string()]))
+            .collect()
     };
     let hint = "the totals cover every fetched level; lower limit to list fewer";
     let (bids, cut_bids) = cap(render(bids), LEVELS_CAP, Keep::First, hint);

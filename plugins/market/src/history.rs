@@ -12,7 +12,8 @@ pub const KLINES_CAP: usize = 300;
 
 /// Every kline interval Binance accepts, shortest first.
 pub const INTERVALS: &[&str] = &[
-    "1s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M",
+    "1s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w",
+    "1M",
 ];
 
 pub const RECENT_TRADES: Tool = Tool {
@@ -53,7 +54,12 @@ fn recent_trades(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let a = Args::parse(args, &["symbol", "limit"])?;
     let symbol = a.required_symbol("symbol")?;
     let limit = a.integer("limit", 1, 1000)?.unwrap_or(100);
-    let body: Vec<Value> = fetch(ex, &Request::spot_get("/api/v3/trades").param("symbol", &symbol).param("limit", limit))?;
+    let body: Vec<Value> = fetch(
+        ex,
+        &Request::spot_get("/api/v3/trades")
+            .param("symbol", &symbol)
+            .param("limit", limit),
+    )?;
     let trades = body
         .iter()
         .map(|t| {
@@ -67,7 +73,12 @@ fn recent_trades(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
             }))
         })
         .collect::<Result<Vec<_>, ToolError>>()?;
-    let (trades, truncated) = cap(trades, TRADES_CAP, Keep::Last, "lower limit; the newest trades are kept");
+    let (trades, truncated) = cap(
+        trades,
+        TRADES_CAP,
+        Keep::Last,
+        "lower limit; the newest trades are kept",
+    );
     let mut out = json!({ "symbol": symbol, "trades": trades });
     if let Some(t) = truncated {
         out["truncated"] = t;
@@ -116,7 +127,10 @@ pub const KLINES: Tool = Tool {
 };
 
 fn klines(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
-    let a = Args::parse(args, &["symbol", "interval", "startTime", "endTime", "limit"])?;
+    let a = Args::parse(
+        args,
+        &["symbol", "interval", "startTime", "endTime", "limit"],
+    )?;
     let symbol = a.required_symbol("symbol")?;
     let interval = a
         .one_of("interval", INTERVALS)?
@@ -125,7 +139,11 @@ fn klines(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let end = a.timestamp_ms("endTime")?;
     if let (Some(s), Some(e)) = (start, end) {
         if s > e {
-            return Err(ToolError::invalid("startTime", format!("({s}) is after endTime ({e})"), "a startTime before endTime"));
+            return Err(ToolError::invalid(
+                "startTime",
+                format!("({s}) is after endTime ({e})"),
+                "a startTime before endTime",
+            ));
         }
     }
     let limit = a.integer("limit", 1, 1000)?.unwrap_or(100);
@@ -139,7 +157,9 @@ fn klines(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let mut candles = Vec::with_capacity(body.len());
     for k in &body {
         if k.len() < 11 {
-            return Err(ToolError::bad_exchange_data("a kline with fewer than 11 fields"));
+            return Err(ToolError::bad_exchange_data(
+                "a kline with fewer than 11 fields",
+            ));
         }
         candles.push(json!({
             "openTime": output::int(&k[0])?,
@@ -153,8 +173,17 @@ fn klines(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
         }));
     }
     // Paging forward from a startTime keeps the first candles; otherwise the latest.
-    let keep = if start.is_some() { Keep::First } else { Keep::Last };
-    let (candles, truncated) = cap(candles, KLINES_CAP, keep, "lower limit, or page with startTime");
+    let keep = if start.is_some() {
+        Keep::First
+    } else {
+        Keep::Last
+    };
+    let (candles, truncated) = cap(
+        candles,
+        KLINES_CAP,
+        keep,
+        "lower limit, or page with startTime",
+    );
     let mut out = json!({ "symbol": symbol, "interval": interval, "klines": candles });
     if let Some(mut t) = truncated {
         if keep == Keep::First {

@@ -3,7 +3,9 @@
 use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, cap, Keep};
-use binance_mcp_plugin::{json, schema, time, Annotations, Exchange, Request, Tool, ToolError, Value};
+use binance_mcp_plugin::{
+    json, schema, time, Annotations, Exchange, Request, Tool, ToolError, Value,
+};
 
 /// Most symbols one `get_exchange_info` answer lists.
 pub const EXCHANGE_INFO_CAP: usize = 200;
@@ -81,7 +83,10 @@ fn exchange_info(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let status = a.one_of("symbolStatus", &["TRADING", "HALT", "BREAK"])?;
     let req = Request::spot_get("/api/v3/exchangeInfo")
         .opt_param("symbol", a.symbol("symbol")?)
-        .opt_param("symbols", a.symbols("symbols", 100)?.map(|s| json!(s).to_string()));
+        .opt_param(
+            "symbols",
+            a.symbols("symbols", 100)?.map(|s| json!(s).to_string()),
+        );
     let body: Value = fetch(ex, &req)?;
     let raw = body["symbols"]
         .as_array()
@@ -121,8 +126,16 @@ fn summarize_symbol(s: &Value) -> Result<Value, ToolError> {
     });
     for f in s["filters"].as_array().into_iter().flatten() {
         let fields: &[(&str, &str)] = match f["filterType"].as_str() {
-            Some("PRICE_FILTER") => &[("tickSize", "tickSize"), ("minPrice", "minPrice"), ("maxPrice", "maxPrice")],
-            Some("LOT_SIZE") => &[("stepSize", "stepSize"), ("minQty", "minQty"), ("maxQty", "maxQty")],
+            Some("PRICE_FILTER") => &[
+                ("tickSize", "tickSize"),
+                ("minPrice", "minPrice"),
+                ("maxPrice", "maxPrice"),
+            ],
+            Some("LOT_SIZE") => &[
+                ("stepSize", "stepSize"),
+                ("minQty", "minQty"),
+                ("maxQty", "maxQty"),
+            ],
             Some("MIN_NOTIONAL") | Some("NOTIONAL") => &[("minNotional", "minNotional")],
             _ => &[],
         };

@@ -14,14 +14,21 @@ struct Canned {
 
 impl Canned {
     fn new(body: &str) -> Self {
-        Canned { body: body.to_string(), seen: RefCell::new(Vec::new()) }
+        Canned {
+            body: body.to_string(),
+            seen: RefCell::new(Vec::new()),
+        }
     }
 }
 
 impl Exchange for Canned {
     fn send(&self, request: &Request) -> Result<Response, ToolError> {
         self.seen.borrow_mut().push(request.clone());
-        Ok(Response { status: 200, body: self.body.clone(), used_weight_1m: Some(1) })
+        Ok(Response {
+            status: 200,
+            body: self.body.clone(),
+            used_weight_1m: Some(1),
+        })
     }
 }
 
@@ -37,7 +44,11 @@ fn manifest_lists_every_tool_once_with_object_schemas() {
     for t in &m.tools {
         assert_eq!(t.input_schema["type"], "object", "{}", t.name);
         assert_eq!(t.output_schema["type"], "object", "{}", t.name);
-        assert!(t.annotations.read_only && t.annotations.open_world, "{}", t.name);
+        assert!(
+            t.annotations.read_only && t.annotations.open_world,
+            "{}",
+            t.name
+        );
     }
 }
 
@@ -45,19 +56,42 @@ fn manifest_lists_every_tool_once_with_object_schemas() {
 fn bad_arguments_never_reach_the_exchange() {
     let ex = Canned::new("{}");
     let cases = [
-        ("get_order_book", r#"{"symbol":"BTCUSDT","limit":4}"#, "limit"),
-        ("get_order_book", r#"{"symbol":"BTCUSDT","limit":5001}"#, "limit"),
+        (
+            "get_order_book",
+            r#"{"symbol":"BTCUSDT","limit":4}"#,
+            "limit",
+        ),
+        (
+            "get_order_book",
+            r#"{"symbol":"BTCUSDT","limit":5001}"#,
+            "limit",
+        ),
         ("get_order_book", r#"{}"#, "symbol"),
-        ("get_klines", r#"{"symbol":"BTCUSDT","interval":"2m"}"#, "interval"),
-        ("get_klines", r#"{"symbol":"BTCUSDT","interval":"1h","startTime":5,"endTime":4}"#, "startTime"),
+        (
+            "get_klines",
+            r#"{"symbol":"BTCUSDT","interval":"2m"}"#,
+            "interval",
+        ),
+        (
+            "get_klines",
+            r#"{"symbol":"BTCUSDT","interval":"1h","startTime":5,"endTime":4}"#,
+            "startTime",
+        ),
         ("get_recent_trades", r#"{"symbol":"BTC USDT"}"#, "symbol"),
-        ("get_ticker", r#"{"symbol":"BTCUSDT","symbols":["ETHUSDT"]}"#, "symbols"),
+        (
+            "get_ticker",
+            r#"{"symbol":"BTCUSDT","symbols":["ETHUSDT"]}"#,
+            "symbols",
+        ),
         ("get_server_time", r#"{"verbose":true}"#, "verbose"),
     ];
     for (tool, args, mentions) in cases {
         let e = Market::call_tool(&ex, tool, args).unwrap_err();
         assert_eq!(e.kind, ErrorKind::InvalidArgument, "{tool} {args}");
-        assert!(e.message.contains(mentions) || e.recovery.contains(mentions), "{tool} {args}: {e}");
+        assert!(
+            e.message.contains(mentions) || e.recovery.contains(mentions),
+            "{tool} {args}: {e}"
+        );
     }
     assert!(ex.seen.borrow().is_empty());
 }
@@ -67,14 +101,21 @@ fn order_book_computes_exact_figures() {
     let ex = Canned::new(
         r#"{"lastUpdateId":7,"bids":[["100.10000000","0.30000000"],["100.00000000","0.1"]],"asks":[["100.30000000","1.00000000"]]}"#,
     );
-    let out = Market::call_tool(&ex, "get_order_book", r#"{"symbol":"btcusdt","limit":"5"}"#).unwrap();
+    let out =
+        Market::call_tool(&ex, "get_order_book", r#"{"symbol":"btcusdt","limit":"5"}"#).unwrap();
     assert_eq!(out["bestBid"], "100.1");
     assert_eq!(out["spread"], "0.2");
     assert_eq!(out["midPrice"], "100.2");
     assert_eq!(out["bidTotalQty"], "0.4");
     assert_eq!(out["bids"][0][0], "100.1");
     let req = &ex.seen.borrow()[0];
-    assert_eq!(req.params, vec![("symbol".into(), "BTCUSDT".into()), ("limit".into(), "5".into())]);
+    assert_eq!(
+        req.params,
+        vec![
+            ("symbol".into(), "BTCUSDT".into()),
+            ("limit".into(), "5".into())
+        ]
+    );
 }
 
 #[test]
@@ -83,7 +124,12 @@ fn long_lists_are_cut_with_a_marker() {
         .map(|i| format!(r#"{{"id":{i},"price":"1.0","qty":"2","quoteQty":"2","time":{i},"isBuyerMaker":true,"isBestMatch":true}}"#))
         .collect();
     let ex = Canned::new(&format!("[{}]", trades.join(",")));
-    let out = Market::call_tool(&ex, "get_recent_trades", r#"{"symbol":"BTCUSDT","limit":1000}"#).unwrap();
+    let out = Market::call_tool(
+        &ex,
+        "get_recent_trades",
+        r#"{"symbol":"BTCUSDT","limit":1000}"#,
+    )
+    .unwrap();
     let listed = out["trades"].as_array().unwrap();
     assert_eq!(listed.len(), crate::history::TRADES_CAP);
     assert_eq!(listed.last().unwrap()["id"], 999);
@@ -97,7 +143,9 @@ fn garbage_from_the_exchange_is_an_error_not_a_panic() {
         for tool in TOOLS {
             let args = match tool.name {
                 "get_klines" => r#"{"symbol":"BTCUSDT","interval":"1m"}"#,
-                "get_order_book" | "get_recent_trades" | "get_average_price" => r#"{"symbol":"BTCUSDT"}"#,
+                "get_order_book" | "get_recent_trades" | "get_average_price" => {
+                    r#"{"symbol":"BTCUSDT"}"#
+                }
                 _ => "{}",
             };
             // Some bodies are valid for some tools (e.g. [] trades); none may panic.

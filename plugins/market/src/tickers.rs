@@ -15,7 +15,10 @@ pub(crate) fn symbol_selection(path: &str, args: &Args) -> Result<Request, ToolE
     args.exclusive("symbol", "symbols")?;
     Ok(Request::spot_get(path)
         .opt_param("symbol", args.symbol("symbol")?)
-        .opt_param("symbols", args.symbols("symbols", 100)?.map(|s| json!(s).to_string())))
+        .opt_param(
+            "symbols",
+            args.symbols("symbols", 100)?.map(|s| json!(s).to_string()),
+        ))
 }
 
 /// The answer of a ticker endpoint as a list (one symbol answers an object).
@@ -37,8 +40,21 @@ pub(crate) fn selection_input() -> Value {
 }
 
 const TICKER_FIELDS_DEC: &[&str] = &[
-    "priceChange", "priceChangePercent", "weightedAvgPrice", "prevClosePrice", "lastPrice", "lastQty",
-    "bidPrice", "bidQty", "askPrice", "askQty", "openPrice", "highPrice", "lowPrice", "volume", "quoteVolume",
+    "priceChange",
+    "priceChangePercent",
+    "weightedAvgPrice",
+    "prevClosePrice",
+    "lastPrice",
+    "lastQty",
+    "bidPrice",
+    "bidQty",
+    "askPrice",
+    "askQty",
+    "openPrice",
+    "highPrice",
+    "lowPrice",
+    "volume",
+    "quoteVolume",
 ];
 const TICKER_FIELDS_INT: &[&str] = &["openTime", "closeTime", "firstId", "lastId", "count"];
 
@@ -91,7 +107,12 @@ fn ticker(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
         // Largest quote volume first, so the cut keeps what matters most.
         let key = |v: &Value| decimal(&v["quoteVolume"]).unwrap_or_default();
         tickers.sort_by_key(|t| std::cmp::Reverse(key(t)));
-        (tickers, truncated) = cap(tickers, TICKER_ALL_CAP, Keep::First, "sorted by quoteVolume; pass symbol or symbols for others");
+        (tickers, truncated) = cap(
+            tickers,
+            TICKER_ALL_CAP,
+            Keep::First,
+            "sorted by quoteVolume; pass symbol or symbols for others",
+        );
     }
     let mut out = json!({ "tickers": tickers });
     if let Some(t) = truncated {
@@ -103,7 +124,8 @@ fn ticker(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
 pub const TICKER_PRICE: Tool = Tool {
     name: "get_ticker_price",
     title: "Latest price",
-    description: "The last traded price per symbol. Without symbol or symbols: every symbol (cut to 500).",
+    description:
+        "The last traded price per symbol. Without symbol or symbols: every symbol (cut to 500).",
     input_schema: selection_input,
     output_schema: || {
         schema::object(
@@ -127,7 +149,9 @@ fn ticker_price(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let body: Value = fetch(ex, &symbol_selection("/api/v3/ticker/price", &a)?)?;
     let prices = as_list(body)
         .iter()
-        .map(|p| Ok(json!({ "symbol": output::text(&p["symbol"])?, "price": output::dec(&p["price"])? })))
+        .map(|p| {
+            Ok(json!({ "symbol": output::text(&p["symbol"])?, "price": output::dec(&p["price"])? }))
+        })
         .collect::<Result<Vec<_>, ToolError>>()?;
     let (prices, truncated) = cap(prices, PRICE_ALL_CAP, Keep::First, "pass symbol or symbols");
     let mut out = json!({ "prices": prices });
@@ -160,7 +184,10 @@ pub const AVERAGE_PRICE: Tool = Tool {
 fn average_price(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let a = Args::parse(args, &["symbol"])?;
     let symbol = a.required_symbol("symbol")?;
-    let body: Value = fetch(ex, &Request::spot_get("/api/v3/avgPrice").param("symbol", &symbol))?;
+    let body: Value = fetch(
+        ex,
+        &Request::spot_get("/api/v3/avgPrice").param("symbol", &symbol),
+    )?;
     let mut out = json!({ "symbol": symbol, "mins": output::int(&body["mins"])?, "price": output::dec(&body["price"])? });
     if let Some(t) = body["closeTime"].as_i64() {
         out["closeTime"] = json!(t);

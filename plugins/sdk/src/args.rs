@@ -82,7 +82,13 @@ impl Args {
         let items = match self.get(name) {
             None => return Ok(None),
             Some(Value::Array(items)) => items,
-            Some(_) => return Err(ToolError::invalid(name, "must be an array of symbols", example)),
+            Some(_) => {
+                return Err(ToolError::invalid(
+                    name,
+                    "must be an array of symbols",
+                    example,
+                ))
+            }
         };
         if items.is_empty() || items.len() > max {
             return Err(ToolError::invalid(
@@ -127,8 +133,9 @@ impl Args {
 
     /// An optional millisecond UNIX timestamp (≥ 0).
     pub fn timestamp_ms(&self, name: &str) -> Result<Option<i64>, ToolError> {
-        self.integer(name, 0, 253_402_300_799_999)
-            .map_err(|_| ToolError::invalid(name, "must be a UNIX time in milliseconds", "1700000000000"))
+        self.integer(name, 0, 253_402_300_799_999).map_err(|_| {
+            ToolError::invalid(name, "must be a UNIX time in milliseconds", "1700000000000")
+        })
     }
 
     /// An optional string that must be one of `allowed` (exact match).
@@ -161,8 +168,7 @@ fn normalize_symbol(name: &str, raw: &str) -> Result<String, ToolError> {
     let s = raw.trim().to_ascii_uppercase();
     let ok = !s.is_empty()
         && s.len() <= SYMBOL_MAX
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"-_.".contains(&b));
     if ok {
         Ok(s)
@@ -215,8 +221,15 @@ mod tests {
 
     #[test]
     fn symbol_lists_dedupe_and_bound() {
-        let a = Args::parse(r#"{"symbols":["ethusdt","ETHUSDT","BTCUSDT"]}"#, &["symbols"]).unwrap();
-        assert_eq!(a.symbols("symbols", 5).unwrap().unwrap(), vec!["ETHUSDT", "BTCUSDT"]);
+        let a = Args::parse(
+            r#"{"symbols":["ethusdt","ETHUSDT","BTCUSDT"]}"#,
+            &["symbols"],
+        )
+        .unwrap();
+        assert_eq!(
+            a.symbols("symbols", 5).unwrap().unwrap(),
+            vec!["ETHUSDT", "BTCUSDT"]
+        );
         assert!(a.symbols("symbols", 1).is_err());
         let empty = Args::parse(r#"{"symbols":[]}"#, &["symbols"]).unwrap();
         assert!(empty.symbols("symbols", 5).is_err());
@@ -224,9 +237,20 @@ mod tests {
 
     #[test]
     fn enums_and_exclusive_pairs() {
-        let a = Args::parse(r#"{"interval":"1h","symbol":"A","symbols":["B"]}"#, &["interval", "symbol", "symbols"]).unwrap();
-        assert_eq!(a.one_of("interval", &["1m", "1h"]).unwrap().as_deref(), Some("1h"));
-        assert!(a.one_of("interval", &["1m"]).unwrap_err().recovery.contains("1m"));
+        let a = Args::parse(
+            r#"{"interval":"1h","symbol":"A","symbols":["B"]}"#,
+            &["interval", "symbol", "symbols"],
+        )
+        .unwrap();
+        assert_eq!(
+            a.one_of("interval", &["1m", "1h"]).unwrap().as_deref(),
+            Some("1h")
+        );
+        assert!(a
+            .one_of("interval", &["1m"])
+            .unwrap_err()
+            .recovery
+            .contains("1m"));
         assert!(a.exclusive("symbol", "symbols").is_err());
     }
 }

@@ -87,7 +87,10 @@ pub trait Exchange {
 }
 
 /// Send `request` through `exchange` and parse the JSON body as `T`.
-pub fn fetch<T: DeserializeOwned>(exchange: &dyn Exchange, request: &Request) -> Result<T, ToolError> {
+pub fn fetch<T: DeserializeOwned>(
+    exchange: &dyn Exchange,
+    request: &Request,
+) -> Result<T, ToolError> {
     exchange.send(request)?.json()
 }
 

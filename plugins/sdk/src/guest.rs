@@ -59,7 +59,11 @@ pub fn log(level: crate::exchange::LogLevel, message: &str) {
 
 #[doc(hidden)]
 pub fn manifest<P: Plugin>() -> wit::Manifest {
-    let Manifest { name, version, tools } = P::manifest();
+    let Manifest {
+        name,
+        version,
+        tools,
+    } = P::manifest();
     wit::Manifest {
         name,
         version,

@@ -44,8 +44,7 @@ pub trait Plugin {
 
     /// Run tool `name` with `arguments` (a JSON object as text). Returns the
     /// structured output as a JSON object.
-    fn call_tool(exchange: &dyn Exchange, name: &str, arguments: &str)
-        -> Result<Value, ToolError>;
+    fn call_tool(exchange: &dyn Exchange, name: &str, arguments: &str) -> Result<Value, ToolError>;
 }
 
 /// Export a [`Plugin`] implementation as the component's `plugin` interface.

@@ -15,8 +15,14 @@ pub fn dec(value: &Value) -> Result<String, ToolError> {
 pub fn decimal(value: &Value) -> Result<Decimal, ToolError> {
     let text = match value {
         Value::String(s) => s.as_str(),
-        Value::Number(n) => return Decimal::from_str(&n.to_string()).map_err(ToolError::bad_exchange_data),
-        other => return Err(ToolError::bad_exchange_data(format!("expected a decimal, got {other}"))),
+        Value::Number(n) => {
+            return Decimal::from_str(&n.to_string()).map_err(ToolError::bad_exchange_data)
+        }
+        other => {
+            return Err(ToolError::bad_exchange_data(format!(
+                "expected a decimal, got {other}"
+            )))
+        }
     };
     Decimal::from_str(text).map_err(|e| ToolError::bad_exchange_data(format!("'{text}': {e}")))
 }
