@@ -6,7 +6,9 @@
 //! nested build never waits on the outer one's lock.
 //!
 //! The built components are copied to `$OUT_DIR/plugins`, whose path the
-//! binary takes as its default plugin directory.
+//! binary takes as its default plugin directory. Test fixture plugins
+//! (`tests/fixtures/*`) are built alongside and copied to
+//! `$OUT_DIR/test-plugins`, never into the default directory.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -45,6 +47,7 @@ fn main() {
 
     check_target_installed();
     let plugins = plugin_crates(&root.join("plugins"));
+    let fixtures = plugin_crates(&root.join("tests").join("fixtures"));
     let target_dir = root.join("target").join("plugins");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
@@ -56,7 +59,7 @@ fn main() {
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_BUILD_TARGET")
         .env_remove("CARGO_BUILD_RUSTFLAGS");
-    for p in &plugins {
+    for p in plugins.iter().chain(&fixtures) {
         cmd.args(["-p", p]);
     }
     let output = cmd
@@ -69,21 +72,27 @@ fn main() {
         );
     }
 
-    let _ = std::fs::remove_dir_all(&dest);
-    std::fs::create_dir_all(&dest).expect("create the plugin output directory");
     let built = target_dir.join(TARGET).join(PROFILE);
-    for p in &plugins {
+    install(&built, &plugins, &dest);
+    install(&built, &fixtures, &fixtures_dest);
+}
+
+/// Copy the built components of `crates` from `built` into a fresh `dest`.
+fn install(built: &Path, crates: &[String], dest: &Path) {
+    let _ = std::fs::remove_dir_all(dest);
+    std::fs::create_dir_all(dest).expect("create the plugin output directory");
+    for p in crates {
         let file = format!("{}.wasm", p.replace('-', "_"));
         std::fs::copy(built.join(&file), dest.join(&file))
             .unwrap_or_else(|e| panic!("plugin {p} was built but {file} is missing: {e}"));
     }
 }
 
-/// Every plugin crate: each directory of `plugins/` with a Cargo.toml,
-/// except the guest SDK.
+/// Every plugin crate in `dir`: each subdirectory with a Cargo.toml, except
+/// the guest SDK.
 fn plugin_crates(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("read plugins/")
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
         .flatten()
         .filter(|e| e.path().join("Cargo.toml").is_file())
         .map(|e| e.file_name().to_string_lossy().into_owned())
