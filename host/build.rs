@@ -26,6 +26,7 @@ fn main() {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     for watched in [
         "plugins",
+        "tests/fixtures",
         "wit",
         "Cargo.toml",
         "Cargo.lock",
@@ -36,9 +37,14 @@ fn main() {
     println!("cargo:rerun-if-env-changed=BINANCE_MCP_SKIP_PLUGIN_BUILD");
 
     let dest = out_dir.join("plugins");
+    let fixtures_dest = out_dir.join("test-plugins");
     println!(
         "cargo:rustc-env=BINANCE_MCP_BUILTIN_PLUGIN_DIR={}",
         dest.display()
+    );
+    println!(
+        "cargo:rustc-env=BINANCE_MCP_TEST_PLUGIN_DIR={}",
+        fixtures_dest.display()
     );
     if std::env::var_os("BINANCE_MCP_SKIP_PLUGIN_BUILD").is_some() {
         println!("cargo:warning=BINANCE_MCP_SKIP_PLUGIN_BUILD is set: plugins were not built");

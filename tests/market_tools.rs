@@ -211,6 +211,7 @@ async fn every_market_tool_reports_the_simulators_values() {
     let want = btc.klines(Interval::H1, Some(start), None, 5, now_ms());
     let got = kl["klines"].as_array().unwrap();
     assert_eq!(got.len(), 5);
+    assert_eq!(want.len(), 5);
     for (g, w) in got.iter().zip(&want) {
         assert_eq!(g["openTime"].as_i64().unwrap(), w.open_time);
         assert_eq!(g["open"], d(w.open));

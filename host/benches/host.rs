@@ -29,16 +29,31 @@ use std::time::Duration;
 fn cases() -> Vec<(&'static str, &'static str, String)> {
     let levels = |start: u32, step: i32| {
         (0..100)
-            .map(|i| format!(r#"["{}.{:02}000000","0.{:05}000"]"#, (start as i32 + step * i) as u32, i % 100, 1000 + i))
+            .map(|i| {
+                format!(
+                    r#"["{}.{:02}000000","0.{:05}000"]"#,
+                    (start as i32 + step * i) as u32,
+                    i % 100,
+                    1000 + i
+                )
+            })
             .collect::<Vec<_>>()
             .join(",")
     };
     vec![
-        ("get_ticker_price", r#"{"symbol":"BTCUSDT"}"#, r#"{"symbol":"BTCUSDT","price":"65000.01000000"}"#.to_string()),
+        (
+            "get_ticker_price",
+            r#"{"symbol":"BTCUSDT"}"#,
+            r#"{"symbol":"BTCUSDT","price":"65000.01000000"}"#.to_string(),
+        ),
         (
             "get_order_book",
             r#"{"symbol":"BTCUSDT","limit":100}"#,
-            format!(r#"{{"lastUpdateId":1027024,"bids":[{}],"asks":[{}]}}"#, levels(65000, -1), levels(65001, 1)),
+            format!(
+                r#"{{"lastUpdateId":1027024,"bids":[{}],"asks":[{}]}}"#,
+                levels(65000, -1),
+                levels(65001, 1)
+            ),
         ),
     ]
 }
@@ -48,7 +63,12 @@ struct CannedGateway(String);
 
 impl Gateway for CannedGateway {
     fn send(&self, _: &HttpRequest) -> Result<HttpResponse, TransportError> {
-        Ok(HttpResponse { status: 200, body: self.0.clone(), used_weight_1m: Some(1), retry_after: None })
+        Ok(HttpResponse {
+            status: 200,
+            body: self.0.clone(),
+            used_weight_1m: Some(1),
+            retry_after: None,
+        })
     }
 }
 
@@ -57,7 +77,11 @@ struct CannedExchange(String);
 
 impl Exchange for CannedExchange {
     fn send(&self, _: &Request) -> Result<Response, ToolError> {
-        Ok(Response { status: 200, body: self.0.clone(), used_weight_1m: Some(1) })
+        Ok(Response {
+            status: 200,
+            body: self.0.clone(),
+            used_weight_1m: Some(1),
+        })
     }
 }
 
@@ -70,17 +94,25 @@ fn call_overhead(c: &mut Criterion) {
     for (tool, args, body) in cases() {
         let service = ExchangeService::new(Arc::new(CannedGateway(body.clone())));
         let mut host = PluginHost::new(service, Limits::default()).expect("engine");
-        host.load_files(&[builtin_plugins().join("market.wasm")], &ComponentCache::new(None)).expect("load market");
+        host.load_files(
+            &[builtin_plugins().join("market.wasm")],
+            &ComponentCache::new(None),
+        )
+        .expect("load market");
         group.bench_function(BenchmarkId::new("wasm", tool), |b| {
             b.iter(|| {
-                let out = host.call(black_box(tool), black_box(args)).unwrap().unwrap();
+                let out = host
+                    .call(black_box(tool), black_box(args))
+                    .unwrap()
+                    .unwrap();
                 black_box(out.to_string())
             })
         });
         let exchange = CannedExchange(body);
         group.bench_function(BenchmarkId::new("native", tool), |b| {
             b.iter(|| {
-                let out = market::Market::call_tool(&exchange, black_box(tool), black_box(args)).unwrap();
+                let out =
+                    market::Market::call_tool(&exchange, black_box(tool), black_box(args)).unwrap();
                 black_box(out.to_string())
             })
         });
@@ -91,12 +123,18 @@ fn call_overhead(c: &mut Criterion) {
 /// Spawn `serve`, initialize, list tools, and wait for the answer.
 fn serve_to_tools_list(cache: Option<&Path>) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_binance-mcp"));
-    cmd.args(["serve", "--exchange", "sim"]).env("RUST_LOG", "error");
+    cmd.args(["serve", "--exchange", "sim"])
+        .env("RUST_LOG", "error");
     match cache {
         Some(dir) => cmd.arg("--cache-dir").arg(dir),
         None => cmd.arg("--no-cache"),
     };
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("spawn");
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
     let mut stdin = child.stdin.take().unwrap();
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let msgs = concat!(
@@ -125,9 +163,16 @@ fn cold_start(c: &mut Criterion) {
     let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-component-cache");
     serve_to_tools_list(Some(&cache)); // warm the cache
     let mut group = c.benchmark_group("cold_start");
-    group.sampling_mode(SamplingMode::Flat).sample_size(20).measurement_time(Duration::from_secs(10));
-    group.bench_function("serve_to_tools_list/cached", |b| b.iter(|| serve_to_tools_list(Some(&cache))));
-    group.bench_function("serve_to_tools_list/no_cache", |b| b.iter(|| serve_to_tools_list(None)));
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(10));
+    group.bench_function("serve_to_tools_list/cached", |b| {
+        b.iter(|| serve_to_tools_list(Some(&cache)))
+    });
+    group.bench_function("serve_to_tools_list/no_cache", |b| {
+        b.iter(|| serve_to_tools_list(None))
+    });
     group.finish();
 }
 

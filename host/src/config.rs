@@ -57,12 +57,20 @@ impl std::fmt::Debug for Secret {
 impl Drop for Secret {
     fn drop(&mut self) {
         // SAFETY: zero bytes are valid UTF-8, so the String stays valid.
-        for b in unsafe { self.0.as_bytes_mut() } {
+        let bytes = unsafe { self.0.as_mut_vec() };
+        // Cover the spare capacity too (trimming leaves old bytes there);
+        // resizing within capacity does not reallocate.
+        bytes.resize(bytes.capacity(), 0);
+        for b in bytes.iter_mut() {
             // Volatile so the compiler cannot elide a write to memory about to be freed.
             unsafe { std::ptr::write_volatile(b, 0) };
         }
     }
 }
+
+/// Longest `--call-timeout`: an hour is far beyond any Binance read, and a
+/// bound keeps the epoch deadline arithmetic far from overflow.
+pub const MAX_CALL_TIMEOUT_SECS: u64 = 3600;
 
 /// The resolved configuration.
 #[derive(Debug)]
@@ -166,15 +174,20 @@ fn parse_bool(value: &str, source_name: &str) -> Result<bool, ConfigError> {
 
 fn secret(env: Env, names: &[&str]) -> Result<Option<Secret>, ConfigError> {
     for name in names {
-        if let Some(v) = var(env, name) {
-            let v = v.trim().to_string();
-            if !v.bytes().all(|b| b.is_ascii_graphic()) {
+        if let Some(raw) = var(env, name) {
+            // Wrap first, trim in place: no unzeroed copy is left behind.
+            let mut secret = Secret(raw);
+            let start = secret.0.len() - secret.0.trim_start().len();
+            secret.0.drain(..start);
+            let end = secret.0.trim_end().len();
+            secret.0.truncate(end);
+            if !secret.0.bytes().all(|b| b.is_ascii_graphic()) {
                 return Err(err(
                     name,
                     "contains spaces or non-printable characters; paste the key exactly",
                 ));
             }
-            return Ok(Some(Secret(v)));
+            return Ok(Some(secret));
         }
     }
     Ok(None)
@@ -288,8 +301,13 @@ impl Config {
             (None, None) => 42,
         };
         let call_timeout = match flags.call_timeout_secs {
-            Some(0) => return Err(err("--call-timeout", "expected at least 1 second")),
-            Some(s) => Duration::from_secs(s),
+            Some(s @ 1..=MAX_CALL_TIMEOUT_SECS) => Duration::from_secs(s),
+            Some(s) => {
+                return Err(err(
+                    "--call-timeout",
+                    format!("expected 1 to {MAX_CALL_TIMEOUT_SECS} seconds, got {s}"),
+                ))
+            }
             None => Duration::from_secs(30),
         };
         Ok(Config {

@@ -7,12 +7,15 @@ use crate::runtime::bindings::binance::mcp::exchange as wit;
 use crate::runtime::bindings::binance::mcp::types as wit_types;
 use crate::runtime::convert::to_wit_error;
 use std::sync::Arc;
+use std::time::Instant;
 
 /// The exchange capability's context.
 pub struct ExchangeCtx {
     pub(crate) plugin: Arc<str>,
     pub(crate) grant: ExchangeGrant,
     pub(crate) service: ExchangeService,
+    /// The end of this call's wall-clock budget: requests get only what is left.
+    pub(crate) deadline: Instant,
 }
 
 impl wit::Host for ExchangeCtx {
@@ -31,7 +34,7 @@ impl wit::Host for ExchangeCtx {
             path: req.path,
             params: req.params,
         };
-        match self.service.send(&self.grant, request) {
+        match self.service.send(&self.grant, request, Some(self.deadline)) {
             Ok(r) => Ok(wit::Response {
                 status: r.status,
                 body: r.body,

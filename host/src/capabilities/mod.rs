@@ -7,7 +7,9 @@ pub mod exchange;
 pub mod log;
 
 use crate::exchange::{ExchangeGrant, ExchangeService};
+use crate::runtime::engine::Limits;
 use std::sync::Arc;
+use std::time::Instant;
 use wasmtime::component::ResourceTable;
 use wasmtime::{StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
@@ -44,13 +46,13 @@ pub struct PluginState {
 }
 
 impl PluginState {
-    /// Fresh state for one call of plugin `plugin`, memory capped at
-    /// `memory_limit` bytes.
+    /// Fresh state for one call of plugin `plugin` under `limits`: memory
+    /// capped, and the call's wall-clock budget starting now.
     pub fn new(
         plugin: Arc<str>,
         grants: &Grants,
         service: ExchangeService,
-        memory_limit: usize,
+        limits: &Limits,
     ) -> Self {
         // No environment, arguments, preopened directories, network or
         // inherited stdio: the builder's defaults, with sockets denied outright.
@@ -63,7 +65,7 @@ impl PluginState {
             wasi,
             table: ResourceTable::new(),
             limits: StoreLimitsBuilder::new()
-                .memory_size(memory_limit)
+                .memory_size(limits.memory_bytes)
                 .instances(16)
                 .tables(64)
                 .memories(4)
@@ -76,6 +78,7 @@ impl PluginState {
                 plugin,
                 grant: grants.exchange.clone().unwrap_or_default(),
                 service,
+                deadline: Instant::now() + limits.call_timeout,
             },
         }
     }

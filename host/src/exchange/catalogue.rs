@@ -161,6 +161,7 @@ use Weight::Fixed;
 
 /// Every endpoint the host will send. Later capabilities (signed account
 /// reads, orders) add their entries here, with their security type.
+#[rustfmt::skip]
 pub const CATALOGUE: &[Endpoint] = &[
     // Spot public market data.
     get(Spot, "/api/v3/ping", Public, Fixed(1)),
@@ -173,26 +174,8 @@ pub const CATALOGUE: &[Endpoint] = &[
     get(Spot, "/api/v3/uiKlines", Public, Fixed(2)),
     get(Spot, "/api/v3/avgPrice", Public, Fixed(2)),
     get(Spot, "/api/v3/ticker/24hr", Public, Weight::Spot24hr),
-    get(
-        Spot,
-        "/api/v3/ticker/price",
-        Public,
-        Weight::BySelection {
-            one: 2,
-            list: 4,
-            all: 4,
-        },
-    ),
-    get(
-        Spot,
-        "/api/v3/ticker/bookTicker",
-        Public,
-        Weight::BySelection {
-            one: 2,
-            list: 4,
-            all: 4,
-        },
-    ),
+    get(Spot, "/api/v3/ticker/price", Public, Weight::BySelection { one: 2, list: 4, all: 4 }),
+    get(Spot, "/api/v3/ticker/bookTicker", Public, Weight::BySelection { one: 2, list: 4, all: 4 }),
     // USD-M futures public market data.
     get(Fut, "/fapi/v1/ping", Public, Fixed(1)),
     get(Fut, "/fapi/v1/time", Public, Fixed(1)),
@@ -202,36 +185,21 @@ pub const CATALOGUE: &[Endpoint] = &[
     get(Fut, "/fapi/v1/klines", Public, Weight::FuturesKlines),
     get(Fut, "/fapi/v1/premiumIndex", Public, Fixed(1)),
     get(Fut, "/fapi/v1/fundingRate", Public, Fixed(1)),
-    get(
-        Fut,
-        "/fapi/v1/ticker/24hr",
-        Public,
-        Weight::BySelection {
-            one: 1,
-            list: 40,
-            all: 40,
-        },
-    ),
-    get(
-        Fut,
-        "/fapi/v1/ticker/price",
-        Public,
-        Weight::BySelection {
-            one: 1,
-            list: 2,
-            all: 2,
-        },
-    ),
-    get(
-        Fut,
-        "/fapi/v1/ticker/bookTicker",
-        Public,
-        Weight::BySelection {
-            one: 2,
-            list: 5,
-            all: 5,
-        },
-    ),
+    get(Fut, "/fapi/v1/ticker/24hr", Public, Weight::BySelection { one: 1, list: 40, all: 40 }),
+    get(Fut, "/fapi/v1/ticker/price", Public, Weight::BySelection { one: 1, list: 2, all: 2 }),
+    get(Fut, "/fapi/v1/ticker/bookTicker", Public, Weight::BySelection { one: 2, list: 5, all: 5 }),
+    // Spot account reads (USER_DATA, signed by the host). Granted to no
+    // plugin until the account plugin and policies arrive.
+    get(Spot, "/api/v3/account", Security::UserData, Fixed(20)),
+    get(Spot, "/api/v3/myTrades", Security::UserData, Fixed(20)),
+    get(Spot, "/api/v3/openOrders", Security::UserData, Weight::BySelection { one: 6, list: 80, all: 80 }),
+    get(Spot, "/api/v3/allOrders", Security::UserData, Fixed(20)),
+    get(Spot, "/api/v3/order", Security::UserData, Fixed(4)),
+    // Spot orders (TRADE). Granted to no plugin until the trading plugin and
+    // policies arrive.
+    Endpoint { venue: Spot, method: Method::Post, path: "/api/v3/order", security: Security::Trade, weight: Fixed(1) },
+    Endpoint { venue: Spot, method: Method::Post, path: "/api/v3/order/test", security: Security::Trade, weight: Fixed(1) },
+    Endpoint { venue: Spot, method: Method::Delete, path: "/api/v3/order", security: Security::Trade, weight: Fixed(1) },
 ];
 
 /// Path prefixes that move money out of the account or manage keys and
@@ -329,6 +297,28 @@ mod tests {
                 .unwrap()
                 .weight_of(&[]),
             20
+        );
+    }
+
+    #[test]
+    fn signed_endpoints_carry_their_security_type() {
+        assert_eq!(
+            classify(Spot, Method::Get, "/api/v3/account")
+                .unwrap()
+                .security,
+            Security::UserData
+        );
+        assert_eq!(
+            classify(Spot, Method::Post, "/api/v3/order")
+                .unwrap()
+                .security,
+            Security::Trade
+        );
+        assert_eq!(
+            classify(Spot, Method::Get, "/api/v3/order")
+                .unwrap()
+                .security,
+            Security::UserData
         );
     }
 

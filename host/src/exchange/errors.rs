@@ -32,6 +32,11 @@ pub fn classify_failure(status: u16, body: &str, retry_after: Option<u32>) -> To
                 "stop all requests until the ban lifts (retry_after_secs); reduce request volume afterwards",
             )
         },
+        401 if api.is_none() => ToolError::new(
+            ErrorKind::Authentication,
+            "Binance refused the credentials (HTTP 401)",
+            "check BINANCE_API_KEY and BINANCE_SECRET_KEY, the key's permissions and its IP whitelist",
+        ),
         403 => ToolError::new(
             ErrorKind::ExchangeUnavailable,
             "Binance's firewall refused the request (HTTP 403)",
@@ -69,7 +74,8 @@ fn from_code(code: i32, msg: &str) -> ToolError {
         -1111 => (InvalidArgument, "round the value to the symbol's precision (get_exchange_info: tickSize, stepSize)"),
         -1013 => (ExchangeRejected, "adjust price/quantity to the symbol's filters (get_exchange_info: tickSize, stepSize, minNotional)"),
         -1003 => (RateLimited, "too many requests: wait a minute before calling again"),
-        -1021 => (ExchangeRejected, "the request's timestamp was outside the receive window; retry (the host re-syncs its clock)"),
+        -1015 => (RateLimited, "too many new orders: wait before placing more (the limits are per 10 s and per day)"),
+        -1021 => (ExchangeRejected, "the request's timestamp was outside the receive window: check this machine's clock (NTP), then retry"),
         -1022 => (Authentication, "the signature was rejected: check BINANCE_SECRET_KEY belongs to BINANCE_API_KEY"),
         -2014 | -2015 => (Authentication, "check BINANCE_API_KEY, its permissions and its IP whitelist"),
         -2010 => (ExchangeRejected, "the order was rejected: check balance, filters and market status in the message"),

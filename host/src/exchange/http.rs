@@ -11,6 +11,11 @@ use tokio::runtime::Handle;
 /// a slow network without leaving a model waiting indefinitely.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Largest answer body read. Binance's largest catalogued answers (a full
+/// exchangeInfo) are a few megabytes; anything bigger is not a Binance answer
+/// and could not be handed to a plugin's 64 MiB memory anyway.
+pub const MAX_BODY_BYTES: usize = 32 << 20;
+
 /// Base URLs per venue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseUrls {
@@ -76,21 +81,31 @@ impl Gateway for HttpGateway {
             base_url: base.to_string(),
             detail,
         };
+        let mut builder = self.client.request(method, &url);
+        if let Some(t) = request.timeout {
+            builder = builder.timeout(t);
+        }
         let fut = async {
-            let resp = self
-                .client
-                .request(method, &url)
-                .send()
-                .await
-                .map_err(|e| fail(describe(&e)))?;
+            let mut resp = builder.send().await.map_err(|e| fail(describe(&e)))?;
             let status = resp.status().as_u16();
-            let headers = resp.headers().clone();
-            let body = resp.text().await.map_err(|e| fail(describe(&e)))?;
+            let used_weight_1m = header_u32(resp.headers(), "x-mbx-used-weight-1m");
+            let retry_after = header_u32(resp.headers(), "retry-after");
+            let mut body = Vec::new();
+            while let Some(chunk) = resp.chunk().await.map_err(|e| fail(describe(&e)))? {
+                if body.len() + chunk.len() > MAX_BODY_BYTES {
+                    return Err(fail(format!(
+                        "the answer exceeded {MAX_BODY_BYTES} bytes and was dropped"
+                    )));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let body = String::from_utf8(body)
+                .map_err(|_| fail("the answer was not UTF-8 text".into()))?;
             Ok(HttpResponse {
                 status,
                 body,
-                used_weight_1m: header_u32(&headers, "x-mbx-used-weight-1m"),
-                retry_after: header_u32(&headers, "retry-after"),
+                used_weight_1m,
+                retry_after,
             })
         };
         self.runtime.block_on(fut)

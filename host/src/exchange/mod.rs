@@ -12,6 +12,7 @@ use crate::tool_error::{ErrorKind, ToolError};
 use catalogue::{classify, Endpoint, Method, Security, Venue};
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Parameter names only the host may set (signing, later issues).
 const RESERVED_PARAMS: &[&str] = &["signature", "timestamp", "recvWindow", "apiKey"];
@@ -45,6 +46,9 @@ pub struct HttpRequest {
     pub path: String,
     /// Percent-encoded `a=1&b=2`, empty for none.
     pub query: String,
+    /// How long the exchange may take: what is left of the tool call's
+    /// budget (the gateway's own timeout applies when shorter).
+    pub timeout: Option<Duration>,
 }
 
 /// What came back, before classification.
@@ -139,7 +143,7 @@ fn not_permitted(message: String) -> ToolError {
     ToolError::new(
         ErrorKind::NotPermitted,
         message,
-        "this is a limit set by the server's operator; use a tool that is permitted",
+        "this plugin's grant does not include it (set by the operator); use a tool that is permitted",
     )
 }
 
@@ -154,10 +158,21 @@ impl ExchangeService {
         ExchangeService { gateway }
     }
 
-    /// Check and send one request for a plugin holding `grant`.
-    pub fn send(&self, grant: &ExchangeGrant, request: Request) -> Result<Response, ToolError> {
-        let endpoint = classify(request.venue, request.method, &request.path)
-            .map_err(|e| not_permitted(e.to_string()))?;
+    /// Check and send one request for a plugin holding `grant`, finishing by
+    /// `deadline` (the end of the tool call's budget) when one is given.
+    pub fn send(
+        &self,
+        grant: &ExchangeGrant,
+        request: Request,
+        deadline: Option<Instant>,
+    ) -> Result<Response, ToolError> {
+        let endpoint = classify(request.venue, request.method, &request.path).map_err(|e| {
+            ToolError::new(
+                ErrorKind::NotPermitted,
+                e.to_string(),
+                "binance-mcp only sends the endpoints in its catalogue; use one of the listed tools",
+            )
+        })?;
         grant.check(endpoint)?;
         check_params(&request.params)?;
         let weight = endpoint.weight_of(&request.params);
@@ -166,6 +181,17 @@ impl ExchangeService {
             method: endpoint.method,
             path: endpoint.path.to_string(),
             query: query::encode(&request.params),
+            timeout: match deadline {
+                None => None,
+                Some(d) => match d.checked_duration_since(Instant::now()) {
+                    Some(left) if !left.is_zero() => Some(left),
+                    _ => return Err(ToolError::new(
+                        ErrorKind::ExchangeUnavailable,
+                        "the tool call's time budget ran out before this request could be sent",
+                        "retry with arguments that need fewer requests, or raise --call-timeout",
+                    )),
+                },
+            },
         };
         tracing::debug!(venue = %endpoint.venue, method = %endpoint.method, path = endpoint.path, weight, "exchange request");
         let answer = self
@@ -270,19 +296,56 @@ mod tests {
         let (svc, rec) = service(200, "{}");
         let grant = ExchangeGrant::public_market_data();
         let cases = [
-            req("/sapi/v1/capital/withdraw/apply", &[]),
-            req("/api/v3/account", &[]),
-            req("/api/v3/depth", &[("timestamp", "1")]),
-            req("/api/v3/depth", &[("symbol", "A"), ("symbol", "B")]),
-            req("/api/v3/depth", &[("sym bol", "A")]),
-            req("/api/v3/depth", &[("symbol", "A\nB")]),
+            (
+                req("/sapi/v1/capital/withdraw/apply", &[]),
+                ErrorKind::NotPermitted,
+                "never sends",
+            ),
+            (
+                req("/api/v3/nope", &[]),
+                ErrorKind::NotPermitted,
+                "catalogue",
+            ),
+            (
+                req("/api/v3/account", &[]),
+                ErrorKind::NotPermitted,
+                "USER_DATA",
+            ),
+            (
+                req("/api/v3/depth", &[("timestamp", "1")]),
+                ErrorKind::NotPermitted,
+                "host only",
+            ),
+            (
+                req("/api/v3/depth", &[("symbol", "A"), ("symbol", "B")]),
+                ErrorKind::InvalidArgument,
+                "twice",
+            ),
+            (
+                req("/api/v3/depth", &[("sym bol", "A")]),
+                ErrorKind::InvalidArgument,
+                "parameter name",
+            ),
+            (
+                req("/api/v3/depth", &[("symbol", "A\nB")]),
+                ErrorKind::InvalidArgument,
+                "control",
+            ),
         ];
-        for r in cases {
-            assert!(svc.send(&grant, r.clone()).is_err(), "{r:?}");
+        for (r, kind, says) in cases {
+            let e = svc.send(&grant, r.clone(), None).unwrap_err();
+            assert_eq!(e.kind, kind, "{r:?}");
+            assert!(e.message.contains(says), "{r:?}: {}", e.message);
         }
-        assert!(svc
-            .send(&ExchangeGrant::default(), req("/api/v3/time", &[]))
-            .is_err());
+        let e = svc
+            .send(&ExchangeGrant::default(), req("/api/v3/time", &[]), None)
+            .unwrap_err();
+        assert!(e.message.contains("spot venue"), "{}", e.message);
+        let past = Some(Instant::now() - Duration::from_secs(1));
+        let e = svc
+            .send(&grant, req("/api/v3/time", &[]), past)
+            .unwrap_err();
+        assert!(e.message.contains("time budget"), "{}", e.message);
         assert!(rec.seen.lock().unwrap().is_empty());
     }
 
@@ -290,25 +353,26 @@ mod tests {
     fn granted_requests_are_encoded_and_answers_checked() {
         let (svc, rec) = service(200, r#"{"serverTime":1}"#);
         let grant = ExchangeGrant::public_market_data();
+        let deadline = Some(Instant::now() + Duration::from_secs(5));
         let ok = svc
             .send(
                 &grant,
                 req("/api/v3/exchangeInfo", &[("symbols", r#"["A","B"]"#)]),
+                deadline,
             )
             .unwrap();
         assert_eq!(ok.used_weight_1m, Some(3));
-        assert_eq!(
-            rec.seen.lock().unwrap()[0].query,
-            "symbols=%5B%22A%22%2C%22B%22%5D"
-        );
+        let sent = rec.seen.lock().unwrap()[0].clone();
+        assert_eq!(sent.query, "symbols=%5B%22A%22%2C%22B%22%5D");
+        assert!(sent.timeout.is_some_and(|t| t <= Duration::from_secs(5)));
         let (svc, _) = service(200, "<html>");
-        assert_eq!(
-            svc.send(&grant, req("/api/v3/time", &[])).unwrap_err().kind,
-            ErrorKind::ExchangeUnavailable
-        );
+        let e = svc
+            .send(&grant, req("/api/v3/time", &[]), None)
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::ExchangeUnavailable);
         let (svc, _) = service(400, r#"{"code":-1121,"msg":"Invalid symbol."}"#);
         let e = svc
-            .send(&grant, req("/api/v3/depth", &[("symbol", "NOPE")]))
+            .send(&grant, req("/api/v3/depth", &[("symbol", "NOPE")]), None)
             .unwrap_err();
         assert_eq!(e.exchange_code, Some(-1121));
     }

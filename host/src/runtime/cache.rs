@@ -61,10 +61,12 @@ impl ComponentCache {
         };
         let path = dir.join(format!("{stem}-{}.cwasm", key(engine, bytes)));
         if path.is_file() {
-            // SAFETY: the file was written by `precompile_component` of an
-            // engine with the same compatibility hash (it is in the name), into
-            // a directory owned by the operator. A corrupt or foreign file is
-            // rejected by wasmtime's header checks and recompiled below.
+            // SAFETY: a .cwasm is native code that wasmtime trusts; it checks
+            // the header (version, configuration) but not the code. The file
+            // was written by `precompile_component` of an engine with the same
+            // compatibility hash (it is in the name) into a directory created
+            // owner-only (0700); whoever can write there can already run code
+            // as this user. A file failing the header checks is recompiled.
             match unsafe { Component::deserialize_file(engine, &path) } {
                 Ok(c) => return Ok((c, CacheOutcome::Hit)),
                 Err(e) => {
@@ -85,6 +87,18 @@ impl ComponentCache {
 /// `-` + 32 hex + `-` + 16 hex + `.cwasm`: what [`key`] appends to a stem.
 const KEYED_SUFFIX_LEN: usize = 1 + 32 + 1 + 16 + 6;
 
+/// Create `dir` (and parents) readable and writable by the owner only.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
 fn key(engine: &Engine, bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -96,7 +110,7 @@ fn key(engine: &Engine, bytes: &[u8]) -> String {
 /// Write atomically (temp file + rename) and remove older artifacts of the
 /// same plugin.
 fn store(dir: &Path, stem: &str, path: &Path, compiled: &[u8]) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+    create_private_dir(dir)?;
     // Unique per process and per call: several loaders may race on one cache.
     static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -3,6 +3,23 @@
 use super::bindings::binance::mcp::types as wit;
 use crate::tool_error::{ErrorKind, ToolError};
 
+/// Longest message, recovery or exchange message kept from a plugin's error:
+/// a plugin must not be able to flood a model's context through its errors.
+pub const MAX_ERROR_TEXT: usize = 2048;
+
+/// Cut `s` to at most `max` bytes on a character boundary, marking the cut.
+pub fn cap_text(mut s: String, max: usize) -> String {
+    if s.len() > max {
+        let mut end = max;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+        s.push('…');
+    }
+    s
+}
+
 /// Host error → WIT error (what a capability returns to a plugin).
 pub fn to_wit_error(e: ToolError) -> wit::ToolError {
     wit::ToolError {
@@ -23,7 +40,8 @@ pub fn to_wit_error(e: ToolError) -> wit::ToolError {
     }
 }
 
-/// WIT error → host error (what a plugin's `call-tool` returned).
+/// WIT error → host error (what a plugin's `call-tool` returned), with every
+/// text capped at [`MAX_ERROR_TEXT`].
 pub fn from_wit_error(e: wit::ToolError) -> ToolError {
     ToolError {
         kind: match e.kind {
@@ -35,10 +53,37 @@ pub fn from_wit_error(e: wit::ToolError) -> ToolError {
             wit::ErrorKind::NotPermitted => ErrorKind::NotPermitted,
             wit::ErrorKind::Internal => ErrorKind::Internal,
         },
-        message: e.message,
-        recovery: e.recovery,
+        message: cap_text(e.message, MAX_ERROR_TEXT),
+        recovery: cap_text(e.recovery, MAX_ERROR_TEXT),
         exchange_code: e.exchange_code,
-        exchange_message: e.exchange_message,
+        exchange_message: e.exchange_message.map(|m| cap_text(m, MAX_ERROR_TEXT)),
         retry_after_secs: e.retry_after_secs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cap_text_cuts_on_char_boundaries() {
+        assert_eq!(cap_text("abc".into(), 5), "abc");
+        assert_eq!(cap_text("abcdef".into(), 3), "abc…");
+        assert_eq!(cap_text("ééé".into(), 3), "é…");
+    }
+
+    #[test]
+    fn plugin_errors_are_capped() {
+        let e = from_wit_error(wit::ToolError {
+            kind: wit::ErrorKind::Internal,
+            message: "m".repeat(10_000),
+            recovery: "r".into(),
+            exchange_code: None,
+            exchange_message: Some("x".repeat(10_000)),
+            retry_after_secs: None,
+        });
+        assert!(e.message.len() <= MAX_ERROR_TEXT + 3);
+        assert!(e.exchange_message.unwrap().len() <= MAX_ERROR_TEXT + 3);
+        assert_eq!(e.recovery, "r");
     }
 }

@@ -206,7 +206,7 @@ impl PluginHost {
             plugin.name.clone(),
             &plugin.grants,
             self.service.clone(),
-            self.limits.memory_bytes,
+            &self.limits,
         );
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limits);

@@ -113,12 +113,7 @@ impl LoadedPlugin {
 
         let mut store = Store::new(
             engine,
-            PluginState::new(
-                Arc::from(stem.as_str()),
-                &grants,
-                service.clone(),
-                limits.memory_bytes,
-            ),
+            PluginState::new(Arc::from(stem.as_str()), &grants, service.clone(), limits),
         );
         store.limiter(|s| &mut s.limits);
         store.set_epoch_deadline(deadline_ticks(limits));

@@ -123,25 +123,27 @@ fn order_book(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     )?;
     let bids = parse_levels(&body["bids"])?;
     let asks = parse_levels(&body["asks"])?;
+    let overflow = || ToolError::bad_exchange_data("depth figures overflow a decimal");
     let total = |l: &[(Decimal, Decimal)]| {
         l.iter()
-            .map(|(_, q)| *q)
-            .sum::<Decimal>()
-            .normalize()
-            .to_string()
+            .try_fold(Decimal::ZERO, |acc, (_, q)| acc.checked_add(*q))
+            .map(|t| t.normalize().to_string())
+            .ok_or_else(overflow)
     };
     let mut out = json!({
         "symbol": symbol,
         "lastUpdateId": output::int(&body["lastUpdateId"])?,
-        "bidTotalQty": total(&bids),
-        "askTotalQty": total(&asks),
+        "bidTotalQty": total(&bids)?,
+        "askTotalQty": total(&asks)?,
         "levelsFetched": { "bids": bids.len(), "asks": asks.len() },
     });
     if let (Some((bid, _)), Some((ask, _))) = (bids.first(), asks.first()) {
+        let spread = ask.checked_sub(*bid).ok_or_else(overflow)?;
+        let mid = ask.checked_add(*bid).ok_or_else(overflow)? / Decimal::TWO;
         out["bestBid"] = json!(bid.normalize().to_string());
         out["bestAsk"] = json!(ask.normalize().to_string());
-        out["spread"] = json!((ask - bid).normalize().to_string());
-        out["midPrice"] = json!(((ask + bid) / Decimal::TWO).normalize().to_string());
+        out["spread"] = json!(spread.normalize().to_string());
+        out["midPrice"] = json!(mid.normalize().to_string());
     }
     let render = |l: Vec<(Decimal, Decimal)>| -> Vec<Value> {
         l.into_iter()

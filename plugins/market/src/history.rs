@@ -188,7 +188,8 @@ fn klines(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     if let Some(mut t) = truncated {
         if keep == Keep::First {
             if let Some(last) = out["klines"].as_array().and_then(|k| k.last()) {
-                t["nextStartTime"] = json!(last["closeTime"].as_i64().unwrap_or(0) + 1);
+                t["nextStartTime"] =
+                    json!(last["closeTime"].as_i64().unwrap_or(0).saturating_add(1));
             }
         }
         out["truncated"] = t;

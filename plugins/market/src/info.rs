@@ -81,12 +81,17 @@ fn exchange_info(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let a = Args::parse(args, &["symbol", "symbols", "symbolStatus"])?;
     a.exclusive("symbol", "symbols")?;
     let status = a.one_of("symbolStatus", &["TRADING", "HALT", "BREAK"])?;
+    let symbol = a.symbol("symbol")?;
+    let symbols = a.symbols("symbols", 100)?;
+    // Binance filters by status itself only without symbol/symbols (it refuses
+    // the combination); with them, the filter is applied here.
+    let whole_list = symbol.is_none() && symbols.is_none();
     let req = Request::spot_get("/api/v3/exchangeInfo")
-        .opt_param("symbol", a.symbol("symbol")?)
-        .opt_param(
-            "symbols",
-            a.symbols("symbols", 100)?.map(|s| json!(s).to_string()),
-        );
+        .opt_param("symbol", symbol)
+        .opt_param("symbols", symbols.map(|s| json!(s).to_string()))
+        .opt_param("symbolStatus", status.as_ref().filter(|_| whole_list))
+        // Permission sets are most of the answer's bytes and none of the summary.
+        .param("showPermissionSets", "false");
     let body: Value = fetch(ex, &req)?;
     let raw = body["symbols"]
         .as_array()

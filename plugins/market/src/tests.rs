@@ -155,3 +155,59 @@ fn garbage_from_the_exchange_is_an_error_not_a_panic() {
         }
     }
 }
+
+#[test]
+fn order_book_lists_at_most_the_cap_but_totals_every_level() {
+    let side = |base: u32, sign: i64| {
+        (0..600i64)
+            .map(|i| format!(r#"["{}","1"]"#, base as i64 + sign * i))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let body = format!(
+        r#"{{"lastUpdateId":1,"bids":[{}],"asks":[{}]}}"#,
+        side(50_000, -1),
+        side(50_001, 1)
+    );
+    let ex = Canned::new(&body);
+    let out = Market::call_tool(
+        &ex,
+        "get_order_book",
+        r#"{"symbol":"BTCUSDT","limit":1000}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        out["bids"].as_array().unwrap().len(),
+        crate::book::LEVELS_CAP
+    );
+    assert_eq!(out["bidTotalQty"], "600");
+    assert_eq!(out["levelsFetched"]["asks"], 600);
+    assert_eq!(out["truncated"]["available"], 600);
+    assert_eq!(out["bids"][0][0], "50000");
+}
+
+#[test]
+fn all_tickers_keep_the_most_traded_first() {
+    let fields = r#""priceChange":"0","priceChangePercent":"0","weightedAvgPrice":"1","prevClosePrice":"1","lastPrice":"1","lastQty":"1","bidPrice":"1","bidQty":"1","askPrice":"1","askQty":"1","openPrice":"1","highPrice":"1","lowPrice":"1","volume":"1","quoteVolume":"1","openTime":0,"closeTime":1,"firstId":0,"lastId":1"#;
+    let rows: Vec<String> = (0..150)
+        .map(|i| format!(r#"{{"symbol":"S{i}USDT",{fields},"count":{i}}}"#))
+        .collect();
+    let ex = Canned::new(&format!("[{}]", rows.join(",")));
+    let out = Market::call_tool(&ex, "get_ticker", "{}").unwrap();
+    let tickers = out["tickers"].as_array().unwrap();
+    assert_eq!(tickers.len(), crate::tickers::TICKER_ALL_CAP);
+    assert_eq!(tickers[0]["symbol"], "S149USDT");
+    assert_eq!(tickers[99]["symbol"], "S50USDT");
+    assert_eq!(out["truncated"]["available"], 150);
+}
+
+#[test]
+fn overflowing_figures_are_an_exchange_error_not_a_trap() {
+    let huge = "79228162514264337593543950335";
+    let body = format!(
+        r#"{{"lastUpdateId":1,"bids":[["1","{huge}"],["1","{huge}"]],"asks":[["2","1"]]}}"#
+    );
+    let ex = Canned::new(&body);
+    let e = Market::call_tool(&ex, "get_order_book", r#"{"symbol":"BTCUSDT"}"#).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ExchangeUnavailable);
+}

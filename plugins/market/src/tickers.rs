@@ -2,7 +2,7 @@
 
 use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::exchange::fetch;
-use binance_mcp_plugin::output::{self, cap, decimal, Keep};
+use binance_mcp_plugin::output::{self, cap, Keep};
 use binance_mcp_plugin::{json, schema, Annotations, Exchange, Request, Tool, ToolError, Value};
 
 /// Most tickers `get_ticker` returns when asked for every symbol.
@@ -61,7 +61,7 @@ const TICKER_FIELDS_INT: &[&str] = &["openTime", "closeTime", "firstId", "lastId
 pub const TICKER: Tool = Tool {
     name: "get_ticker",
     title: "24-hour statistics",
-    description: "Rolling 24-hour statistics per symbol: price change and percent, last/open/high/low price, best bid/ask, base and quote volume, trade count. Without symbol or symbols: the 100 symbols with the largest quote volume.",
+    description: "Rolling 24-hour statistics per symbol: price change and percent, last/open/high/low price, best bid/ask, base and quote volume, trade count. Without symbol or symbols: the 100 symbols with the most trades in 24 h.",
     input_schema: selection_input,
     output_schema: || {
         let mut props = serde_json::Map::new();
@@ -104,14 +104,14 @@ fn ticker(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     }
     let mut truncated = None;
     if all {
-        // Largest quote volume first, so the cut keeps what matters most.
-        let key = |v: &Value| decimal(&v["quoteVolume"]).unwrap_or_default();
-        tickers.sort_by_key(|t| std::cmp::Reverse(key(t)));
+        // Most trades first, so the cut keeps the most active markets. Trade
+        // count, unlike quote volume, compares across quote assets.
+        tickers.sort_by_key(|t| std::cmp::Reverse(t["count"].as_i64().unwrap_or(0)));
         (tickers, truncated) = cap(
             tickers,
             TICKER_ALL_CAP,
             Keep::First,
-            "sorted by quoteVolume; pass symbol or symbols for others",
+            "sorted by trade count; pass symbol or symbols for others",
         );
     }
     let mut out = json!({ "tickers": tickers });

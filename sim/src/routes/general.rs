@@ -42,7 +42,9 @@ pub async fn time(RawQuery(q): RawQuery) -> Response {
     reply(LIGHT_WEIGHT, result)
 }
 
-/// `GET /api/v3/exchangeInfo` with no parameter, `symbol` or `symbols`.
+/// `GET /api/v3/exchangeInfo` with no parameter, `symbol` or `symbols`;
+/// `symbolStatus` (TRADING, HALT, BREAK; not with `symbol`/`symbols`) filters,
+/// `showPermissionSets=false` leaves `permissionSets` empty.
 pub async fn exchange_info(State(state): State<Arc<SimState>>, RawQuery(q): RawQuery) -> Response {
     reply(
         EXCHANGE_INFO_WEIGHT,
@@ -52,11 +54,38 @@ pub async fn exchange_info(State(state): State<Arc<SimState>>, RawQuery(q): RawQ
 
 fn exchange_info_body(state: &SimState, q: Option<&str>) -> Result<Json<ExchangeInfo>, ApiError> {
     let p = Params::parse(q)?;
-    p.allow(&["symbol", "symbols"])?;
-    let symbols = match Selection::from_params(&p, state)? {
+    p.allow(&["symbol", "symbols", "symbolStatus", "showPermissionSets"])?;
+    let status = p.get("symbolStatus");
+    if let Some(s) = status {
+        if !["TRADING", "HALT", "BREAK"].contains(&s) {
+            return Err(ApiError::bad_request(-1100, format!("Illegal characters found in parameter 'symbolStatus'; legal range is 'TRADING, HALT, BREAK'. Value: {s}")));
+        }
+        if p.get("symbol").is_some() || p.get("symbols").is_some() {
+            return Err(ApiError::bad_request(
+                -1128,
+                "Combination of optional parameters invalid.",
+            ));
+        }
+    }
+    let show_permission_sets = match p.get("showPermissionSets") {
+        None | Some("true") => true,
+        Some("false") => false,
+        Some(other) => {
+            return Err(ApiError::bad_request(-1100, format!("Illegal characters found in parameter 'showPermissionSets'; legal range is 'true, false'. Value: {other}")))
+        }
+    };
+    let mut symbols: Vec<SymbolInfo> = match Selection::from_params(&p, state)? {
         Selection::One(m) => vec![SymbolInfo::from(m)],
         Selection::Many(ms) | Selection::All(ms) => ms.into_iter().map(SymbolInfo::from).collect(),
     };
+    if let Some(s) = status {
+        symbols.retain(|info| info.status == s);
+    }
+    if !show_permission_sets {
+        for info in &mut symbols {
+            info.permission_sets.clear();
+        }
+    }
     Ok(Json(ExchangeInfo {
         timezone: "UTC",
         server_time: now_ms(),

@@ -1,0 +1,66 @@
+"""Drive the real binance-mcp binary with the official Python MCP SDK.
+
+An independent client: it probes `server/discover` first (mode="auto", the
+SDK's default), validates every tool's structuredContent against its
+outputSchema, and also connects with the legacy initialize handshake.
+
+Usage: python python_sdk_client.py /path/to/binance-mcp
+Prints one line per check and `N passed, N failed` at the end; exits 1 on any failure.
+"""
+
+import asyncio
+import json
+import sys
+
+from mcp import Client, StdioServerParameters
+
+CALLS = {
+    "get_server_time": {},
+    "get_exchange_info": {"symbols": ["BTCUSDT", "ETHUSDT"]},
+    "get_ticker": {"symbol": "BTCUSDT"},
+    "get_ticker_price": {},
+    "get_book_ticker": {"symbol": "ETHUSDT"},
+    "get_order_book": {"symbol": "BTCUSDT", "limit": 5},
+    "get_recent_trades": {"symbol": "BTCUSDT", "limit": 3},
+    "get_klines": {"symbol": "BTCUSDT", "interval": "1h", "limit": 2},
+    "get_average_price": {"symbol": "BTCUSDT"},
+}
+
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(ok)
+    print(f"{'ok  ' if ok else 'FAIL'} {name}{(': ' + detail) if detail and not ok else ''}")
+
+
+async def session(binary, mode):
+    params = StdioServerParameters(command=binary, args=["serve", "--exchange", "sim"], env={"RUST_LOG": "warn"})
+    async with Client(params, mode=mode, raise_exceptions=True) as client:
+        tools = await client.list_tools()
+        names = sorted(t.name for t in tools.tools)
+        check(f"[{mode}] tools/list", names == sorted(CALLS), str(names))
+        for name, args in CALLS.items():
+            # The SDK validates structuredContent against outputSchema here.
+            result = await client.call_tool(name, args)
+            good = not result.is_error and result.structured_content is not None
+            same = good and json.loads(result.content[0].text) == result.structured_content
+            check(f"[{mode}] {name}", good and same, str(result)[:300])
+        bad = await client.call_tool("get_ticker_price", {"symbol": "NOPE"})
+        body = json.loads(bad.content[0].text) if bad.content else {}
+        check(f"[{mode}] invalid symbol is a tool error", bad.is_error and body.get("binance_code") == -1121, str(bad)[:300])
+
+
+async def main(binary):
+    for mode in ("auto", "legacy"):
+        try:
+            await session(binary, mode)
+        except Exception as e:  # a broken connection is a failure, not a crash of this script
+            check(f"[{mode}] session", False, repr(e)[:500])
+    failed = results.count(False)
+    print(f"{len(results) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(sys.argv[1])))
