@@ -74,6 +74,19 @@ fn a_panicking_plugin_is_a_tool_error() {
 }
 
 #[test]
+fn a_stack_overflow_traps_instead_of_corrupting_memory() {
+    let e = tool_error("deep", &[]);
+    assert_eq!(e["code"], -32603);
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("failed while running 'deep'"),
+        "{e}"
+    );
+}
+
+#[test]
 fn malformed_or_oversized_output_is_refused() {
     let e = tool_error("not_an_object", &[]);
     assert!(
