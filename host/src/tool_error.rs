@@ -54,6 +54,10 @@ pub struct ToolError {
     pub exchange_code: Option<i32>,
     pub exchange_message: Option<String>,
     pub retry_after_secs: Option<u32>,
+    /// Class-specific recovery data: `current_weight`/`weight_limit` for a
+    /// rate limit, `missing` variables for absent keys, `argument`/`example`
+    /// for a bad argument, `client_order_id` for an unknown outcome…
+    pub data: serde_json::Map<String, Value>,
 }
 
 impl ToolError {
@@ -66,11 +70,25 @@ impl ToolError {
             exchange_code: None,
             exchange_message: None,
             retry_after_secs: None,
+            data: serde_json::Map::new(),
         }
     }
 
-    /// The JSON body of the `isError` tool result.
+    /// Add one recovery-data field.
+    pub fn with_data(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.data.insert(key.to_string(), value.into());
+        self
+    }
+
+    /// The JSON body of the `isError` tool result:
+    /// `{code, kind, message, recovery, data: {recovery_suggestion, …}}`, plus
+    /// `binance_code`, `binance_msg` and `retry_after_secs` at the top level
+    /// when known. `data` follows the earlier Rust Binance MCP server's shape
+    /// (`recovery_suggestion`, `retry_after_secs`, `current_weight`,
+    /// `weight_limit`) so its users' handling keeps working.
     pub fn to_json(&self) -> Value {
+        let mut data = self.data.clone();
+        data.insert("recovery_suggestion".into(), json!(self.recovery));
         let mut v = json!({
             "code": self.kind.code(),
             "kind": self.kind.name(),
@@ -79,13 +97,17 @@ impl ToolError {
         });
         if let Some(c) = self.exchange_code {
             v["binance_code"] = json!(c);
+            data.insert("binance_code".into(), json!(c));
         }
         if let Some(m) = &self.exchange_message {
             v["binance_msg"] = json!(m);
+            data.insert("binance_msg".into(), json!(m));
         }
         if let Some(s) = self.retry_after_secs {
             v["retry_after_secs"] = json!(s);
+            data.insert("retry_after_secs".into(), json!(s));
         }
+        v["data"] = Value::Object(data);
         v
     }
 }
@@ -123,5 +145,7 @@ mod tests {
         assert_eq!(v["kind"], "invalid_argument");
         assert_eq!(v["binance_code"], -1121);
         assert!(v.get("retry_after_secs").is_none());
+        assert_eq!(v["data"]["recovery_suggestion"], "use get_exchange_info");
+        assert_eq!(v["data"]["binance_code"], -1121);
     }
 }

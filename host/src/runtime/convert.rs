@@ -37,6 +37,7 @@ pub fn to_wit_error(e: ToolError) -> wit::ToolError {
         exchange_code: e.exchange_code,
         exchange_message: e.exchange_message,
         retry_after_secs: e.retry_after_secs,
+        data: (!e.data.is_empty()).then(|| serde_json::Value::Object(e.data).to_string()),
     }
 }
 
@@ -58,6 +59,18 @@ pub fn from_wit_error(e: wit::ToolError) -> ToolError {
         exchange_code: e.exchange_code,
         exchange_message: e.exchange_message.map(|m| cap_text(m, MAX_ERROR_TEXT)),
         retry_after_secs: e.retry_after_secs,
+        data: parse_data(e.data),
+    }
+}
+
+/// A plugin's `data`: kept when it is a JSON object within the size cap.
+fn parse_data(data: Option<String>) -> serde_json::Map<String, serde_json::Value> {
+    match data.filter(|d| d.len() <= MAX_ERROR_TEXT) {
+        Some(text) => match serde_json::from_str(&text) {
+            Ok(serde_json::Value::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        },
+        None => serde_json::Map::new(),
     }
 }
 
@@ -81,7 +94,9 @@ mod tests {
             exchange_code: None,
             exchange_message: Some("x".repeat(10_000)),
             retry_after_secs: None,
+            data: Some(format!(r#"{{"a":"{}"}}"#, "y".repeat(10_000))),
         });
+        assert!(e.data.is_empty(), "over-long data is dropped");
         assert!(e.message.len() <= MAX_ERROR_TEXT + 3);
         assert!(e.exchange_message.unwrap().len() <= MAX_ERROR_TEXT + 3);
         assert_eq!(e.recovery, "r");

@@ -21,7 +21,7 @@ pub enum LoadError {
     },
     #[error("plugin {path} is not a valid component for this host: {detail}")]
     Compile { path: String, detail: String },
-    #[error("plugin {path} cannot be linked: {detail} (it imports something its grants do not allow, or it was built against another WIT version than binance:mcp@0.1.0)")]
+    #[error("plugin {path} cannot be linked: {detail} (it imports something its grants do not allow, or it was built against another WIT version than binance:mcp@0.2.0)")]
     Link { path: String, detail: String },
     #[error("plugin {path} failed while describing itself: {detail}")]
     Manifest { path: String, detail: String },

@@ -30,6 +30,9 @@ pub struct ToolError {
     pub exchange_code: Option<i32>,
     pub exchange_message: Option<String>,
     pub retry_after_secs: Option<u32>,
+    /// Class-specific recovery data (a JSON object): the argument and a valid
+    /// example for a bad argument; the host's own data for its errors.
+    pub data: Option<serde_json::Value>,
 }
 
 impl ToolError {
@@ -42,16 +45,20 @@ impl ToolError {
             exchange_code: None,
             exchange_message: None,
             retry_after_secs: None,
+            data: None,
         }
     }
 
     /// An invalid-argument error naming the argument and a valid example.
     pub fn invalid(arg: &str, problem: impl fmt::Display, example: &str) -> Self {
-        ToolError::new(
-            ErrorKind::InvalidArgument,
-            format!("argument '{arg}' {problem}"),
-            format!("fix '{arg}', for example {example}"),
-        )
+        ToolError {
+            data: Some(serde_json::json!({ "argument": arg, "example": example })),
+            ..ToolError::new(
+                ErrorKind::InvalidArgument,
+                format!("argument '{arg}' {problem}"),
+                format!("fix '{arg}', for example {example}"),
+            )
+        }
     }
 
     /// The exchange answered something this plugin cannot read.
