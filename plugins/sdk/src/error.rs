@@ -32,7 +32,7 @@ pub struct ToolError {
     pub retry_after_secs: Option<u32>,
     /// Class-specific recovery data (a JSON object): the argument and a valid
     /// example for a bad argument; the host's own data for its errors.
-    pub data: Option<serde_json::Value>,
+    pub data: Option<Box<serde_json::Value>>,
 }
 
 impl ToolError {
@@ -52,7 +52,7 @@ impl ToolError {
     /// An invalid-argument error naming the argument and a valid example.
     pub fn invalid(arg: &str, problem: impl fmt::Display, example: &str) -> Self {
         ToolError {
-            data: Some(serde_json::json!({ "argument": arg, "example": example })),
+            data: Some(Box::new(serde_json::json!({ "argument": arg, "example": example }))),
             ..ToolError::new(
                 ErrorKind::InvalidArgument,
                 format!("argument '{arg}' {problem}"),
