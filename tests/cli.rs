@@ -128,9 +128,10 @@ fn two_plugins_exporting_one_tool_are_refused_naming_both() {
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("dup-plugins");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let builtin = std::path::Path::new(env!("BINANCE_MCP_BUILTIN_PLUGIN_DIR")).join("market.wasm");
-    std::fs::copy(&builtin, dir.join("market.wasm")).unwrap();
-    std::fs::copy(&builtin, dir.join("market_copy.wasm")).unwrap();
+    let market = std::path::Path::new(env!("BINANCE_MCP_BUILTIN_PLUGIN_DIR")).join("market.wasm");
+    let fixture = std::path::Path::new(env!("BINANCE_MCP_TEST_PLUGIN_DIR")).join("misbehave.wasm");
+    std::fs::copy(&market, dir.join("market.wasm")).unwrap();
+    std::fs::copy(&fixture, dir.join("misbehave.wasm")).unwrap();
     let out = run(std_command("http://127.0.0.1:9")
         .arg("--plugins")
         .arg(&dir)
@@ -140,7 +141,27 @@ fn two_plugins_exporting_one_tool_are_refused_naming_both() {
     assert!(
         stderr.contains("get_server_time")
             && stderr.contains("market.wasm")
-            && stderr.contains("market_copy.wasm"),
+            && stderr.contains("misbehave.wasm"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn a_plugin_file_must_carry_its_plugins_name() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("renamed-plugins");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let market = std::path::Path::new(env!("BINANCE_MCP_BUILTIN_PLUGIN_DIR")).join("market.wasm");
+    // A plugin posing as `account` must not receive the account grants.
+    std::fs::copy(&market, dir.join("account.wasm")).unwrap();
+    let out = run(std_command("http://127.0.0.1:9")
+        .arg("--plugins")
+        .arg(&dir)
+        .arg("tools"));
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("must be named after it"),
+        "{}",
+        text(&out.stderr)
     );
 }

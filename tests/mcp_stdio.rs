@@ -98,6 +98,12 @@ async fn stdout_carries_only_json_rpc() {
         .kill_on_drop(true);
     let mut child = cmd.spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();
+    // Drain stderr as it comes: trace logging fills a pipe quickly.
+    let mut stderr = child.stderr.take().unwrap();
+    let drained = tokio::spawn(async move {
+        let mut buf = Vec::new();
+        tokio::io::AsyncReadExt::read_to_end(&mut stderr, &mut buf).await.map(|_| buf)
+    });
     let msgs = [
         json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}),
         json!({"jsonrpc":"2.0","method":"notifications/initialized"}),
@@ -120,14 +126,17 @@ async fn stdout_carries_only_json_rpc() {
     }
     assert_eq!(ids, vec![1, 2, 3]);
     drop(stdin);
-    let out = child.wait_with_output().await.unwrap();
-    assert!(!out.stderr.is_empty(), "trace logs go to stderr");
+    child.wait().await.unwrap();
+    let logs = drained.await.unwrap().unwrap();
+    assert!(!logs.is_empty(), "trace logs go to stderr");
 }
 
 #[tokio::test]
 async fn tool_list_matches_the_readme_table() {
     let sim = sim(1).await;
-    let client = connect(&sim).await;
+    let mut cmd = command(&sim.spot_url(), &sim.futures_url());
+    cmd.arg("--allow-deposit-address");
+    let client = connect_with(cmd, ProtocolVersion::V_2025_11_25).await;
     let tools = client.peer().list_all_tools().await.unwrap();
     let mut listed: Vec<String> = tools.iter().map(|t| t.name.to_string()).collect();
     let mut documented: Vec<String> = readme_tools().into_iter().map(|(t, _)| t).collect();
@@ -137,7 +146,9 @@ async fn tool_list_matches_the_readme_table() {
         listed, documented,
         "README tool table and tools/list differ"
     );
+    let plugin_of: std::collections::HashMap<String, String> = readme_tools().into_iter().collect();
     for t in &tools {
+        assert!(plugin_of.contains_key(t.name.as_ref()), "{}", t.name);
         let a = t.annotations.as_ref().expect("annotations");
         assert_eq!(a.read_only_hint, Some(true), "{}", t.name);
         assert_eq!(a.open_world_hint, Some(true), "{}", t.name);
@@ -168,5 +179,18 @@ async fn unknown_tool_is_a_protocol_error_and_bad_arguments_a_tool_error() {
     assert!(body.get("binance_code").is_none());
     // The session survives both.
     ok(&client, "get_server_time", json!({})).await;
+    client.cancel().await.unwrap();
+}
+
+/// Without the operator's switch the deposit-address tool is not offered.
+#[tokio::test]
+async fn deposit_addresses_are_hidden_by_default() {
+    let sim = sim(1).await;
+    let client = connect(&sim).await;
+    let tools = client.peer().list_all_tools().await.unwrap();
+    assert!(tools.iter().any(|t| t.name == "get_account_info"));
+    assert!(!tools.iter().any(|t| t.name == "get_deposit_address"));
+    let e = client.peer().call_tool(CallToolRequestParams::new("get_deposit_address")).await.unwrap_err();
+    assert!(e.to_string().contains("unknown tool"), "{e}");
     client.cancel().await.unwrap();
 }

@@ -67,7 +67,7 @@ impl Gateway for CannedGateway {
             status: 200,
             body: self.0.clone(),
             used_weight_1m: Some(1),
-            retry_after: None,
+            ..HttpResponse::default()
         })
     }
 }
@@ -97,6 +97,7 @@ fn call_overhead(c: &mut Criterion) {
         host.load_files(
             &[builtin_plugins().join("market.wasm")],
             &ComponentCache::new(None),
+            &binance_mcp::policy::Policy::default(),
         )
         .expect("load market");
         group.bench_function(BenchmarkId::new("wasm", tool), |b| {

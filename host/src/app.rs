@@ -3,7 +3,10 @@
 
 use crate::config::{Config, ExchangeMode};
 use crate::exchange::http::{BaseUrls, HttpGateway, DEFAULT_TIMEOUT};
-use crate::exchange::ExchangeService;
+use crate::exchange::ratelimit::RateLimiter;
+use crate::exchange::signing::Signer;
+use crate::exchange::{Credentials, ExchangeService};
+use crate::policy::Policy;
 use crate::runtime::cache::ComponentCache;
 use crate::runtime::engine::Limits;
 use crate::runtime::PluginHost;
@@ -34,7 +37,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<App> {
         None
     };
     if let Some(policy) = &config.policy {
-        tracing::warn!(policy = %policy.display(), "policy files are not read by this version; every plugin is limited to public market data");
+        tracing::warn!(policy = %policy.display(), "policy files are not read by this version; the built-in grants apply (public market data; account reads for the account plugin; no trading)");
     }
     let urls = BaseUrls {
         spot: config.spot_url.clone(),
@@ -42,24 +45,68 @@ pub async fn start(mut config: Config) -> anyhow::Result<App> {
     };
     let gateway = HttpGateway::new(urls, tokio::runtime::Handle::current(), DEFAULT_TIMEOUT)
         .context("cannot build the HTTP client")?;
-    let service = ExchangeService::new(Arc::new(gateway));
+    let credentials = credentials(&mut config)?;
+    let signed = credentials.is_some();
+    let service = ExchangeService::with(
+        Arc::new(gateway),
+        credentials,
+        config.recv_window_ms,
+        RateLimiter::default(),
+    );
+    let policy = Policy {
+        allow_deposit_address: config.allow_deposit_address,
+    };
     let limits = Limits {
         call_timeout: config.call_timeout,
         ..Limits::default()
     };
     let plugin_dir = config.plugin_dir.clone();
+    let service_for_host = service.clone();
     let cache = ComponentCache::new(config.cache_dir.clone());
     // Loading compiles (or deserialises) components: blocking work.
     let host = tokio::task::spawn_blocking(move || -> anyhow::Result<PluginHost> {
-        let mut host = PluginHost::new(service, limits)?;
+        let mut host = PluginHost::new(service_for_host, limits)?;
         let files = PluginHost::plugin_files(&plugin_dir)?;
-        host.load_files(&files, &cache)?;
+        host.load_files(&files, &cache, &policy)?;
         Ok(host)
     })
     .await
     .context("plugin loading was aborted")??;
+    if signed {
+        // Measure the clock offset before the first signed request; offline
+        // this only warns (public tools still work).
+        let service = host.service().clone();
+        match tokio::task::spawn_blocking(move || service.sync_clock()).await {
+            Ok(Ok(offset)) => {
+                tracing::info!(offset_ms = offset, "measured the Binance clock offset")
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e.message, "could not measure the Binance clock offset at start")
+            }
+            Err(_) => {}
+        }
+    }
     Ok(App {
         host: Arc::new(host),
         sim,
     })
+}
+
+/// Move the keys out of `config` into the exchange's credentials (the
+/// configuration keeps no copy).
+fn credentials(config: &mut Config) -> anyhow::Result<Option<Credentials>> {
+    let Some(api_key) = config.api_key.take() else {
+        return Ok(None);
+    };
+    let signer = match (config.secret_key.take(), &config.private_key_path) {
+        (Some(secret), _) => Signer::Hmac(secret),
+        (None, Some(path)) => {
+            Signer::ed25519_from_file(path).context("BINANCE_PRIVATE_KEY_PATH")?
+        }
+        (None, None) => anyhow::bail!("BINANCE_SECRET_KEY: BINANCE_API_KEY is set but no secret"),
+    };
+    Ok(Some(Credentials {
+        api_key: Arc::new(api_key),
+        signer,
+    }))
 }

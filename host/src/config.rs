@@ -2,6 +2,7 @@
 //! defaults. A bad value fails fast with one line naming the flag or variable
 //! and what is expected.
 
+use crate::secret::Secret;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -37,37 +38,6 @@ pub struct Urls {
     pub ws: &'static str,
 }
 
-/// A secret read from the environment: never printed (`Debug` is redacted),
-/// overwritten with zeros when dropped.
-pub struct Secret(String);
-
-impl Secret {
-    /// The secret's text, for the code that signs requests.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
-
-impl Drop for Secret {
-    fn drop(&mut self) {
-        // SAFETY: zero bytes are valid UTF-8, so the String stays valid.
-        let bytes = unsafe { self.0.as_mut_vec() };
-        // Cover the spare capacity too (trimming leaves old bytes there);
-        // resizing within capacity does not reallocate.
-        bytes.resize(bytes.capacity(), 0);
-        for b in bytes.iter_mut() {
-            // Volatile so the compiler cannot elide a write to memory about to be freed.
-            unsafe { std::ptr::write_volatile(b, 0) };
-        }
-    }
-}
-
 /// Longest `--call-timeout`: an hour is far beyond any Binance read, and a
 /// bound keeps the epoch deadline arithmetic far from overflow.
 pub const MAX_CALL_TIMEOUT_SECS: u64 = 3600;
@@ -81,6 +51,12 @@ pub struct Config {
     pub ws_url: String,
     pub api_key: Option<Secret>,
     pub secret_key: Option<Secret>,
+    /// An Ed25519 private key (PKCS#8 PEM) to sign with instead of the secret key.
+    pub private_key_path: Option<PathBuf>,
+    /// `recvWindow` of signed requests, ms.
+    pub recv_window_ms: u32,
+    /// Offer `get_deposit_address`.
+    pub allow_deposit_address: bool,
     pub policy: Option<PathBuf>,
     pub plugin_dir: PathBuf,
     /// `None` = no compiled-component cache.
@@ -103,6 +79,9 @@ pub struct Flags {
     pub no_cache: bool,
     pub sim_seed: Option<u64>,
     pub call_timeout_secs: Option<u64>,
+    pub private_key: Option<PathBuf>,
+    pub recv_window: Option<u32>,
+    pub allow_deposit_address: bool,
 }
 
 /// A configuration error: one line, naming the source.
@@ -161,6 +140,17 @@ fn check_url(value: &str, source_name: &str, schemes: &[&str]) -> Result<String,
     Ok(value.trim_end_matches('/').to_string())
 }
 
+fn check_recv_window(w: u32, source_name: &str) -> Result<u32, ConfigError> {
+    if (1..=60_000).contains(&w) {
+        Ok(w)
+    } else {
+        Err(err(
+            source_name,
+            format!("expected milliseconds from 1 to 60000 (Binance's maximum), got {w}"),
+        ))
+    }
+}
+
 fn parse_bool(value: &str, source_name: &str) -> Result<bool, ConfigError> {
     match value.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" => Ok(true),
@@ -175,13 +165,8 @@ fn parse_bool(value: &str, source_name: &str) -> Result<bool, ConfigError> {
 fn secret(env: Env, names: &[&str]) -> Result<Option<Secret>, ConfigError> {
     for name in names {
         if let Some(raw) = var(env, name) {
-            // Wrap first, trim in place: no unzeroed copy is left behind.
-            let mut secret = Secret(raw);
-            let start = secret.0.len() - secret.0.trim_start().len();
-            secret.0.drain(..start);
-            let end = secret.0.trim_end().len();
-            secret.0.truncate(end);
-            if !secret.0.bytes().all(|b| b.is_ascii_graphic()) {
+            let secret = Secret::from_untrimmed(raw);
+            if !secret.expose().bytes().all(|b| b.is_ascii_graphic()) {
                 return Err(err(
                     name,
                     "contains spaces or non-printable characters; paste the key exactly",
@@ -262,6 +247,50 @@ impl Config {
         )?;
         let api_key = secret(env, &["BINANCE_API_KEY"])?;
         let secret_key = secret(env, &["BINANCE_SECRET_KEY", "BINANCE_API_SECRET"])?;
+        let private_key_path = flags
+            .private_key
+            .clone()
+            .or_else(|| var(env, "BINANCE_PRIVATE_KEY_PATH").map(PathBuf::from));
+        let key_from = if flags.private_key.is_some() {
+            "--private-key"
+        } else {
+            "BINANCE_PRIVATE_KEY_PATH"
+        };
+        if let Some(p) = &private_key_path {
+            if !p.is_file() {
+                return Err(err(key_from, format!("no key file at '{}'", p.display())));
+            }
+            if secret_key.is_some() {
+                return Err(err(
+                    key_from,
+                    "set either an Ed25519 key file or BINANCE_SECRET_KEY, not both",
+                ));
+            }
+        }
+        let signs = secret_key.is_some() || private_key_path.is_some();
+        match (api_key.is_some(), signs) {
+            (true, false) => return Err(err("BINANCE_SECRET_KEY", "BINANCE_API_KEY is set but no secret: set BINANCE_SECRET_KEY (or BINANCE_PRIVATE_KEY_PATH for an Ed25519 key)")),
+            (false, true) => return Err(err("BINANCE_API_KEY", "a secret or key file is set but no API key: set BINANCE_API_KEY")),
+            _ => {}
+        }
+        let recv_window_ms = match (flags.recv_window, var(env, "BINANCE_RECV_WINDOW")) {
+            (Some(w), _) => check_recv_window(w, "--recv-window")?,
+            (None, Some(v)) => {
+                let w = v.trim().parse().map_err(|_| {
+                    err(
+                        "BINANCE_RECV_WINDOW",
+                        format!("expected milliseconds from 1 to 60000, got '{v}'"),
+                    )
+                })?;
+                check_recv_window(w, "BINANCE_RECV_WINDOW")?
+            }
+            (None, None) => 5000,
+        };
+        let allow_deposit_address = flags.allow_deposit_address
+            || match var(env, "BINANCE_MCP_ALLOW_DEPOSIT_ADDRESS") {
+                Some(v) => parse_bool(&v, "BINANCE_MCP_ALLOW_DEPOSIT_ADDRESS")?,
+                None => false,
+            };
         let policy = flags
             .policy
             .clone()
@@ -311,6 +340,9 @@ impl Config {
             None => Duration::from_secs(30),
         };
         Ok(Config {
+            private_key_path,
+            recv_window_ms,
+            allow_deposit_address,
             mode,
             spot_url,
             futures_url,
@@ -387,6 +419,35 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.source_name, "BINANCE_MCP_POLICY");
+    }
+
+    #[test]
+    fn half_configured_keys_and_bad_windows_fail_fast() {
+        let e = resolve(Flags::default(), &[("BINANCE_API_KEY", "k")]).unwrap_err();
+        assert_eq!(e.source_name, "BINANCE_SECRET_KEY");
+        let e = resolve(Flags::default(), &[("BINANCE_SECRET_KEY", "s")]).unwrap_err();
+        assert_eq!(e.source_name, "BINANCE_API_KEY");
+        let e = resolve(Flags::default(), &[("BINANCE_RECV_WINDOW", "60001")]).unwrap_err();
+        assert_eq!(e.source_name, "BINANCE_RECV_WINDOW");
+        let e = resolve(
+            Flags::default(),
+            &[
+                ("BINANCE_PRIVATE_KEY_PATH", "/no/key.pem"),
+                ("BINANCE_API_KEY", "k"),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(e.source_name, "BINANCE_PRIVATE_KEY_PATH");
+        let c = resolve(
+            Flags::default(),
+            &[
+                ("BINANCE_RECV_WINDOW", "10000"),
+                ("BINANCE_MCP_ALLOW_DEPOSIT_ADDRESS", "true"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.recv_window_ms, 10_000);
+        assert!(c.allow_deposit_address);
     }
 
     #[test]

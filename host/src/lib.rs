@@ -14,5 +14,7 @@ pub mod capabilities;
 pub mod config;
 pub mod exchange;
 pub mod mcp;
+pub mod policy;
 pub mod runtime;
+pub mod secret;
 pub mod tool_error;

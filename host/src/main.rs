@@ -46,6 +46,15 @@ struct Cli {
     /// Wall-clock limit of one tool call, in seconds (default 30).
     #[arg(long, global = true, value_name = "SECS")]
     call_timeout: Option<u64>,
+    /// Ed25519 private key (PKCS#8 PEM) to sign with (env BINANCE_PRIVATE_KEY_PATH).
+    #[arg(long, global = true, value_name = "FILE")]
+    private_key: Option<PathBuf>,
+    /// recvWindow of signed requests in ms, 1-60000 (env BINANCE_RECV_WINDOW; default 5000).
+    #[arg(long, global = true, value_name = "MS")]
+    recv_window: Option<u32>,
+    /// Offer get_deposit_address (env BINANCE_MCP_ALLOW_DEPOSIT_ADDRESS). Off by default: addresses in transcripts invite address-substitution scams.
+    #[arg(long, global = true)]
+    allow_deposit_address: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -81,6 +90,9 @@ fn main() -> ExitCode {
         no_cache: cli.no_cache,
         sim_seed: cli.sim_seed,
         call_timeout_secs: cli.call_timeout,
+        private_key: cli.private_key.clone(),
+        recv_window: cli.recv_window,
+        allow_deposit_address: cli.allow_deposit_address,
     };
     let builtin = PathBuf::from(env!("BINANCE_MCP_BUILTIN_PLUGIN_DIR"));
     let config = match Config::resolve(&flags, &|k| std::env::var(k).ok(), builtin) {

@@ -17,10 +17,15 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod account;
+pub mod auth;
 pub mod error;
 pub mod exchange_info;
+pub mod faults;
+pub mod gate;
 pub mod interval;
 pub mod klines;
+pub mod limits;
 pub mod market;
 pub mod num;
 pub mod params;
@@ -37,9 +42,13 @@ pub mod wire;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+pub use account::AccountSnapshot;
+pub use auth::{SIM_API_KEY, SIM_SECRET_KEY};
 pub use error::ApiError;
+pub use faults::{Fault, FaultInjector, FaultRule};
 pub use interval::Interval;
 pub use klines::Kline;
+pub use limits::SimStats;
 pub use market::{Market, Ticker24h, Trade};
 pub use rust_decimal::Decimal;
 pub use state::SimState;
@@ -99,6 +108,38 @@ impl Simulator {
     /// The deterministic market state being served, for assertions.
     pub fn state(&self) -> &SimState {
         &self.state
+    }
+
+    /// Registers an extra API key whose requests are signed with Ed25519
+    /// (base64 signature over the same payload as HMAC).
+    ///
+    /// # Panics
+    /// If `api_key` is not 64 ASCII alphanumerics or `public_key` is not a
+    /// valid Ed25519 public key.
+    pub fn register_ed25519_key(&self, api_key: &str, public_key: [u8; 32]) {
+        self.state.keys().register_ed25519(api_key, public_key);
+    }
+
+    /// Sets the spot (`/api`) REQUEST_WEIGHT limit per minute (default
+    /// 6000); requests over it get 429, then 418.
+    pub fn set_weight_limit(&self, limit: u32) {
+        self.state.set_weight_limit(limit);
+    }
+
+    /// Runs the server clock (`/api/v3/time`, timestamp validation) `offset`
+    /// ms ahead of the system clock (negative: behind).
+    pub fn set_clock_offset_ms(&self, offset: i64) {
+        self.state.set_clock_offset_ms(offset);
+    }
+
+    /// The fault queue: faults pushed here hit the next matching requests.
+    pub fn faults(&self) -> &FaultInjector {
+        self.state.faults()
+    }
+
+    /// Queues `fault` for the very next request, on any path.
+    pub fn inject(&self, fault: Fault) {
+        self.state.faults().inject(fault);
     }
 
     /// Stops accepting connections and waits for in-flight requests.

@@ -11,13 +11,15 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::routes::{futures, general, market, ticker};
+use crate::gate;
+use crate::routes::{account, futures, general, market, ticker, trade, wallet};
 use crate::state::SimState;
-use crate::weight::{self, Weighted};
+use crate::weight::Weighted;
 
-/// Builds the router: spot `/api/v3/...`, futures `/fapi/v1/...`, a 404 for
-/// anything else, and the weight middleware around all of it (so even a
-/// 404 carries `X-MBX-USED-WEIGHT-1M`).
+/// Builds the router: spot `/api/v3/...` (market data, USER_DATA, TRADE),
+/// wallet `/sapi/v1/...` reads, futures `/fapi/v1/...`, a 404 for anything
+/// else, and the [`gate`] middleware around all of it (faults, rate limits,
+/// weights; so even a 404 carries `X-MBX-USED-WEIGHT-1M`).
 pub fn router(state: Arc<SimState>) -> Router {
     Router::new()
         .route("/api/v3/ping", get(general::ping))
@@ -30,16 +32,38 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/api/v3/ticker/24hr", get(ticker::ticker_24hr))
         .route("/api/v3/ticker/price", get(ticker::ticker_price))
         .route("/api/v3/ticker/bookTicker", get(ticker::book_ticker))
+        .route("/api/v3/account", get(account::account))
+        .route("/api/v3/account/commission", get(account::commission))
+        .route("/api/v3/myTrades", get(account::my_trades))
+        .route("/api/v3/openOrders", get(account::open_orders))
+        .route("/api/v3/allOrders", get(account::all_orders))
+        .route(
+            "/api/v3/order",
+            get(account::get_order)
+                .post(trade::new_order)
+                .delete(trade::cancel_order),
+        )
+        .route("/sapi/v1/accountSnapshot", get(wallet::account_snapshot))
+        .route(
+            "/sapi/v1/capital/deposit/hisrec",
+            get(wallet::deposit_history),
+        )
+        .route(
+            "/sapi/v1/capital/withdraw/history",
+            get(wallet::withdraw_history),
+        )
+        .route("/sapi/v1/asset/transfer", get(wallet::transfer_history))
+        .route(
+            "/sapi/v1/capital/deposit/address",
+            get(wallet::deposit_address),
+        )
         .route("/fapi/v1/ping", get(futures::ping))
         .route("/fapi/v1/time", get(futures::time))
         .route("/fapi/v1/exchangeInfo", get(futures::exchange_info))
         .route("/fapi/v1/depth", get(futures::depth))
         .route("/fapi/v1/ticker/price", get(futures::ticker_price))
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            weight::account,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), gate::gate))
         .with_state(state)
 }
 

@@ -1,15 +1,21 @@
-//! The simulator's shared state: the generated markets and the weight
-//! windows.
+//! The simulator's shared state: the generated markets, the account, the
+//! weight windows, rate-limit and fault state, and the server clock.
 //!
 //! Markets are generated once, from the seed and the start time, and never
-//! change afterwards, so they need no locking; only the weight windows are
-//! mutable. (Order matching will add per-market locks when it arrives.)
+//! change afterwards, so they need no locking. The account sits behind one
+//! mutex; counters and settings are atomics or their own locks.
 
+use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::account::{Account, AccountSnapshot};
+use crate::auth::KeyStore;
+use crate::faults::FaultInjector;
+use crate::limits::{RateLimiter, SimStats, StatsCell};
 use crate::market::Market;
 use crate::spec::MARKET_SPECS;
-use crate::weight::WeightWindow;
+use crate::weight::{Budget, WeightWindow, SPOT_WEIGHT_LIMIT_1M};
 
 /// Milliseconds since the Unix epoch, from the system clock.
 pub fn now_ms() -> i64 {
@@ -26,6 +32,15 @@ pub struct SimState {
     markets: Vec<Market>,
     spot_weight: WeightWindow,
     futures_weight: WeightWindow,
+    sapi_ip_weight: WeightWindow,
+    sapi_uid_weight: WeightWindow,
+    spot_limit: AtomicU32,
+    clock_offset_ms: AtomicI64,
+    account: Mutex<Account>,
+    keys: KeyStore,
+    limiter: RateLimiter,
+    stats: StatsCell,
+    faults: FaultInjector,
 }
 
 impl SimState {
@@ -35,13 +50,23 @@ impl SimState {
         let markets = MARKET_SPECS
             .iter()
             .map(|spec| Market::generate(spec, seed, anchor_ms))
-            .collect();
+            .collect::<Vec<_>>();
+        let account = crate::account::generate::generate(seed, anchor_ms, &markets);
         SimState {
             seed,
             anchor_ms,
             markets,
             spot_weight: WeightWindow::default(),
             futures_weight: WeightWindow::default(),
+            sapi_ip_weight: WeightWindow::default(),
+            sapi_uid_weight: WeightWindow::default(),
+            spot_limit: AtomicU32::new(SPOT_WEIGHT_LIMIT_1M),
+            clock_offset_ms: AtomicI64::new(0),
+            account: Mutex::new(Account::new(account, seed)),
+            keys: KeyStore::default(),
+            limiter: RateLimiter::default(),
+            stats: StatsCell::default(),
+            faults: FaultInjector::default(),
         }
     }
 
@@ -80,11 +105,65 @@ impl SimState {
         self.futures_weight.used(now_ms())
     }
 
-    pub(crate) fn spot_weight(&self) -> &WeightWindow {
-        &self.spot_weight
+    /// The weight window and per-minute limit of an API budget.
+    pub(crate) fn window(&self, budget: Budget) -> (&WeightWindow, u32) {
+        match budget {
+            Budget::Spot => (&self.spot_weight, self.spot_limit.load(Ordering::Relaxed)),
+            Budget::Futures => (&self.futures_weight, budget.default_limit()),
+            Budget::SapiIp => (&self.sapi_ip_weight, budget.default_limit()),
+            Budget::SapiUid => (&self.sapi_uid_weight, budget.default_limit()),
+        }
     }
 
-    pub(crate) fn futures_weight(&self) -> &WeightWindow {
-        &self.futures_weight
+    /// Sets the spot (`/api`) REQUEST_WEIGHT limit per minute.
+    pub fn set_weight_limit(&self, limit: u32) {
+        self.spot_limit.store(limit, Ordering::Relaxed);
+    }
+
+    /// The server clock (ms): the system clock plus the offset set by
+    /// [`SimState::set_clock_offset_ms`]. Served by `/api/v3/time` and used
+    /// to validate `timestamp`.
+    pub fn server_time_ms(&self) -> i64 {
+        now_ms() + self.clock_offset_ms.load(Ordering::Relaxed)
+    }
+
+    /// Runs the server clock `offset` ms ahead of (negative: behind) the
+    /// system clock.
+    pub fn set_clock_offset_ms(&self, offset: i64) {
+        self.clock_offset_ms.store(offset, Ordering::Relaxed);
+    }
+
+    /// A copy of the whole simulated account, for assertions.
+    pub fn account(&self) -> AccountSnapshot {
+        self.lock_account().snap.clone()
+    }
+
+    /// The account, locked (poisoning is ignored: the data stays usable).
+    pub(crate) fn lock_account(&self) -> MutexGuard<'_, Account> {
+        self.account.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The accepted API keys.
+    pub fn keys(&self) -> &KeyStore {
+        &self.keys
+    }
+
+    /// The 429/418 state of the (single) client IP.
+    pub(crate) fn limiter(&self) -> &RateLimiter {
+        &self.limiter
+    }
+
+    /// A copy of the request counters.
+    pub fn stats(&self) -> SimStats {
+        self.stats.get()
+    }
+
+    pub(crate) fn stats_cell(&self) -> &StatsCell {
+        &self.stats
+    }
+
+    /// The pending injected faults.
+    pub fn faults(&self) -> &FaultInjector {
+        &self.faults
     }
 }

@@ -3,19 +3,15 @@
 //! Binance charges every request a documented weight against a per-IP
 //! budget (spot: 6000 per minute) and reports the running total in
 //! `X-MBX-USED-WEIGHT-1M` on every response. The simulator keeps one window
-//! per API family (spot `/api`, futures `/fapi`; they are separate limits on
-//! Binance), resets it at each UTC minute boundary, and adds the header in a
-//! middleware so no handler can forget it. Handlers state their weight by
+//! per [`Budget`] (spot `/api`, futures `/fapi`, wallet `/sapi` IP and UID;
+//! separate limits on Binance) and resets it at each UTC minute boundary;
+//! the [`crate::gate`] middleware charges it and adds the header so no
+//! handler can forget it. Handlers state their weight by
 //! returning a [`Weighted`] response.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
-use axum::extract::{Request, State};
-use axum::http::HeaderValue;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-
-use crate::state::SimState;
 
 /// Spot REQUEST_WEIGHT limit per minute, as advertised in exchangeInfo.
 pub const SPOT_WEIGHT_LIMIT_1M: u32 = 6000;
@@ -106,31 +102,60 @@ pub fn ticker_24hr_weight(symbols: Option<usize>) -> u32 {
     }
 }
 
-/// Middleware: charges the handler's [`RequestWeight`] to the window of the
-/// request's API family and stamps the used-weight headers.
-///
-/// This is the hook for rate limiting: a later version rejects here with
-/// 429 (-1003, `Retry-After`) once the window exceeds its limit.
-pub async fn account(State(state): State<Arc<SimState>>, req: Request, next: Next) -> Response {
-    let futures = req.uri().path().starts_with("/fapi/");
-    let (method, uri) = (req.method().clone(), req.uri().clone());
-    let mut response = next.run(req).await;
-    let weight = response
-        .extensions()
-        .get::<RequestWeight>()
-        .map_or(0, |w| w.0);
-    let window = if futures {
-        state.futures_weight()
-    } else {
-        state.spot_weight()
-    };
-    let used = window.charge(weight, crate::state::now_ms());
-    tracing::debug!(%method, %uri, status = response.status().as_u16(), weight, used, "request");
-    let value = HeaderValue::from(used);
-    let headers = response.headers_mut();
-    headers.insert("x-mbx-used-weight-1m", value.clone());
-    headers.insert("x-mbx-used-weight", value);
-    response
+/// The separate per-minute weight budgets Binance keeps per IP (and, for
+/// some wallet endpoints, per account).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Budget {
+    /// Spot `/api/...` (6000 by default; see `set_weight_limit`).
+    Spot,
+    /// USD-M futures `/fapi/...` (2400).
+    Futures,
+    /// Wallet `/sapi/...` IP weight (12000).
+    SapiIp,
+    /// Wallet `/sapi/...` UID weight (180000), e.g. withdraw history.
+    SapiUid,
+}
+
+/// `/sapi` paths that Binance charges to the UID budget.
+const SAPI_UID_PATHS: [&str; 1] = ["/sapi/v1/capital/withdraw/history"];
+
+impl Budget {
+    /// The budget a request path is charged to.
+    pub fn of(path: &str) -> Budget {
+        if path.starts_with("/fapi/") {
+            Budget::Futures
+        } else if SAPI_UID_PATHS.contains(&path) {
+            Budget::SapiUid
+        } else if path.starts_with("/sapi/") {
+            Budget::SapiIp
+        } else {
+            Budget::Spot
+        }
+    }
+
+    /// The budget's limit per minute, before any override.
+    pub fn default_limit(self) -> u32 {
+        match self {
+            Budget::Spot => SPOT_WEIGHT_LIMIT_1M,
+            Budget::Futures => FUTURES_WEIGHT_LIMIT_1M,
+            Budget::SapiIp => 12_000,
+            Budget::SapiUid => 180_000,
+        }
+    }
+
+    /// The response headers reporting the used weight.
+    pub fn headers(self) -> &'static [&'static str] {
+        match self {
+            Budget::Spot | Budget::Futures => &["x-mbx-used-weight-1m", "x-mbx-used-weight"],
+            Budget::SapiIp => &["x-sapi-used-ip-weight-1m"],
+            Budget::SapiUid => &["x-sapi-used-uid-weight-1m"],
+        }
+    }
+}
+
+/// The ms instant the minute containing `now_ms` ends (windows reset).
+pub fn window_reset_ms(now_ms: i64) -> i64 {
+    (now_ms.div_euclid(60_000) + 1) * 60_000
 }
 
 #[cfg(test)]
@@ -160,5 +185,18 @@ mod tests {
         assert_eq!(ticker_24hr_weight(Some(21)), 40);
         assert_eq!(ticker_24hr_weight(Some(101)), 80);
         assert_eq!(ticker_24hr_weight(None), 80);
+    }
+
+    #[test]
+    fn budgets_by_path() {
+        assert_eq!(Budget::of("/api/v3/account"), Budget::Spot);
+        assert_eq!(Budget::of("/fapi/v1/depth"), Budget::Futures);
+        assert_eq!(Budget::of("/sapi/v1/accountSnapshot"), Budget::SapiIp);
+        assert_eq!(
+            Budget::of("/sapi/v1/capital/withdraw/history"),
+            Budget::SapiUid
+        );
+        assert_eq!(window_reset_ms(59_999), 60_000);
+        assert_eq!(window_reset_ms(60_000), 120_000);
     }
 }

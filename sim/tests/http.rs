@@ -35,8 +35,31 @@ impl Reply {
 
 /// A minimal `GET` with `Connection: close`, reading to EOF.
 async fn get(sim: &Simulator, path: &str) -> Reply {
+    request(sim, "GET", path, None, "").await
+}
+
+/// Any method, an optional `X-MBX-APIKEY`, and an optional form body.
+async fn request(
+    sim: &Simulator,
+    method: &str,
+    path: &str,
+    key: Option<&str>,
+    body: &str,
+) -> Reply {
     let mut stream = TcpStream::connect(sim.addr()).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    let mut request =
+        format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    if let Some(k) = key {
+        request.push_str(&format!("X-MBX-APIKEY: {k}\r\n"));
+    }
+    if !body.is_empty() {
+        request.push_str(&format!(
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.unwrap();
@@ -300,4 +323,42 @@ async fn same_seed_serves_the_same_market() {
     );
     assert_eq!(ma.tick_size, mb.tick_size);
     assert_eq!(a.state().symbols(), b.state().symbols());
+}
+
+#[tokio::test]
+async fn signed_request_in_query_and_body() {
+    use hmac::{Hmac, Mac};
+    let sim = Simulator::start(SimConfig::default()).await.unwrap();
+    let sign = |payload: &str| {
+        let mut mac =
+            Hmac::<sha2::Sha256>::new_from_slice(binance_sim::SIM_SECRET_KEY.as_bytes()).unwrap();
+        mac.update(payload.as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let ts = sim.state().server_time_ms();
+    let q = format!("omitZeroBalances=true&recvWindow=5000&timestamp={ts}");
+    let path = format!("/api/v3/account?{q}&signature={}", sign(&q));
+    let r = request(&sim, "GET", &path, Some(binance_sim::SIM_API_KEY), "").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.weight() >= 20);
+    // POST with the parameters split between query and form body.
+    let q = "symbol=ETHUSDT&side=SELL";
+    let body = format!("type=MARKET&quantity=0.1&timestamp={ts}");
+    let body = format!("{body}&signature={}", sign(&format!("{q}{body}")));
+    let r = request(
+        &sim,
+        "POST",
+        &format!("/api/v3/order?{q}"),
+        Some(binance_sim::SIM_API_KEY),
+        &body,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["status"], "FILLED");
+    assert!(r.header("x-mbx-order-count-1d").is_some());
+    sim.shutdown().await;
 }

@@ -195,6 +195,13 @@ pub const CATALOGUE: &[Endpoint] = &[
     get(Spot, "/api/v3/openOrders", Security::UserData, Weight::BySelection { one: 6, list: 80, all: 80 }),
     get(Spot, "/api/v3/allOrders", Security::UserData, Fixed(20)),
     get(Spot, "/api/v3/order", Security::UserData, Fixed(4)),
+    get(Spot, "/api/v3/account/commission", Security::UserData, Fixed(20)),
+    // Wallet reads (USER_DATA; not on the spot testnet).
+    get(Spot, "/sapi/v1/accountSnapshot", Security::UserData, Fixed(2400)),
+    get(Spot, "/sapi/v1/capital/deposit/hisrec", Security::UserData, Fixed(1)),
+    get(Spot, "/sapi/v1/capital/withdraw/history", Security::UserData, Fixed(1)),
+    get(Spot, "/sapi/v1/asset/transfer", Security::UserData, Fixed(1)),
+    get(Spot, "/sapi/v1/capital/deposit/address", Security::UserData, Fixed(10)),
     // Spot orders (TRADE). Granted to no plugin until the trading plugin and
     // policies arrive.
     Endpoint { venue: Spot, method: Method::Post, path: "/api/v3/order", security: Security::Trade, weight: Fixed(1) },
@@ -204,25 +211,37 @@ pub const CATALOGUE: &[Endpoint] = &[
 
 /// Path prefixes that move money out of the account or manage keys and
 /// sub-accounts. The host never sends them, whatever a policy says.
-pub const FORBIDDEN_PREFIXES: &[&str] = &[
-    "/sapi/v1/capital/withdraw",
-    "/wapi/",
-    "/sapi/v1/asset/transfer",
-    "/sapi/v1/asset/dust",
-    "/sapi/v1/futures/transfer",
-    "/sapi/v1/sub-account",
-    "/sapi/v2/sub-account",
-    "/sapi/v3/sub-account",
-    "/sapi/v4/sub-account",
-    "/sapi/v1/account/apiRestrictions",
-    "/sapi/v1/account/apiTradingStatus",
-    "/sapi/v1/apiReferral",
-    "/sapi/v1/broker",
-    "/sapi/v1/capital/deposit/credit-apply",
-    "/sapi/v1/pay",
-    "/sapi/v1/giftcard",
-    "/sapi/v1/localentity/withdraw",
+#[rustfmt::skip]
+pub const FORBIDDEN_PREFIXES: &[(Forbid, &str)] = &[
+    (Forbid::AnyMethod, "/sapi/v1/capital/withdraw/apply"),
+    (Forbid::Writes, "/sapi/v1/capital/withdraw"),
+    (Forbid::AnyMethod, "/wapi/"),
+    (Forbid::Writes, "/sapi/v1/asset/transfer"),
+    (Forbid::AnyMethod, "/sapi/v1/asset/dust"),
+    (Forbid::AnyMethod, "/sapi/v1/futures/transfer"),
+    (Forbid::AnyMethod, "/sapi/v1/sub-account"),
+    (Forbid::AnyMethod, "/sapi/v2/sub-account"),
+    (Forbid::AnyMethod, "/sapi/v3/sub-account"),
+    (Forbid::AnyMethod, "/sapi/v4/sub-account"),
+    (Forbid::AnyMethod, "/sapi/v1/account/apiRestrictions"),
+    (Forbid::AnyMethod, "/sapi/v1/account/apiTradingStatus"),
+    (Forbid::AnyMethod, "/sapi/v1/apiReferral"),
+    (Forbid::AnyMethod, "/sapi/v1/broker"),
+    (Forbid::AnyMethod, "/sapi/v1/capital/deposit/credit-apply"),
+    (Forbid::AnyMethod, "/sapi/v1/pay"),
+    (Forbid::AnyMethod, "/sapi/v1/giftcard"),
+    (Forbid::AnyMethod, "/sapi/v1/localentity/withdraw"),
 ];
+
+/// Which requests to a forbidden prefix are refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Forbid {
+    /// Every method: the whole area moves funds or manages keys.
+    AnyMethod,
+    /// Everything but GET: reading the history is fine, acting is not
+    /// (`GET /sapi/v1/asset/transfer` lists transfers, `POST` makes one).
+    Writes,
+}
 
 /// Why a request was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -245,7 +264,7 @@ pub fn classify(
     method: Method,
     path: &str,
 ) -> Result<&'static Endpoint, CatalogueError> {
-    if is_forbidden(path) {
+    if is_forbidden(method, path) {
         return Err(CatalogueError::Forbidden {
             method,
             path: path.to_string(),
@@ -261,11 +280,12 @@ pub fn classify(
         })
 }
 
-fn is_forbidden(path: &str) -> bool {
+fn is_forbidden(method: Method, path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    FORBIDDEN_PREFIXES
-        .iter()
-        .any(|p| lower.starts_with(&p.to_ascii_lowercase()))
+    FORBIDDEN_PREFIXES.iter().any(|(rule, prefix)| {
+        lower.starts_with(&prefix.to_ascii_lowercase())
+            && (*rule == Forbid::AnyMethod || method != Method::Get)
+    })
 }
 
 #[cfg(test)]
@@ -354,10 +374,22 @@ mod tests {
             assert!(matches!(err, CatalogueError::Forbidden { .. }), "{path}");
             assert!(err.to_string().contains("never sends"));
         }
+        // Withdrawing is forbidden whatever the method; reading history is not.
+        assert!(is_forbidden(Method::Get, "/sapi/v1/capital/withdraw/apply"));
+        assert!(!is_forbidden(
+            Method::Get,
+            "/sapi/v1/capital/withdraw/history"
+        ));
+        assert!(is_forbidden(
+            Method::Delete,
+            "/sapi/v1/capital/withdraw/history"
+        ));
+        assert!(classify(Spot, Method::Get, "/sapi/v1/asset/transfer").is_ok());
         for e in CATALOGUE {
             assert!(
-                !is_forbidden(e.path),
-                "{} is forbidden but catalogued",
+                !is_forbidden(e.method, e.path),
+                "{} {} is forbidden but catalogued",
+                e.method,
                 e.path
             );
         }

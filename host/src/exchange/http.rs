@@ -80,18 +80,31 @@ impl Gateway for HttpGateway {
         let fail = |detail: String| TransportError {
             base_url: base.to_string(),
             detail,
+            timed_out: false,
+            connect_failed: false,
+        };
+        let failed = |e: &reqwest::Error| TransportError {
+            base_url: base.to_string(),
+            detail: describe(e),
+            timed_out: e.is_timeout(),
+            connect_failed: e.is_connect(),
         };
         let mut builder = self.client.request(method, &url);
+        if let Some(key) = &request.api_key {
+            builder = builder.header("X-MBX-APIKEY", key.expose());
+        }
         if let Some(t) = request.timeout {
             builder = builder.timeout(t);
         }
         let fut = async {
-            let mut resp = builder.send().await.map_err(|e| fail(describe(&e)))?;
+            let mut resp = builder.send().await.map_err(|e| failed(&e))?;
             let status = resp.status().as_u16();
             let used_weight_1m = header_u32(resp.headers(), "x-mbx-used-weight-1m");
             let retry_after = header_u32(resp.headers(), "retry-after");
+            let order_count_10s = header_u32(resp.headers(), "x-mbx-order-count-10s");
+            let order_count_1d = header_u32(resp.headers(), "x-mbx-order-count-1d");
             let mut body = Vec::new();
-            while let Some(chunk) = resp.chunk().await.map_err(|e| fail(describe(&e)))? {
+            while let Some(chunk) = resp.chunk().await.map_err(|e| failed(&e))? {
                 if body.len() + chunk.len() > MAX_BODY_BYTES {
                     return Err(fail(format!(
                         "the answer exceeded {MAX_BODY_BYTES} bytes and was dropped"
@@ -105,6 +118,8 @@ impl Gateway for HttpGateway {
                 status,
                 body,
                 used_weight_1m,
+                order_count_10s,
+                order_count_1d,
                 retry_after,
             })
         };

@@ -12,8 +12,9 @@ pub mod convert;
 pub mod engine;
 pub mod plugin;
 
-use crate::capabilities::{Grants, PluginState};
-use crate::exchange::{ExchangeGrant, ExchangeService};
+use crate::capabilities::PluginState;
+use crate::exchange::ExchangeService;
+use crate::policy::Policy;
 use crate::tool_error::{ErrorKind, ToolError};
 use cache::ComponentCache;
 use engine::{deadline_ticks, Limits};
@@ -45,6 +46,8 @@ pub enum HostError {
         first: String,
         second: String,
     },
+    #[error("plugin file {file} declares the name '{name}'; a plugin's file must be named after it ({name}.wasm), since its grants are chosen by name")]
+    NameMismatch { file: String, name: String },
     #[error("plugins {first} and {second} are both named '{name}'; remove one of them from the plugin directory")]
     DuplicatePlugin {
         name: String,
@@ -108,16 +111,22 @@ impl PluginHost {
         Ok(files)
     }
 
-    /// Load every plugin file with the default grants (public market data),
-    /// refusing duplicate plugin or tool names.
+    /// Load every plugin file with the grants `policy` gives it, registering
+    /// the tools the policy exposes and refusing duplicate plugin or tool
+    /// names.
     pub fn load_files(
         &mut self,
         files: &[PathBuf],
         cache: &ComponentCache,
+        policy: &Policy,
     ) -> Result<(), HostError> {
         for path in files {
-            let grants = Grants::none().with_exchange(ExchangeGrant::public_market_data());
-            let plugin = LoadedPlugin::load(
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let grants = policy.grants_for(&stem);
+            let mut plugin = LoadedPlugin::load(
                 &self.engine,
                 cache,
                 path,
@@ -125,6 +134,15 @@ impl PluginHost {
                 &self.service,
                 &self.limits,
             )?;
+            if plugin.name.as_ref() != stem {
+                // Grants are chosen by file name before the manifest is read;
+                // a plugin claiming another name must not borrow its grants.
+                return Err(HostError::NameMismatch {
+                    file: path.display().to_string(),
+                    name: plugin.name.to_string(),
+                });
+            }
+            plugin.tools.retain(|t| policy.exposes(&t.name));
             tracing::info!(plugin = &*plugin.name, version = %plugin.version, tools = plugin.tools.len(), cache = ?plugin.cache, "loaded plugin");
             self.register(plugin)?;
         }
@@ -155,6 +173,11 @@ impl PluginHost {
         }
         self.plugins.push(plugin);
         Ok(())
+    }
+
+    /// The exchange pipeline the plugins' calls go through.
+    pub fn service(&self) -> &ExchangeService {
+        &self.service
     }
 
     /// The loaded plugins.

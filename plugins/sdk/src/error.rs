@@ -52,7 +52,9 @@ impl ToolError {
     /// An invalid-argument error naming the argument and a valid example.
     pub fn invalid(arg: &str, problem: impl fmt::Display, example: &str) -> Self {
         ToolError {
-            data: Some(Box::new(serde_json::json!({ "argument": arg, "example": example }))),
+            data: Some(Box::new(
+                serde_json::json!({ "argument": arg, "example": example }),
+            )),
             ..ToolError::new(
                 ErrorKind::InvalidArgument,
                 format!("argument '{arg}' {problem}"),

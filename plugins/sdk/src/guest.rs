@@ -140,6 +140,9 @@ fn from_wit_error(e: wit::ToolError) -> ToolError {
         exchange_code: e.exchange_code,
         exchange_message: e.exchange_message,
         retry_after_secs: e.retry_after_secs,
-        data: e.data.and_then(|d| serde_json::from_str(&d).ok()).map(Box::new),
+        data: e
+            .data
+            .and_then(|d| serde_json::from_str(&d).ok())
+            .map(Box::new),
     }
 }

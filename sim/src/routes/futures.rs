@@ -37,12 +37,12 @@ pub async fn ping(RawQuery(q): RawQuery) -> Response {
 }
 
 /// `GET /fapi/v1/time` (weight 1).
-pub async fn time(RawQuery(q): RawQuery) -> Response {
+pub async fn time(State(state): State<Arc<SimState>>, RawQuery(q): RawQuery) -> Response {
     let result = Params::parse(q.as_deref())
         .and_then(|p| p.allow(&[]))
         .map(|()| {
             Json(ServerTime {
-                server_time: now_ms(),
+                server_time: state.server_time_ms(),
             })
         });
     reply(1, result)
@@ -283,7 +283,7 @@ impl FuturesExchangeInfo {
         assets.dedup();
         FuturesExchangeInfo {
             timezone: "UTC",
-            server_time: now_ms(),
+            server_time: state.server_time_ms(),
             futures_type: "U_MARGINED",
             rate_limits: vec![
                 rl("REQUEST_WEIGHT", "MINUTE", 1, FUTURES_WEIGHT_LIMIT_1M),

@@ -10,7 +10,7 @@ use super::{reply, Selection};
 use crate::error::ApiError;
 use crate::exchange_info::{spot_rate_limits, ExchangeInfo, SymbolInfo};
 use crate::params::Params;
-use crate::state::{now_ms, SimState};
+use crate::state::SimState;
 use crate::wire::ServerTime;
 
 /// Weight of `ping` and `time`.
@@ -31,12 +31,12 @@ pub async fn ping(RawQuery(q): RawQuery) -> Response {
 }
 
 /// `GET /api/v3/time` → `{"serverTime":…}`.
-pub async fn time(RawQuery(q): RawQuery) -> Response {
+pub async fn time(State(state): State<Arc<SimState>>, RawQuery(q): RawQuery) -> Response {
     let result = Params::parse(q.as_deref())
         .and_then(|p| p.allow(&[]))
         .map(|()| {
             Json(ServerTime {
-                server_time: now_ms(),
+                server_time: state.server_time_ms(),
             })
         });
     reply(LIGHT_WEIGHT, result)
@@ -88,7 +88,7 @@ fn exchange_info_body(state: &SimState, q: Option<&str>) -> Result<Json<Exchange
     }
     Ok(Json(ExchangeInfo {
         timezone: "UTC",
-        server_time: now_ms(),
+        server_time: state.server_time_ms(),
         rate_limits: spot_rate_limits(),
         exchange_filters: Vec::new(),
         symbols,

@@ -5,10 +5,13 @@
 //! the weight middleware can charge it, including on errors: Binance charges
 //! a rejected request too.
 
+pub mod account;
 pub mod futures;
 pub mod general;
 pub mod market;
 pub mod ticker;
+pub mod trade;
+pub mod wallet;
 
 use crate::error::ApiError;
 use crate::market::Market;
@@ -89,4 +92,48 @@ pub fn reply<T: axum::response::IntoResponse>(
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     crate::weight::Weighted(weight, result).into_response()
+}
+
+/// Authenticates a signed request ([`crate::auth`]) and rejects parameters
+/// outside `allowed` plus `timestamp`, `recvWindow` and `signature` (-1104).
+pub fn signed(
+    state: &SimState,
+    headers: &axum::http::HeaderMap,
+    query: Option<&str>,
+    body: &str,
+    allowed: &[&str],
+) -> Result<Params, ApiError> {
+    let p = state
+        .keys()
+        .authenticate(headers, query, body, state.server_time_ms())?;
+    let all: Vec<&str> = allowed
+        .iter()
+        .chain(crate::auth::SIGNED_PARAMS.iter())
+        .copied()
+        .collect();
+    p.allow(&all)?;
+    Ok(p)
+}
+
+/// Reads `limit` between 1 and `max` (default `default`); -1100 otherwise.
+pub fn limit_param(p: &Params, default: u64, max: u64) -> Result<usize, ApiError> {
+    match p.opt_u64("limit")? {
+        None => Ok(default as usize),
+        Some(n) if (1..=max).contains(&n) => Ok(n as usize),
+        Some(_) => Err(ApiError::illegal_chars("limit", &format!("1 - {max}"))),
+    }
+}
+
+/// `startTime`/`endTime`: -1127 if both are sent more than 24 h apart.
+pub fn time_range(p: &Params) -> Result<(Option<i64>, Option<i64>), ApiError> {
+    let (start, end) = (p.opt_time("startTime")?, p.opt_time("endTime")?);
+    if let (Some(s), Some(e)) = (start, end) {
+        if e - s > crate::market::DAY_MS {
+            return Err(ApiError::bad_request(
+                -1127,
+                "More than 24 hours between startTime and endTime.",
+            ));
+        }
+    }
+    Ok((start, end))
 }

@@ -1,0 +1,179 @@
+//! Writes (orders, cancels): sent once, never retried blindly. Every new
+//! order carries a `newClientOrderId` (the host makes one when the plugin
+//! did not); when the answer is lost — a timeout, a dropped connection, a
+//! 5xx — the outcome is unknown, so the host asks Binance for the order by
+//! its id and reports what really happened, or `UNKNOWN_OUTCOME` with the id
+//! when it cannot tell.
+
+use super::catalogue::{classify, Endpoint, Method, Venue};
+use super::service::{checked, Attempt, Credentials, ExchangeService};
+use super::{errors, Response};
+use crate::tool_error::{ErrorKind, ToolError};
+use std::hash::{BuildHasher, Hasher};
+use std::time::{Duration, Instant};
+
+/// Time kept back from a write's budget to find out what happened to it.
+pub const RESOLVE_RESERVE: Duration = Duration::from_secs(3);
+/// Pause before asking about a write whose answer was lost, so the order has
+/// reached the matching engine if it is going to.
+const RESOLVE_DELAY: Duration = Duration::from_millis(300);
+/// Budget of a write made outside any tool call.
+const WRITE_BUDGET: Duration = Duration::from_secs(15);
+
+/// Send a write once and resolve an unknown outcome.
+pub(crate) fn write(
+    svc: &ExchangeService,
+    endpoint: &Endpoint,
+    mut params: Vec<(String, String)>,
+    credentials: Option<&Credentials>,
+    deadline: Option<Instant>,
+) -> Result<Response, ToolError> {
+    let deadline = deadline.unwrap_or_else(|| Instant::now() + WRITE_BUDGET);
+    let is_new_order = endpoint.method == Method::Post && endpoint.path == "/api/v3/order";
+    if is_new_order && !params.iter().any(|(k, _)| k == "newClientOrderId") {
+        params.push(("newClientOrderId".into(), new_client_order_id()));
+    }
+    // Keep time to resolve the outcome if the answer is lost.
+    let send_by = deadline
+        .checked_sub(RESOLVE_RESERVE)
+        .filter(|d| *d > Instant::now())
+        .unwrap_or(deadline);
+    let lost = match svc.attempt(endpoint, &params, credentials, send_by, is_new_order)? {
+        Attempt::Answer(a) if (200..300).contains(&a.status) => return checked(a),
+        Attempt::Answer(a) if a.status >= 500 => format!("Binance answered HTTP {}", a.status),
+        Attempt::Answer(a) => {
+            let err = errors::classify_failure(a.status, &a.body, a.retry_after);
+            if err.exchange_code == Some(-1021) {
+                // Rejected before execution: safe to report; fix the clock for the next call.
+                let _ = svc.sync_clock();
+            }
+            return Err(err);
+        }
+        Attempt::Transport(e) if e.connect_failed => {
+            return Err(errors::unreachable(&e.base_url, &e.detail))
+        }
+        Attempt::Transport(e) => format!("the answer was lost ({})", e.detail),
+    };
+    tracing::warn!(path = endpoint.path, reason = %lost, "write outcome unknown: querying the order");
+    resolve(svc, endpoint, &params, credentials, deadline, &lost)
+}
+
+/// Ask Binance for the order the write concerned.
+fn resolve(
+    svc: &ExchangeService,
+    endpoint: &Endpoint,
+    params: &[(String, String)],
+    credentials: Option<&Credentials>,
+    deadline: Instant,
+    lost: &str,
+) -> Result<Response, ToolError> {
+    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let reference = get("newClientOrderId")
+        .map(|id| ("origClientOrderId", id))
+        .or_else(|| get("origClientOrderId").map(|id| ("origClientOrderId", id)))
+        .or_else(|| get("orderId").map(|id| ("orderId", id)));
+    let (Some(symbol), Some((id_name, id))) = (get("symbol"), reference) else {
+        return Err(unknown(
+            endpoint,
+            lost,
+            None,
+            "no order id to look it up by",
+        ));
+    };
+    let lookup = match classify(Venue::Spot, Method::Get, "/api/v3/order") {
+        Ok(e) if endpoint.venue == Venue::Spot => e,
+        _ => {
+            return Err(unknown(
+                endpoint,
+                lost,
+                Some((id_name, &id)),
+                "no order lookup for this venue",
+            ))
+        }
+    };
+    std::thread::sleep(RESOLVE_DELAY.min(deadline.saturating_duration_since(Instant::now())));
+    let query = vec![
+        ("symbol".to_string(), symbol),
+        (id_name.to_string(), id.clone()),
+    ];
+    match svc.read(lookup, &query, credentials, Some(deadline)) {
+        Ok(found) => {
+            tracing::info!(path = endpoint.path, %id, "write outcome resolved by querying the order");
+            Ok(mark_resolved(found, lost))
+        }
+        Err(e) if e.exchange_code == Some(-2013) => Err(ToolError::new(
+            ErrorKind::ExchangeUnavailable,
+            format!("{lost}; Binance has no order with {id_name} {id}, so it was most likely not placed"),
+            "check get_open_orders before placing it again",
+        )
+        .with_data("outcome", "NOT_FOUND")
+        .with_data(id_name, id)),
+        Err(e) => Err(unknown(endpoint, lost, Some((id_name, &id)), &e.message)),
+    }
+}
+
+fn unknown(endpoint: &Endpoint, lost: &str, id: Option<(&str, &str)>, why: &str) -> ToolError {
+    let mut err = ToolError::new(
+        ErrorKind::ExchangeUnavailable,
+        format!("UNKNOWN_OUTCOME: {} {} may or may not have taken effect ({lost}; the order could not be looked up: {why})", endpoint.method, endpoint.path),
+        "do not repeat it blindly: look the order up by the id in data (get_order or get_open_orders) first",
+    )
+    .with_data("outcome", "UNKNOWN_OUTCOME");
+    if let Some((name, value)) = id {
+        err = err.with_data(name, value);
+    }
+    err
+}
+
+/// The order as Binance reports it, marked so the plugin can tell the model
+/// the answer came from a lookup after the original answer was lost.
+fn mark_resolved(found: Response, lost: &str) -> Response {
+    let body = match serde_json::from_str::<serde_json::Value>(&found.body) {
+        Ok(serde_json::Value::Object(mut order)) => {
+            order.insert(
+                "outcomeResolvedBy".into(),
+                serde_json::json!(format!("order lookup after: {lost}")),
+            );
+            serde_json::Value::Object(order).to_string()
+        }
+        _ => found.body,
+    };
+    Response { body, ..found }
+}
+
+/// `bmcp-` and 22 random base-36 characters: within Binance's
+/// `^[.A-Z:/a-z0-9_-]{1,36}$`, and unique without coordination.
+pub fn new_client_order_id() -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = String::from("bmcp-");
+    for i in 0..2u64 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(i);
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+        );
+        let mut n = h.finish();
+        for _ in 0..11 {
+            out.push(DIGITS[(n % 36) as usize] as char);
+            n /= 36;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_order_ids_are_valid_and_distinct() {
+        let a = new_client_order_id();
+        let b = new_client_order_id();
+        assert_ne!(a, b);
+        assert!(a.len() <= 36 && a.starts_with("bmcp-"));
+        assert!(a.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-'));
+    }
+}

@@ -1,0 +1,242 @@
+//! The `account` plugin: read-only views of a spot account (security type
+//! USER_DATA), plus the deposit address (a wallet read the operator enables
+//! explicitly).
+//!
+//! The host signs every request (timestamp, recvWindow, signature, API key);
+//! this plugin never sees a key and never sends those parameters. Without keys
+//! the host answers every request with an `authentication` error naming the
+//! variables to set, which the tools pass through unchanged. Arguments use
+//! Binance's own names, decimals are exact strings and lists are capped with
+//! an explicit truncation marker.
+
+mod balances;
+mod orders;
+mod pnl;
+mod wallet;
+
+use binance_mcp_plugin::args::Args;
+use binance_mcp_plugin::output;
+use binance_mcp_plugin::tool::{describe_all, dispatch};
+use binance_mcp_plugin::{
+    export_plugin, json, schema, Decimal, Exchange, Manifest, Plugin, Tool, ToolError, Value,
+};
+
+/// Every tool of this plugin, in the order `tools/list` shows them.
+pub const TOOLS: &[Tool] = &[
+    balances::ACCOUNT_INFO,
+    orders::ACCOUNT_TRADES,
+    orders::OPEN_ORDERS,
+    orders::ALL_ORDERS,
+    orders::ORDER,
+    balances::FEE_INFO,
+    balances::ACCOUNT_SNAPSHOT,
+    pnl::PNL,
+    wallet::DEPOSIT_HISTORY,
+    wallet::WITHDRAW_HISTORY,
+    wallet::UNIVERSAL_TRANSFER_HISTORY,
+    wallet::DEPOSIT_ADDRESS,
+];
+
+/// The account plugin.
+pub struct Account;
+
+impl Plugin for Account {
+    fn manifest() -> Manifest {
+        Manifest {
+            name: "account".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            tools: describe_all(TOOLS),
+        }
+    }
+
+    fn call_tool(exchange: &dyn Exchange, name: &str, arguments: &str) -> Result<Value, ToolError> {
+        dispatch(TOOLS, exchange, name, arguments)
+    }
+}
+
+export_plugin!(Account);
+
+/// Longest coin name accepted.
+const COIN_MAX: usize = 20;
+
+/// The raw arguments object, for the string arguments [`Args`] has no reader
+/// for (coin, network, client order id). Call after [`Args::parse`], which has
+/// already refused anything that is not an object.
+pub(crate) struct Raw(serde_json::Map<String, Value>);
+
+impl Raw {
+    pub(crate) fn parse(text: &str) -> Raw {
+        match serde_json::from_str::<Value>(text.trim()) {
+            Ok(Value::Object(map)) => Raw(map),
+            _ => Raw(serde_json::Map::new()),
+        }
+    }
+
+    /// An optional string argument, trimmed; `null` counts as absent.
+    pub(crate) fn string(&self, name: &str, example: &str) -> Result<Option<String>, ToolError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.trim().to_string())),
+            Some(_) => Err(ToolError::invalid(name, "must be a string", example)),
+        }
+    }
+
+    /// An optional coin (asset) name: 1-20 of A-Z 0-9, upper-cased.
+    pub(crate) fn coin(&self, name: &str) -> Result<Option<String>, ToolError> {
+        let Some(raw) = self.string(name, "\"USDT\"")? else {
+            return Ok(None);
+        };
+        let c = raw.to_ascii_uppercase();
+        let ok = !c.is_empty()
+            && c.len() <= COIN_MAX
+            && c.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        if ok {
+            Ok(Some(c))
+        } else {
+            Err(ToolError::invalid(
+                name,
+                format!("'{raw}' is not a coin (1-20 of A-Z 0-9)"),
+                "\"USDT\"",
+            ))
+        }
+    }
+
+    /// A required coin.
+    pub(crate) fn required_coin(&self, name: &str) -> Result<String, ToolError> {
+        self.coin(name)?
+            .ok_or_else(|| ToolError::invalid(name, "is required", "\"USDT\""))
+    }
+}
+
+/// JSON Schema of a coin argument.
+pub(crate) fn coin_schema(description: &str) -> Value {
+    json!({
+        "type": "string",
+        "pattern": "^[A-Za-z0-9]{1,20}$",
+        "description": format!("{description} Coin (asset) such as BTC or USDT; upper-cased by the server."),
+    })
+}
+
+/// An optional id argument (orderId, fromId…): a non-negative integer.
+pub(crate) fn id_arg(a: &Args, name: &str) -> Result<Option<i64>, ToolError> {
+    a.integer(name, 0, i64::MAX)
+        .map_err(|_| ToolError::invalid(name, "must be a non-negative integer id", "12345"))
+}
+
+/// JSON Schema of an id argument.
+pub(crate) fn id_schema(description: &str) -> Value {
+    json!({ "type": "integer", "minimum": 0, "description": description })
+}
+
+/// `startTime` and `endTime`, checked to be in order and, when `max_span_ms`
+/// is given, no further apart than Binance allows (it refuses wider windows).
+pub(crate) fn time_window(
+    a: &Args,
+    max_span_ms: Option<(i64, &str)>,
+) -> Result<(Option<i64>, Option<i64>), ToolError> {
+    let start = a.timestamp_ms("startTime")?;
+    let end = a.timestamp_ms("endTime")?;
+    if let (Some(s), Some(e)) = (start, end) {
+        if s > e {
+            return Err(ToolError::invalid(
+                "startTime",
+                format!("({s}) is after endTime ({e})"),
+                "a startTime before endTime",
+            ));
+        }
+        if let Some((span, words)) = max_span_ms {
+            if e - s > span {
+                return Err(ToolError::invalid(
+                    "endTime",
+                    format!("is more than {words} after startTime (Binance refuses wider windows)"),
+                    "an endTime at most that long after startTime, or omit one of them",
+                ));
+            }
+        }
+    }
+    Ok((start, end))
+}
+
+/// Milliseconds in one day.
+pub(crate) const DAY_MS: i64 = 86_400_000;
+
+/// A decimal field that may be absent (`null`), parsed exactly.
+pub(crate) fn opt_dec(v: &Value) -> Result<Option<String>, ToolError> {
+    if v.is_null() {
+        Ok(None)
+    } else {
+        output::dec(v).map(Some)
+    }
+}
+
+/// A boolean field of an exchange answer.
+pub(crate) fn boolean(v: &Value) -> Result<bool, ToolError> {
+    v.as_bool()
+        .ok_or_else(|| ToolError::bad_exchange_data(format!("expected a boolean, got {v}")))
+}
+
+/// An id Binance sends as a number or a string, as text.
+pub(crate) fn id_text(v: &Value) -> Result<String, ToolError> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        other => Err(ToolError::bad_exchange_data(format!(
+            "expected an id, got {other}"
+        ))),
+    }
+}
+
+/// A non-empty string field, or `None` when absent or empty.
+pub(crate) fn opt_text(v: &Value) -> Option<String> {
+    v.as_str().filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+/// One balance row `{asset, free, locked, total}`, or `None` when both are zero.
+pub(crate) fn balance(b: &Value) -> Result<Option<Value>, ToolError> {
+    let free = output::decimal(&b["free"])?;
+    let locked = output::decimal(&b["locked"])?;
+    if free.is_zero() && locked.is_zero() {
+        return Ok(None);
+    }
+    let total = free
+        .checked_add(locked)
+        .ok_or_else(|| ToolError::bad_exchange_data("a balance too large to add up"))?;
+    Ok(Some(json!({
+        "asset": output::text(&b["asset"])?,
+        "free": free.normalize().to_string(),
+        "locked": locked.normalize().to_string(),
+        "total": total.normalize().to_string(),
+    })))
+}
+
+/// JSON Schema of a balance row.
+pub(crate) fn balance_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "asset": { "type": "string" },
+            "free": schema::decimal("Available"),
+            "locked": schema::decimal("Held by open orders and other locks"),
+            "total": schema::decimal("free + locked, exact")
+        },
+        "required": ["asset", "free", "locked", "total"],
+        "additionalProperties": false
+    })
+}
+
+/// A decimal as normalised text.
+pub(crate) fn dec_text(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// Insert the truncation marker, when there is one.
+pub(crate) fn with_marker(mut out: Value, marker: Option<Value>) -> Value {
+    if let Some(t) = marker {
+        out["truncated"] = t;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1 @@
+//! Placeholder replaced by the account-tools integration tests.
