@@ -1,1 +1,755 @@
-//! Placeholder replaced by the account-tools integration tests.
+//! Every account tool through the real binary (MCP over stdio) against the
+//! simulator, signed with the simulator's own keys: the values are checked
+//! against the simulated account (`SimState::account`), every output against
+//! the tool's declared outputSchema. Then the same tools without keys and
+//! with a wrong secret, which must fail with actionable authentication errors.
+
+mod support;
+
+use binance_sim::account::{MyTrade, Order};
+use binance_sim::{Decimal, Simulator};
+use rmcp::model::ProtocolVersion;
+use serde_json::{json, Value};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
+use support::*;
+
+/// The twelve tools of the account plugin, in `tools/list` order.
+const ACCOUNT_TOOLS: [&str; 12] = [
+    "get_account_info",
+    "get_account_trades",
+    "get_open_orders",
+    "get_all_orders",
+    "get_order",
+    "get_fee_info",
+    "get_account_snapshot",
+    "get_pnl",
+    "get_deposit_history",
+    "get_withdraw_history",
+    "get_universal_transfer_history",
+    "get_deposit_address",
+];
+
+/// Validate every successful output against the tool's outputSchema, and
+/// remember which tools were validated.
+struct Schemas {
+    validators: HashMap<String, jsonschema::Validator>,
+    seen: Mutex<BTreeSet<String>>,
+}
+
+impl Schemas {
+    async fn load(client: &Client) -> Self {
+        let mut validators = HashMap::new();
+        for t in client.peer().list_all_tools().await.unwrap() {
+            let schema = Value::Object(
+                t.output_schema
+                    .clone()
+                    .expect("outputSchema")
+                    .as_ref()
+                    .clone(),
+            );
+            validators.insert(
+                t.name.to_string(),
+                jsonschema::validator_for(&schema).expect("a valid JSON Schema"),
+            );
+        }
+        Schemas {
+            validators,
+            seen: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    async fn ok(&self, client: &Client, tool: &str, args: Value) -> Value {
+        let out = ok(client, tool, args).await;
+        let v = self
+            .validators
+            .get(tool)
+            .unwrap_or_else(|| panic!("{tool} is not listed"));
+        if let Err(e) = v.validate(&out) {
+            panic!("{tool} output does not match its outputSchema: {e}\n{out}");
+        }
+        self.seen.lock().unwrap().insert(tool.to_string());
+        out
+    }
+
+    fn seen(&self) -> BTreeSet<String> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+/// The binary pointed at `sim`, signing with the simulator's keys, with the
+/// deposit-address tool enabled.
+fn signed_command(sim: &Simulator) -> tokio::process::Command {
+    let mut cmd = command(&sim.spot_url(), &sim.futures_url());
+    cmd.env("BINANCE_API_KEY", binance_sim::SIM_API_KEY)
+        .env("BINANCE_SECRET_KEY", binance_sim::SIM_SECRET_KEY)
+        .arg("--allow-deposit-address");
+    cmd
+}
+
+/// A serde enum (side, status, type) as Binance's text.
+fn wire<T: serde::Serialize>(v: T) -> Value {
+    serde_json::to_value(v).unwrap()
+}
+
+/// An order as the order tools must report it.
+fn expected_order(o: &Order) -> Value {
+    let mut e = json!({
+        "symbol": o.symbol,
+        "orderId": o.order_id,
+        "clientOrderId": o.client_order_id,
+        "side": wire(o.side),
+        "type": wire(o.order_type),
+        "status": wire(o.status),
+        "timeInForce": o.time_in_force,
+        "price": d(o.price),
+        "origQty": d(o.orig_qty),
+        "executedQty": d(o.executed_qty),
+        "cummulativeQuoteQty": d(o.cummulative_quote_qty),
+        "time": o.time,
+        "updateTime": o.update_time,
+        "workingTime": o.working_time,
+        "isWorking": o.is_working,
+        "selfTradePreventionMode": o.self_trade_prevention_mode,
+    });
+    if o.order_list_id >= 0 {
+        e["orderListId"] = json!(o.order_list_id);
+    }
+    if o.executed_qty > Decimal::ZERO {
+        e["avgPrice"] = d((o.cummulative_quote_qty / o.executed_qty).round_dp(8));
+    }
+    for (name, v) in [
+        ("stopPrice", o.stop_price),
+        ("icebergQty", o.iceberg_qty),
+        ("origQuoteOrderQty", o.orig_quote_order_qty),
+    ] {
+        if !v.is_zero() {
+            e[name] = d(v);
+        }
+    }
+    e
+}
+
+/// A trade as `get_account_trades` must report it.
+fn expected_trade(t: &MyTrade) -> Value {
+    json!({
+        "id": t.id,
+        "orderId": t.order_id,
+        "side": if t.is_buyer { "BUY" } else { "SELL" },
+        "price": d(t.price),
+        "qty": d(t.qty),
+        "quoteQty": d(t.quote_qty),
+        "commission": d(t.commission),
+        "commissionAsset": t.commission_asset,
+        "time": t.time,
+        "isMaker": t.is_maker,
+    })
+}
+
+/// One symbol's figures under the average-cost method the plugin documents:
+/// a buy adds price × qty (plus a quote-asset commission) to the cost, a
+/// base-asset commission reduces the position; a sell realizes proceeds minus
+/// the average cost of what it sold (minus a quote-asset commission); a sell
+/// beyond the known position realizes nothing and is counted as unmatched.
+#[derive(Debug, Default)]
+struct Book {
+    position: Decimal,
+    cost: Decimal,
+    realized: Decimal,
+    unmatched: Decimal,
+}
+
+impl Book {
+    fn of(trades: &[&MyTrade], base: &str, quote: &str) -> Book {
+        let mut b = Book::default();
+        for t in trades {
+            let fee_quote = t.commission_asset == quote;
+            let fee_base = t.commission_asset == base;
+            assert!(
+                fee_quote || fee_base,
+                "the simulator charges commission in base or quote: {t:?}"
+            );
+            if t.is_buyer {
+                b.cost += t.price * t.qty;
+                b.position += t.qty;
+                if fee_quote {
+                    b.cost += t.commission;
+                } else {
+                    b.position -= t.commission;
+                }
+            } else {
+                let (matched, cost_out) = b.take(t.qty);
+                b.realized += t.price * matched - cost_out;
+                b.unmatched += t.qty - matched;
+                if fee_quote {
+                    b.realized -= t.commission;
+                } else {
+                    let (m, c) = b.take(t.commission);
+                    b.realized -= c;
+                    b.unmatched += t.commission - m;
+                }
+            }
+        }
+        b
+    }
+
+    /// Remove up to `qty` at the average cost: (quantity removed, its cost).
+    fn take(&mut self, qty: Decimal) -> (Decimal, Decimal) {
+        let matched = qty.min(self.position);
+        if matched <= Decimal::ZERO {
+            return (Decimal::ZERO, Decimal::ZERO);
+        }
+        let cost_out = if matched == self.position {
+            self.cost
+        } else {
+            self.cost * matched / self.position
+        };
+        self.position -= matched;
+        self.cost = if self.position.is_zero() {
+            Decimal::ZERO
+        } else {
+            self.cost - cost_out
+        };
+        (matched, cost_out)
+    }
+
+    fn average_cost(&self) -> Decimal {
+        if self.position.is_zero() {
+            Decimal::ZERO
+        } else {
+            self.cost / self.position
+        }
+    }
+
+    fn unrealized(&self, last: Decimal) -> Decimal {
+        self.position * last - self.cost
+    }
+}
+
+/// A PnL figure as the tool prints it: exact, rounded to 8 places.
+fn fig(x: Decimal) -> Value {
+    d(x.round_dp(8))
+}
+
+#[tokio::test]
+async fn every_account_tool_reports_the_simulators_values() {
+    let sim = sim(11).await;
+    let state = sim.state();
+    let client = connect_with(signed_command(&sim), ProtocolVersion::V_2025_11_25).await;
+    let s = Schemas::load(&client).await;
+    for tool in ACCOUNT_TOOLS {
+        assert!(s.validators.contains_key(tool), "{tool} is not listed");
+    }
+    let a = state.account();
+
+    // get_account_info: every non-zero balance exactly, zero ones absent.
+    let info = s.ok(&client, "get_account_info", json!({})).await;
+    let nonzero: Vec<_> = a
+        .balances
+        .iter()
+        .filter(|b| !(b.free.is_zero() && b.locked.is_zero()))
+        .collect();
+    assert!(
+        nonzero.len() < a.balances.len(),
+        "the sim has zero balances"
+    );
+    assert!(
+        nonzero.iter().any(|b| !b.locked.is_zero()),
+        "and locked ones"
+    );
+    let want: Vec<Value> = nonzero
+        .iter()
+        .map(|b| {
+            json!({
+                "asset": b.asset,
+                "free": d(b.free),
+                "locked": d(b.locked),
+                "total": d(b.free + b.locked),
+            })
+        })
+        .collect();
+    assert_eq!(info["balances"], json!(want));
+    assert_eq!(info["balanceCount"], nonzero.len());
+    assert!(info.get("truncated").is_none());
+    assert_eq!(info["accountType"], "SPOT");
+    assert_eq!(info["permissions"], json!(["SPOT"]));
+    for flag in ["canTrade", "canWithdraw", "canDeposit"] {
+        assert_eq!(info[flag], true, "{flag}");
+    }
+    let c = a.commission;
+    assert_eq!(
+        info["commissionRates"],
+        json!({"maker": d(c.maker), "taker": d(c.taker), "buyer": d(c.buyer), "seller": d(c.seller)})
+    );
+    assert_eq!(info["updateTime"].as_i64().unwrap(), a.update_time);
+
+    // get_account_trades: the symbol's fills, oldest first, field for field.
+    let tr = s
+        .ok(&client, "get_account_trades", json!({"symbol":"btcusdt"}))
+        .await;
+    let btc_trades: Vec<&MyTrade> = a.trades.iter().filter(|t| t.symbol == "BTCUSDT").collect();
+    assert!(btc_trades.len() >= 10);
+    assert!(btc_trades.iter().any(|t| t.is_buyer) && btc_trades.iter().any(|t| !t.is_buyer));
+    assert_eq!(tr["symbol"], "BTCUSDT");
+    let want: Vec<Value> = btc_trades.iter().copied().map(expected_trade).collect();
+    assert_eq!(tr["trades"], json!(want));
+    assert!(tr.get("nextFromId").is_none() && tr.get("truncated").is_none());
+    // One order's fills, and paging forward from an id.
+    let first = btc_trades[0];
+    let one = s
+        .ok(
+            &client,
+            "get_account_trades",
+            json!({"symbol":"BTCUSDT","orderId":first.order_id}),
+        )
+        .await;
+    assert_eq!(one["trades"], json!([expected_trade(first)]));
+    let from = btc_trades[2].id;
+    let page = s
+        .ok(
+            &client,
+            "get_account_trades",
+            json!({"symbol":"BTCUSDT","fromId":from,"limit":3}),
+        )
+        .await;
+    assert_eq!(page["trades"], json!(want[2..5]));
+    assert_eq!(
+        page["nextFromId"].as_u64().unwrap(),
+        btc_trades[4].id + 1,
+        "{page}"
+    );
+
+    // get_open_orders: exactly the simulator's NEW orders, oldest first.
+    let open = s.ok(&client, "get_open_orders", json!({})).await;
+    let mut new_orders: Vec<&Order> = a
+        .orders
+        .iter()
+        .filter(|o| o.status == binance_sim::account::OrderStatus::New)
+        .collect();
+    new_orders.sort_by_key(|o| o.time);
+    assert!(new_orders.len() >= 2);
+    let want: Vec<Value> = new_orders.iter().copied().map(expected_order).collect();
+    assert_eq!(open["orders"], json!(want));
+    assert_eq!(open["count"], new_orders.len());
+    let eth_open = s
+        .ok(&client, "get_open_orders", json!({"symbol":"ETHUSDT"}))
+        .await;
+    let want_eth: Vec<Value> = new_orders
+        .iter()
+        .filter(|o| o.symbol == "ETHUSDT")
+        .copied()
+        .map(expected_order)
+        .collect();
+    assert!(!want_eth.is_empty());
+    assert_eq!(eth_open["orders"], json!(want_eth));
+
+    // get_all_orders: every order of the symbol, by id.
+    let all = s
+        .ok(&client, "get_all_orders", json!({"symbol":"ETHUSDT"}))
+        .await;
+    let mut eth_orders: Vec<&Order> = a.orders.iter().filter(|o| o.symbol == "ETHUSDT").collect();
+    eth_orders.sort_by_key(|o| o.order_id);
+    let want: Vec<Value> = eth_orders.iter().copied().map(expected_order).collect();
+    assert_eq!(all["orders"], json!(want));
+    assert_eq!(all["count"], eth_orders.len());
+    for status in ["FILLED", "NEW", "CANCELED"] {
+        assert!(
+            want.iter().any(|o| o["status"] == status),
+            "ETHUSDT has a {status} order"
+        );
+    }
+    assert!(
+        want.iter().any(|o| o.get("avgPrice").is_some()),
+        "filled orders carry avgPrice"
+    );
+
+    // get_order: by orderId and by origClientOrderId, a filled and an open one.
+    let filled = *eth_orders
+        .iter()
+        .find(|o| o.executed_qty > Decimal::ZERO)
+        .unwrap();
+    let by_id = s
+        .ok(
+            &client,
+            "get_order",
+            json!({"symbol":"ETHUSDT","orderId":filled.order_id}),
+        )
+        .await;
+    assert_eq!(by_id["order"], expected_order(filled));
+    let resting = new_orders[0];
+    let by_client = s
+        .ok(
+            &client,
+            "get_order",
+            json!({"symbol":resting.symbol,"origClientOrderId":resting.client_order_id}),
+        )
+        .await;
+    assert_eq!(by_client["order"], expected_order(resting));
+
+    // get_fee_info: the standard rates, zero tax/special, the BNB discount.
+    let fee = s
+        .ok(&client, "get_fee_info", json!({"symbol":"BTCUSDT"}))
+        .await;
+    let zero = json!({"maker":"0","taker":"0","buyer":"0","seller":"0"});
+    assert_eq!(fee["symbol"], "BTCUSDT");
+    assert_eq!(fee["standardCommission"], info["commissionRates"]);
+    assert_eq!(fee["standardCommission"]["taker"], d(c.taker));
+    assert_eq!(fee["taxCommission"], zero);
+    assert_eq!(fee["specialCommission"], zero);
+    assert_eq!(
+        fee["discount"],
+        json!({"enabledForAccount":true,"enabledForSymbol":true,"discountAsset":"BNB","discount":"0.75"})
+    );
+
+    // get_account_snapshot: the seven days, totals and non-zero balances.
+    let snap = s.ok(&client, "get_account_snapshot", json!({})).await;
+    assert_eq!(snap["type"], "SPOT");
+    let days = snap["snapshots"].as_array().unwrap();
+    assert_eq!(days.len(), a.snapshots.len());
+    assert_eq!(days.len(), 7);
+    for (g, w) in days.iter().zip(&a.snapshots) {
+        assert_eq!(g["updateTime"].as_i64().unwrap(), w.update_time);
+        let (date, time) = binance_sim::account::history::utc_datetime(w.update_time)
+            .split_once(' ')
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .unwrap();
+        assert_eq!(
+            g["date"],
+            format!("{date}T{time}.{:03}Z", w.update_time.rem_euclid(1000))
+        );
+        assert_eq!(g["totalAssetOfBtc"], d(w.total_asset_of_btc));
+        let want: Vec<Value> = w
+            .balances
+            .iter()
+            .filter(|b| !(b.free.is_zero() && b.locked.is_zero()))
+            .map(|b| {
+                json!({"asset": b.asset, "free": d(b.free), "locked": d(b.locked), "total": d(b.free + b.locked)})
+            })
+            .collect();
+        assert!(want.len() < w.balances.len(), "zero balances are left out");
+        assert_eq!(g["balances"], json!(want));
+    }
+
+    // get_pnl: the average-cost figures recomputed here from the sim's trades.
+    let traded: BTreeSet<&str> = a.trades.iter().map(|t| t.symbol.as_str()).collect();
+    let traded: Vec<&str> = traded.into_iter().collect();
+    assert!(traded.len() >= 2, "{traded:?}");
+    let pnl = s.ok(&client, "get_pnl", json!({"symbols": traded})).await;
+    assert_eq!(pnl["quoteAsset"], "USDT");
+    assert_eq!(pnl["method"], "average cost");
+    assert!(pnl.get("startTime").is_none());
+    let rows = pnl["symbols"].as_array().unwrap();
+    assert_eq!(rows.len(), traded.len());
+    let (mut realized, mut unrealized) = (Decimal::ZERO, Decimal::ZERO);
+    let mut some_unmatched = false;
+    for (row, symbol) in rows.iter().zip(&traded) {
+        let m = state.market(symbol).unwrap();
+        let mut trades: Vec<&MyTrade> = a.trades.iter().filter(|t| t.symbol == *symbol).collect();
+        trades.sort_by_key(|t| t.id);
+        let book = Book::of(&trades, &m.base_asset, &m.quote_asset);
+        let last = m.last_price();
+        let unreal = book.unrealized(last);
+        realized += book.realized;
+        unrealized += unreal;
+        assert_eq!(row["symbol"], *symbol);
+        assert_eq!(row["baseAsset"], m.base_asset.as_str());
+        assert_eq!(row["position"], fig(book.position), "{symbol}");
+        assert_eq!(row["averageCost"], fig(book.average_cost()), "{symbol}");
+        assert_eq!(row["lastPrice"], fig(last), "{symbol}");
+        assert_eq!(row["realizedPnl"], fig(book.realized), "{symbol}");
+        assert_eq!(row["unrealizedPnl"], fig(unreal), "{symbol}");
+        assert_eq!(row["totalPnl"], fig(book.realized + unreal), "{symbol}");
+        assert_eq!(row["tradeCount"], trades.len());
+        assert_eq!(row["complete"], true);
+        assert_eq!(row["commissionsOther"], json!([]));
+        if book.unmatched.is_zero() {
+            assert!(row.get("unmatchedSellQty").is_none(), "{row}");
+        } else {
+            some_unmatched = true;
+            assert_eq!(row["unmatchedSellQty"], fig(book.unmatched), "{symbol}");
+        }
+        // The figures add up as printed (up to the 8-place rounding).
+        let p = |k: &str| row[k].as_str().unwrap().parse::<Decimal>().unwrap();
+        let gap = (p("realizedPnl") + p("unrealizedPnl") - p("totalPnl")).abs();
+        assert!(gap <= Decimal::new(1, 8), "{row}");
+    }
+    eprintln!("get_pnl: some symbol sold beyond its known position: {some_unmatched}");
+    assert_eq!(
+        pnl["totals"],
+        json!({
+            "quoteAsset": "USDT",
+            "realized": fig(realized),
+            "unrealized": fig(unrealized),
+            "total": fig(realized + unrealized),
+            "commissionsOther": [],
+        })
+    );
+    assert!(pnl["notes"].as_array().unwrap().len() >= 3);
+
+    // get_deposit_history: every deposit, newest first, field for field.
+    let dep = s.ok(&client, "get_deposit_history", json!({})).await;
+    let want: Vec<Value> = a
+        .deposits
+        .iter()
+        .map(|x| {
+            let mut e = json!({
+                "id": x.id, "coin": x.coin, "network": x.network, "amount": d(x.amount),
+                "status": x.status, "statusText": "success", "address": x.address,
+                "txId": x.tx_id, "insertTime": x.insert_time, "confirmTimes": x.confirm_times,
+            });
+            assert_eq!(x.status, 1, "the sim's deposits are all successful");
+            if x.complete_time > 0 {
+                e["completeTime"] = json!(x.complete_time);
+            }
+            if !x.address_tag.is_empty() {
+                e["addressTag"] = json!(x.address_tag);
+            }
+            e
+        })
+        .collect();
+    assert!(!want.is_empty());
+    assert_eq!(dep["deposits"], json!(want));
+    let usdt = s
+        .ok(&client, "get_deposit_history", json!({"coin":"usdt"}))
+        .await;
+    let want_usdt: Vec<&Value> = want.iter().filter(|x| x["coin"] == "USDT").collect();
+    assert!(!want_usdt.is_empty());
+    assert_eq!(usdt["deposits"], json!(want_usdt));
+
+    // get_withdraw_history: every withdrawal, optional fields only when set.
+    let wd = s.ok(&client, "get_withdraw_history", json!({})).await;
+    let status_text = |s: u8| match s {
+        0 => "email sent",
+        1 => "cancelled",
+        2 => "awaiting approval",
+        3 => "rejected",
+        4 => "processing",
+        5 => "failure",
+        6 => "completed",
+        _ => unreachable!("status {s}"),
+    };
+    let want: Vec<Value> = a
+        .withdrawals
+        .iter()
+        .map(|x| {
+            let mut e = json!({
+                "id": x.id, "coin": x.coin, "network": x.network, "amount": d(x.amount),
+                "transactionFee": d(x.transaction_fee), "status": x.status,
+                "statusText": status_text(x.status), "address": x.address, "applyTime": x.apply_time,
+            });
+            for (k, v) in [
+                ("txId", x.tx_id.as_str()),
+                ("completeTime", x.complete_time.as_str()),
+                ("withdrawOrderId", x.withdraw_order_id.as_deref().unwrap_or("")),
+                ("info", x.info.as_str()),
+            ] {
+                if !v.is_empty() {
+                    e[k] = json!(v);
+                }
+            }
+            e
+        })
+        .collect();
+    assert!(want.len() >= 2);
+    assert_eq!(wd["withdrawals"], json!(want));
+    assert!(want.iter().any(|w| w.get("info").is_some()));
+    assert!(want.iter().any(|w| w.get("withdrawOrderId").is_some()));
+
+    // get_universal_transfer_history: a type the sim has several rows for.
+    let kind = "MAIN_UMFUTURE";
+    let tx = s
+        .ok(
+            &client,
+            "get_universal_transfer_history",
+            json!({"type": kind}),
+        )
+        .await;
+    let want: Vec<Value> = a
+        .transfers
+        .iter()
+        .filter(|t| t.transfer_type == kind)
+        .map(|t| {
+            json!({
+                "tranId": t.tran_id, "asset": t.asset, "amount": d(t.amount),
+                "type": t.transfer_type, "status": t.status, "timestamp": t.timestamp,
+            })
+        })
+        .collect();
+    assert!(want.len() >= 2);
+    assert_eq!(tx["rows"], json!(want));
+    assert_eq!(tx["type"], kind);
+    assert_eq!(tx["total"], want.len());
+    assert_eq!(
+        (tx["current"].clone(), tx["size"].clone()),
+        (json!(1), json!(10))
+    );
+    // Paging: one row per page, the second page holds the second row.
+    let p2 = s
+        .ok(
+            &client,
+            "get_universal_transfer_history",
+            json!({"type": kind, "current": 2, "size": 1}),
+        )
+        .await;
+    assert_eq!(p2["rows"], json!([want[1].clone()]));
+    assert_eq!(p2["total"], want.len());
+    // A type without rows: Binance leaves `rows` out; the tool lists none.
+    let none = s
+        .ok(
+            &client,
+            "get_universal_transfer_history",
+            json!({"type": "MARGIN_MAIN"}),
+        )
+        .await;
+    assert_eq!(
+        (none["total"].clone(), none["rows"].clone()),
+        (json!(0), json!([]))
+    );
+
+    // get_deposit_address: the default network and a chosen one.
+    let addr = s
+        .ok(&client, "get_deposit_address", json!({"coin":"usdt"}))
+        .await;
+    let default = a
+        .deposit_addresses
+        .iter()
+        .find(|x| x.coin == "USDT")
+        .unwrap();
+    assert_eq!(addr["coin"], "USDT");
+    assert_eq!(addr["address"], default.address.as_str());
+    assert_eq!(addr["tag"], default.tag.as_str());
+    assert_eq!(addr["url"], default.url.as_str());
+    assert!(addr.get("network").is_none());
+    assert!(addr["warning"].as_str().unwrap().contains("Verify"));
+    let trx = a
+        .deposit_addresses
+        .iter()
+        .find(|x| x.coin == "USDT" && x.network == "TRX")
+        .unwrap();
+    assert_ne!(trx.address, default.address);
+    let addr = s
+        .ok(
+            &client,
+            "get_deposit_address",
+            json!({"coin":"USDT","network":"trx"}),
+        )
+        .await;
+    assert_eq!(addr["network"], "TRX");
+    assert_eq!(addr["address"], trx.address.as_str());
+    assert_eq!(addr["url"], trx.url.as_str());
+
+    // Every account tool was called and its output validated.
+    let seen = s.seen();
+    for tool in ACCOUNT_TOOLS {
+        assert!(seen.contains(tool), "{tool} was not exercised");
+    }
+    // Reading never changed the account.
+    assert_eq!(state.account(), a);
+
+    let stats = state.stats();
+    eprintln!(
+        "ACCOUNT-RUN-WEIGHT: requests={} spot_weight_used_1m={} status_429={} status_418={} by_path={:?}",
+        stats.requests,
+        state.weight_used_1m(),
+        stats.status_429,
+        stats.status_418,
+        stats.by_path
+    );
+    assert_eq!(stats.status_429 + stats.status_418, 0);
+    client.cancel().await.unwrap();
+}
+
+/// Valid arguments for each account tool.
+fn sample_args(tool: &str) -> Value {
+    match tool {
+        "get_account_trades" | "get_all_orders" | "get_fee_info" => json!({"symbol":"BTCUSDT"}),
+        "get_order" => json!({"symbol":"BTCUSDT","orderId":1}),
+        "get_pnl" => json!({"symbols":["BTCUSDT","ETHUSDT"]}),
+        "get_universal_transfer_history" => json!({"type":"MAIN_UMFUTURE"}),
+        "get_deposit_address" => json!({"coin":"USDT"}),
+        _ => json!({}),
+    }
+}
+
+#[tokio::test]
+async fn without_keys_market_tools_work_and_account_tools_name_the_variables() {
+    let sim = sim(11).await;
+    let mut cmd = command(&sim.spot_url(), &sim.futures_url());
+    cmd.arg("--allow-deposit-address");
+    let client = connect_with(cmd, ProtocolVersion::V_2025_11_25).await;
+    let s = Schemas::load(&client).await;
+    for tool in ACCOUNT_TOOLS {
+        assert!(s.validators.contains_key(tool), "{tool} is listed");
+    }
+
+    let p = s
+        .ok(&client, "get_ticker_price", json!({"symbol":"BTCUSDT"}))
+        .await;
+    let btc = sim.state().market("BTCUSDT").unwrap();
+    assert_eq!(p["prices"][0]["price"], d(btc.last_price()));
+    s.ok(&client, "get_server_time", json!({})).await;
+
+    for tool in ACCOUNT_TOOLS {
+        let e = err(&client, tool, sample_args(tool)).await;
+        assert_eq!(e["code"], -32002, "{tool}: {e}");
+        assert_eq!(e["kind"], "authentication", "{tool}: {e}");
+        let recovery = e["recovery"].as_str().unwrap();
+        assert!(
+            recovery.contains("BINANCE_API_KEY") && recovery.contains("BINANCE_SECRET_KEY"),
+            "{tool}: {e}"
+        );
+        assert_eq!(
+            e["data"]["missing"],
+            json!(["BINANCE_API_KEY", "BINANCE_SECRET_KEY"]),
+            "{tool}: {e}"
+        );
+        assert!(e.get("binance_code").is_none(), "{tool}: {e}");
+    }
+
+    // No signed request ever left the host.
+    let stats = sim.state().stats();
+    for path in stats.by_path.keys() {
+        assert!(
+            !path.starts_with("/sapi/")
+                && ![
+                    "/api/v3/account",
+                    "/api/v3/account/commission",
+                    "/api/v3/myTrades",
+                    "/api/v3/openOrders",
+                    "/api/v3/allOrders",
+                    "/api/v3/order",
+                ]
+                .contains(&path.as_str()),
+            "unsigned request to {path}: {:?}",
+            stats.by_path
+        );
+    }
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_wrong_secret_is_an_authentication_error_naming_the_secret() {
+    let sim = sim(11).await;
+    let wrong = "0123456789abcdef".repeat(4);
+    assert_eq!(wrong.len(), 64);
+    assert_ne!(wrong, binance_sim::SIM_SECRET_KEY);
+    let mut cmd = command(&sim.spot_url(), &sim.futures_url());
+    cmd.env("BINANCE_API_KEY", binance_sim::SIM_API_KEY)
+        .env("BINANCE_SECRET_KEY", &wrong);
+    let client = connect_with(cmd, ProtocolVersion::V_2025_11_25).await;
+    let e = err(&client, "get_account_info", json!({})).await;
+    assert_eq!(e["code"], -32002, "{e}");
+    assert_eq!(e["kind"], "authentication", "{e}");
+    assert_eq!(e["binance_code"], -1022, "{e}");
+    assert_eq!(e["binance_msg"], "Signature for this request is not valid.");
+    assert!(
+        e["recovery"]
+            .as_str()
+            .unwrap()
+            .contains("BINANCE_SECRET_KEY"),
+        "{e}"
+    );
+    // The secret itself never appears in what the model sees.
+    assert!(!e.to_string().contains(&wrong), "{e}");
+    client.cancel().await.unwrap();
+}

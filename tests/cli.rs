@@ -16,7 +16,7 @@ fn run(cmd: &mut std::process::Command) -> Output {
 
 #[test]
 fn tools_lists_every_tool_with_plugin_and_annotations() {
-    let out = run(std_command("http://127.0.0.1:9").arg("tools"));
+    let out = run(std_command("http://127.0.0.1:9").args(["--allow-deposit-address", "tools"]));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     for (tool, plugin) in readme_tools() {

@@ -102,7 +102,9 @@ async fn stdout_carries_only_json_rpc() {
     let mut stderr = child.stderr.take().unwrap();
     let drained = tokio::spawn(async move {
         let mut buf = Vec::new();
-        tokio::io::AsyncReadExt::read_to_end(&mut stderr, &mut buf).await.map(|_| buf)
+        tokio::io::AsyncReadExt::read_to_end(&mut stderr, &mut buf)
+            .await
+            .map(|_| buf)
     });
     let msgs = [
         json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}),
@@ -190,7 +192,11 @@ async fn deposit_addresses_are_hidden_by_default() {
     let tools = client.peer().list_all_tools().await.unwrap();
     assert!(tools.iter().any(|t| t.name == "get_account_info"));
     assert!(!tools.iter().any(|t| t.name == "get_deposit_address"));
-    let e = client.peer().call_tool(CallToolRequestParams::new("get_deposit_address")).await.unwrap_err();
+    let e = client
+        .peer()
+        .call_tool(CallToolRequestParams::new("get_deposit_address"))
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("unknown tool"), "{e}");
     client.cancel().await.unwrap();
 }

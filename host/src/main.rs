@@ -170,7 +170,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
 }
 
 fn print_tools(host: &PluginHost) {
-    println!("{:<22} {:<8} {:<30} TITLE", "TOOL", "PLUGIN", "ANNOTATIONS");
+    println!("{:<32} {:<8} {:<32} TITLE", "TOOL", "PLUGIN", "ANNOTATIONS");
     for t in host.tools() {
         let s = t.spec;
         let mut notes = Vec::new();
@@ -185,7 +185,7 @@ fn print_tools(host: &PluginHost) {
             notes.push("open-world");
         }
         println!(
-            "{:<22} {:<8} {:<30} {}",
+            "{:<32} {:<8} {:<32} {}",
             s.name,
             t.plugin,
             notes.join(","),
@@ -195,14 +195,29 @@ fn print_tools(host: &PluginHost) {
 }
 
 /// Logs go to stderr only (stdout is the MCP channel). `RUST_LOG` overrides
-/// the default: `info` for `serve`, `warn` for the one-shot commands.
+/// the default: `info` for `serve`, `warn` for the one-shot commands; the
+/// HTTP libraries stay at `info` so no request URL (which carries the
+/// signature) is ever logged.
 fn init_tracing(command: &Command) {
     let default = match command {
         Command::Serve => "info",
         _ => "warn",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    // The HTTP stack logs full URLs (query string, signature included) at
+    // debug level: cap it whatever RUST_LOG says.
+    for quiet in [
+        "reqwest=info",
+        "hyper=info",
+        "hyper_util=info",
+        "h2=info",
+        "rustls=info",
+    ] {
+        if let Ok(directive) = quiet.parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(filter)

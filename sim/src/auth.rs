@@ -49,6 +49,7 @@ enum Verifying {
 #[derive(Debug)]
 pub struct KeyStore {
     keys: Mutex<HashMap<String, Verifying>>,
+    seen: Mutex<Vec<String>>,
 }
 
 impl Default for KeyStore {
@@ -61,9 +62,13 @@ impl Default for KeyStore {
         );
         KeyStore {
             keys: Mutex::new(keys),
+            seen: Mutex::new(Vec::new()),
         }
     }
 }
+
+/// Most signatures [`KeyStore::signatures_seen`] keeps.
+pub const MAX_SEEN: usize = 100_000;
 
 /// Binance's API-key format: 64 ASCII letters and digits.
 pub fn is_key_format(key: &str) -> bool {
@@ -81,6 +86,19 @@ impl KeyStore {
         let key = VerifyingKey::from_bytes(&public_key).expect("valid Ed25519 public key");
         self.lock()
             .insert(api_key.to_string(), Verifying::Ed25519(key));
+    }
+
+    /// Every signature received (up to [`MAX_SEEN`]), so tests can prove
+    /// the client never leaks one into its logs or outputs.
+    pub fn signatures_seen(&self) -> Vec<String> {
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn record(&self, signature: &str) {
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.len() < MAX_SEEN {
+            seen.push(signature.to_string());
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Verifying>> {
@@ -119,6 +137,7 @@ impl KeyStore {
             .or_else(|| raw_signature(body))
             .filter(|s| !s.is_empty())
             .ok_or_else(|| ApiError::mandatory("signature"))?;
+        self.record(&signature);
         let recv_window = params
             .opt_time("recvWindow")?
             .unwrap_or(DEFAULT_RECV_WINDOW);

@@ -42,7 +42,7 @@ impl Signer {
     pub fn ed25519_from_file(path: &Path) -> Result<Signer, KeyFileError> {
         let shown = path.display().to_string();
         let pem = std::fs::read_to_string(path)
-            .map(|text| Secret::from_untrimmed(text))
+            .map(Secret::from_untrimmed)
             .map_err(|e| KeyFileError::Read {
                 path: shown.clone(),
                 reason: e.kind().to_string(),
