@@ -10,6 +10,9 @@
 //!     answer of `tools/list`, with a warm compiled-plugin cache and with
 //!     `--no-cache`.
 //!
+//! (c) `rate_limiter`: the time the rate limiter adds per request far from
+//!     the limit.
+//!
 //! Run: `cargo bench -p binance-mcp --bench host`.
 
 use binance_mcp::exchange::{ExchangeService, Gateway, HttpRequest, HttpResponse, TransportError};
@@ -177,5 +180,23 @@ fn cold_start(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, call_overhead, cold_start);
+/// (c) `rate_limiter`: what the limiter adds to one request far from the
+/// limit — `acquire` before sending and `observe` of the answer's headers.
+fn rate_limiter(c: &mut Criterion) {
+    use binance_mcp::exchange::catalogue::Venue;
+    use binance_mcp::exchange::ratelimit::RateLimiter;
+    let limiter = RateLimiter::new(u32::MAX, u32::MAX);
+    let mut group = c.benchmark_group("rate_limiter");
+    group.bench_function("acquire_and_observe", |b| {
+        b.iter(|| {
+            limiter
+                .acquire(Venue::Spot, black_box(2), false, Duration::ZERO)
+                .unwrap();
+            limiter.observe(Venue::Spot, 200, black_box(Some(2)), (None, None), None);
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, call_overhead, cold_start, rate_limiter);
 criterion_main!(benches);
