@@ -314,3 +314,29 @@ async fn secrets_and_signatures_never_reach_logs_or_outputs() {
         }
     }
 }
+
+/// An Ed25519 key (PKCS#8 PEM file) signs through the real binary, and the
+/// simulator verifies it against the registered public key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ed25519_key_file_signs_account_requests() {
+    use ed25519_dalek::pkcs8::EncodePrivateKey;
+    let sim = sim(17).await;
+    let key = ed25519_dalek::SigningKey::generate(&mut rand_core::OsRng);
+    let api_key = format!("{:0<64}", "Ed25519TestKey");
+    sim.register_ed25519_key(&api_key, key.verifying_key().to_bytes());
+    let pem = key.to_pkcs8_pem(Default::default()).unwrap();
+    let path = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ed25519-test.pem");
+    std::fs::write(&path, pem.as_bytes()).unwrap();
+    let mut cmd = command(&sim.spot_url(), &sim.futures_url());
+    cmd.env("BINANCE_API_KEY", api_key)
+        .env("BINANCE_PRIVATE_KEY_PATH", &path);
+    let client = connect_with(cmd, ProtocolVersion::V_2025_11_25).await;
+    let info = ok(&client, "get_account_info", json!({})).await;
+    assert_eq!(info["accountType"], "SPOT");
+    let signatures = sim.state().keys().signatures_seen();
+    assert!(
+        signatures.iter().any(|s| s.ends_with('=') || s.len() == 88),
+        "base64 Ed25519 signatures: {signatures:?}"
+    );
+    client.cancel().await.unwrap();
+}

@@ -95,7 +95,14 @@ fn builtin_plugins() -> PathBuf {
 fn call_overhead(c: &mut Criterion) {
     let mut group = c.benchmark_group("call_overhead");
     for (tool, args, body) in cases() {
-        let service = ExchangeService::new(Arc::new(CannedGateway(body.clone())));
+        let service = ExchangeService::with(
+            Arc::new(CannedGateway(body.clone())),
+            None,
+            5000,
+            // Millions of iterations: a limiter that never holds, so the
+            // figure is the call path, not a minute's wait.
+            binance_mcp::exchange::ratelimit::RateLimiter::new(u32::MAX, u32::MAX),
+        );
         let mut host = PluginHost::new(service, Limits::default()).expect("engine");
         host.load_files(
             &[builtin_plugins().join("market.wasm")],
