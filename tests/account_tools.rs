@@ -10,8 +10,7 @@ use binance_sim::account::{MyTrade, Order};
 use binance_sim::{Decimal, Simulator};
 use rmcp::model::ProtocolVersion;
 use serde_json::{json, Value};
-use std::collections::{BTreeSet, HashMap};
-use std::sync::Mutex;
+use std::collections::BTreeSet;
 use support::*;
 
 /// The twelve tools of the account plugin, in `tools/list` order.
@@ -29,53 +28,6 @@ const ACCOUNT_TOOLS: [&str; 12] = [
     "get_universal_transfer_history",
     "get_deposit_address",
 ];
-
-/// Validate every successful output against the tool's outputSchema, and
-/// remember which tools were validated.
-struct Schemas {
-    validators: HashMap<String, jsonschema::Validator>,
-    seen: Mutex<BTreeSet<String>>,
-}
-
-impl Schemas {
-    async fn load(client: &Client) -> Self {
-        let mut validators = HashMap::new();
-        for t in client.peer().list_all_tools().await.unwrap() {
-            let schema = Value::Object(
-                t.output_schema
-                    .clone()
-                    .expect("outputSchema")
-                    .as_ref()
-                    .clone(),
-            );
-            validators.insert(
-                t.name.to_string(),
-                jsonschema::validator_for(&schema).expect("a valid JSON Schema"),
-            );
-        }
-        Schemas {
-            validators,
-            seen: Mutex::new(BTreeSet::new()),
-        }
-    }
-
-    async fn ok(&self, client: &Client, tool: &str, args: Value) -> Value {
-        let out = ok(client, tool, args).await;
-        let v = self
-            .validators
-            .get(tool)
-            .unwrap_or_else(|| panic!("{tool} is not listed"));
-        if let Err(e) = v.validate(&out) {
-            panic!("{tool} output does not match its outputSchema: {e}\n{out}");
-        }
-        self.seen.lock().unwrap().insert(tool.to_string());
-        out
-    }
-
-    fn seen(&self) -> BTreeSet<String> {
-        self.seen.lock().unwrap().clone()
-    }
-}
 
 /// The binary pointed at `sim`, signing with the simulator's keys, with the
 /// deposit-address tool enabled.

@@ -5,41 +5,8 @@
 mod support;
 
 use binance_sim::Interval;
-use serde_json::{json, Value};
-use std::collections::HashMap;
+use serde_json::json;
 use support::*;
-
-/// Validate every successful output against the tool's outputSchema.
-struct Schemas(HashMap<String, jsonschema::Validator>);
-
-impl Schemas {
-    async fn load(client: &Client) -> Self {
-        let mut map = HashMap::new();
-        for t in client.peer().list_all_tools().await.unwrap() {
-            let schema = Value::Object(
-                t.output_schema
-                    .clone()
-                    .expect("outputSchema")
-                    .as_ref()
-                    .clone(),
-            );
-            map.insert(
-                t.name.to_string(),
-                jsonschema::validator_for(&schema).expect("a valid JSON Schema"),
-            );
-        }
-        Schemas(map)
-    }
-
-    async fn ok(&self, client: &Client, tool: &str, args: Value) -> Value {
-        let out = ok(client, tool, args).await;
-        let v = &self.0[tool];
-        if let Err(e) = v.validate(&out) {
-            panic!("{tool} output does not match its outputSchema: {e}\n{out}");
-        }
-        out
-    }
-}
 
 #[tokio::test]
 async fn every_market_tool_reports_the_simulators_values() {

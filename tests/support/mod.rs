@@ -9,7 +9,9 @@ use rmcp::service::RunningService;
 use rmcp::transport::TokioChildProcess;
 use rmcp::{ClientHandler, RoleClient, ServiceExt};
 use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::Mutex;
 use tokio::process::Command;
 
 /// The binary under test.
@@ -158,4 +160,51 @@ pub fn readme_tools() -> Vec<(String, String)> {
             (cells[1].trim_matches('`').to_string(), cells[2].to_string())
         })
         .collect()
+}
+
+/// Validate every successful output against the tool's outputSchema, and
+/// remember which tools were validated.
+pub struct Schemas {
+    pub validators: HashMap<String, jsonschema::Validator>,
+    seen: Mutex<BTreeSet<String>>,
+}
+
+impl Schemas {
+    pub async fn load(client: &Client) -> Self {
+        let mut validators = HashMap::new();
+        for t in client.peer().list_all_tools().await.unwrap() {
+            let schema = Value::Object(
+                t.output_schema
+                    .clone()
+                    .expect("outputSchema")
+                    .as_ref()
+                    .clone(),
+            );
+            validators.insert(
+                t.name.to_string(),
+                jsonschema::validator_for(&schema).expect("a valid JSON Schema"),
+            );
+        }
+        Schemas {
+            validators,
+            seen: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    pub async fn ok(&self, client: &Client, tool: &str, args: Value) -> Value {
+        let out = ok(client, tool, args).await;
+        let v = self
+            .validators
+            .get(tool)
+            .unwrap_or_else(|| panic!("{tool} is not listed"));
+        if let Err(e) = v.validate(&out) {
+            panic!("{tool} output does not match its outputSchema: {e}\n{out}");
+        }
+        self.seen.lock().unwrap().insert(tool.to_string());
+        out
+    }
+
+    pub fn seen(&self) -> BTreeSet<String> {
+        self.seen.lock().unwrap().clone()
+    }
 }
