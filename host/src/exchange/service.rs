@@ -175,7 +175,7 @@ impl ExchangeService {
                     errors::classify_failure(a.status, &a.body, a.retry_after)
                 }
                 Attempt::Answer(a) => {
-                    let err = errors::classify_failure(a.status, &a.body, a.retry_after);
+                    let err = self.classified(endpoint.venue, &a);
                     if err.exchange_code == Some(-1021) && credentials.is_some() && !resynced {
                         resynced = true;
                         tracing::warn!(offset_ms = self.inner.clock.offset_ms(), "Binance rejected the timestamp (-1021): re-syncing the clock and retrying once");
@@ -193,6 +193,18 @@ impl ExchangeService {
             tracing::info!(path = endpoint.path, attempt, backoff_ms = backoff.as_millis() as u64, error = %retryable.message, "retrying a read");
             std::thread::sleep(backoff);
         }
+    }
+
+    /// Classify a refused answer; a rate-limit error also carries the
+    /// venue's weight count and limit.
+    pub(crate) fn classified(&self, venue: Venue, answer: &HttpResponse) -> ToolError {
+        let err = errors::classify_failure(answer.status, &answer.body, answer.retry_after);
+        if err.kind != ErrorKind::RateLimited {
+            return err;
+        }
+        let (used, limit) = self.inner.limiter.usage(venue);
+        err.with_data("current_weight", used)
+            .with_data("weight_limit", limit)
     }
 
     /// One attempt: sign with a fresh timestamp, wait for the rate limiter,
