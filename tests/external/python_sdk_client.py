@@ -2,7 +2,8 @@
 
 An independent client: it probes `server/discover` first (mode="auto", the
 SDK's default), validates every tool's structuredContent against its
-outputSchema, and also connects with the legacy initialize handshake.
+outputSchema, and also connects with the legacy initialize handshake. No keys are
+given, so the account tools must answer with an authentication error.
 
 Usage: python python_sdk_client.py /path/to/binance-mcp
 Prints one line per check and `N passed, N failed` at the end; exits 1 on any failure.
@@ -39,13 +40,17 @@ async def session(binary, mode):
     async with Client(params, mode=mode, raise_exceptions=True) as client:
         tools = await client.list_tools()
         names = sorted(t.name for t in tools.tools)
-        check(f"[{mode}] tools/list", names == sorted(CALLS), str(names))
+        check(f"[{mode}] tools/list", set(CALLS) <= set(names) and "get_account_info" in names, str(names))
         for name, args in CALLS.items():
             # The SDK validates structuredContent against outputSchema here.
             result = await client.call_tool(name, args)
             good = not result.is_error and result.structured_content is not None
             same = good and json.loads(result.content[0].text) == result.structured_content
             check(f"[{mode}] {name}", good and same, str(result)[:300])
+        # No keys are configured: account tools answer with an authentication error.
+        acct = await client.call_tool("get_account_info", {})
+        body = json.loads(acct.content[0].text) if acct.content else {}
+        check(f"[{mode}] account tool without keys is -32002", acct.is_error and body.get("code") == -32002, str(acct)[:300])
         bad = await client.call_tool("get_ticker_price", {"symbol": "NOPE"})
         body = json.loads(bad.content[0].text) if bad.content else {}
         check(f"[{mode}] invalid symbol is a tool error", bad.is_error and body.get("binance_code") == -1121, str(bad)[:300])
