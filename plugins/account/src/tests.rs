@@ -4,65 +4,10 @@
 //! arithmetic on a hand-computed example.
 
 use crate::{Account, TOOLS};
-use binance_mcp_plugin::{
-    Annotations, ErrorKind, Exchange, Plugin, Request, Response, ToolError, Value,
-};
-use std::cell::RefCell;
-use std::collections::HashMap;
+use binance_mcp_plugin::testing::CannedExchange;
+use binance_mcp_plugin::{Annotations, ErrorKind, Plugin, ToolError, Value};
 
-/// Answers by path (or by `path` + `symbol` when a per-symbol answer was
-/// registered) and records every request.
-struct Canned {
-    bodies: HashMap<String, Result<String, ToolError>>,
-    seen: RefCell<Vec<Request>>,
-}
-
-impl Canned {
-    fn new(answers: &[(&str, &str)]) -> Self {
-        Canned {
-            bodies: answers
-                .iter()
-                .map(|(k, v)| (k.to_string(), Ok(v.to_string())))
-                .collect(),
-            seen: RefCell::new(Vec::new()),
-        }
-    }
-
-    /// Answer `path` with `body`.
-    fn one(path: &str, body: &str) -> Self {
-        Canned::new(&[(path, body)])
-    }
-
-    fn paths(&self) -> Vec<String> {
-        self.seen.borrow().iter().map(|r| r.path.clone()).collect()
-    }
-
-    fn params(&self, i: usize) -> Vec<(String, String)> {
-        self.seen.borrow()[i].params.clone()
-    }
-}
-
-impl Exchange for Canned {
-    fn send(&self, request: &Request) -> Result<Response, ToolError> {
-        self.seen.borrow_mut().push(request.clone());
-        let symbol = request
-            .params
-            .iter()
-            .find(|(k, _)| k == "symbol")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        let answer = self
-            .bodies
-            .get(&format!("{} {symbol}", request.path))
-            .or_else(|| self.bodies.get(&request.path))
-            .unwrap_or_else(|| panic!("no canned answer for {}", request.path));
-        answer.clone().map(|body| Response {
-            status: 200,
-            body,
-            used_weight_1m: Some(1),
-        })
-    }
-}
+type Canned = CannedExchange;
 
 fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs
@@ -75,7 +20,7 @@ fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 /// that no request carried a parameter only the host may set.
 fn call(ex: &Canned, tool: &str, args: &str) -> Result<Value, ToolError> {
     let result = Account::call_tool(ex, tool, args);
-    for r in ex.seen.borrow().iter() {
+    for r in ex.requests().iter() {
         for (k, _) in &r.params {
             assert!(
                 !["timestamp", "recvWindow", "signature"].contains(&k.as_str()),
@@ -282,7 +227,7 @@ fn bad_arguments_never_reach_the_exchange() {
             "{tool} {args}: {e}"
         );
     }
-    assert!(ex.seen.borrow().is_empty());
+    assert!(ex.requests().is_empty());
 }
 
 #[test]
@@ -298,7 +243,7 @@ fn get_order_wants_exactly_one_id_and_gives_an_example() {
         assert!(e.recovery.contains(r#""orderId":12345"#), "{e}");
         assert!(e.data.is_some());
     }
-    assert!(ex.seen.borrow().is_empty());
+    assert!(ex.requests().is_empty());
 }
 
 #[test]
@@ -328,7 +273,7 @@ fn host_errors_pass_through_unchanged() {
         "/sapi/v1/asset/transfer",
         "/sapi/v1/capital/deposit/address",
     ] {
-        ex.bodies.insert(path.to_string(), Err(auth.clone()));
+        ex.fail(path, auth.clone());
     }
     for tool in TOOLS {
         let e = call(&ex, tool.name, valid_args(tool.name)).unwrap_err();

@@ -3,33 +3,12 @@
 //! integration tests against the simulator).
 
 use crate::{Market, TOOLS};
-use binance_mcp_plugin::{ErrorKind, Exchange, Plugin, Request, Response, ToolError};
-use std::cell::RefCell;
+use binance_mcp_plugin::testing::CannedExchange;
+use binance_mcp_plugin::{ErrorKind, Plugin};
 
-/// Answers every request with one body and records what was asked.
-struct Canned {
-    body: String,
-    seen: RefCell<Vec<Request>>,
-}
-
-impl Canned {
-    fn new(body: &str) -> Self {
-        Canned {
-            body: body.to_string(),
-            seen: RefCell::new(Vec::new()),
-        }
-    }
-}
-
-impl Exchange for Canned {
-    fn send(&self, request: &Request) -> Result<Response, ToolError> {
-        self.seen.borrow_mut().push(request.clone());
-        Ok(Response {
-            status: 200,
-            body: self.body.clone(),
-            used_weight_1m: Some(1),
-        })
-    }
+/// Every request answered with one body.
+fn canned(body: &str) -> CannedExchange {
+    CannedExchange::always(body)
 }
 
 #[test]
@@ -54,7 +33,7 @@ fn manifest_lists_every_tool_once_with_object_schemas() {
 
 #[test]
 fn bad_arguments_never_reach_the_exchange() {
-    let ex = Canned::new("{}");
+    let ex = canned("{}");
     let cases = [
         (
             "get_order_book",
@@ -93,12 +72,12 @@ fn bad_arguments_never_reach_the_exchange() {
             "{tool} {args}: {e}"
         );
     }
-    assert!(ex.seen.borrow().is_empty());
+    assert!(ex.requests().is_empty());
 }
 
 #[test]
 fn order_book_computes_exact_figures() {
-    let ex = Canned::new(
+    let ex = canned(
         r#"{"lastUpdateId":7,"bids":[["100.10000000","0.30000000"],["100.00000000","0.1"]],"asks":[["100.30000000","1.00000000"]]}"#,
     );
     let out =
@@ -108,7 +87,7 @@ fn order_book_computes_exact_figures() {
     assert_eq!(out["midPrice"], "100.2");
     assert_eq!(out["bidTotalQty"], "0.4");
     assert_eq!(out["bids"][0][0], "100.1");
-    let req = &ex.seen.borrow()[0];
+    let req = &ex.requests()[0];
     assert_eq!(
         req.params,
         vec![
@@ -123,7 +102,7 @@ fn long_lists_are_cut_with_a_marker() {
     let trades: Vec<String> = (0..1000)
         .map(|i| format!(r#"{{"id":{i},"price":"1.0","qty":"2","quoteQty":"2","time":{i},"isBuyerMaker":true,"isBestMatch":true}}"#))
         .collect();
-    let ex = Canned::new(&format!("[{}]", trades.join(",")));
+    let ex = canned(&format!("[{}]", trades.join(",")));
     let out = Market::call_tool(
         &ex,
         "get_recent_trades",
@@ -139,7 +118,7 @@ fn long_lists_are_cut_with_a_marker() {
 #[test]
 fn garbage_from_the_exchange_is_an_error_not_a_panic() {
     for body in ["", "not json", "[]", r#"{"bids":5}"#, "null"] {
-        let ex = Canned::new(body);
+        let ex = canned(body);
         for tool in TOOLS {
             let args = match tool.name {
                 "get_klines" => r#"{"symbol":"BTCUSDT","interval":"1m"}"#,
@@ -169,7 +148,7 @@ fn order_book_lists_at_most_the_cap_but_totals_every_level() {
         side(50_000, -1),
         side(50_001, 1)
     );
-    let ex = Canned::new(&body);
+    let ex = canned(&body);
     let out = Market::call_tool(
         &ex,
         "get_order_book",
@@ -192,7 +171,7 @@ fn all_tickers_keep_the_most_traded_first() {
     let rows: Vec<String> = (0..150)
         .map(|i| format!(r#"{{"symbol":"S{i}USDT",{fields},"count":{i}}}"#))
         .collect();
-    let ex = Canned::new(&format!("[{}]", rows.join(",")));
+    let ex = canned(&format!("[{}]", rows.join(",")));
     let out = Market::call_tool(&ex, "get_ticker", "{}").unwrap();
     let tickers = out["tickers"].as_array().unwrap();
     assert_eq!(tickers.len(), crate::tickers::TICKER_ALL_CAP);
@@ -207,7 +186,7 @@ fn overflowing_figures_are_an_exchange_error_not_a_trap() {
     let body = format!(
         r#"{{"lastUpdateId":1,"bids":[["1","{huge}"],["1","{huge}"]],"asks":[["2","1"]]}}"#
     );
-    let ex = Canned::new(&body);
+    let ex = canned(&body);
     let e = Market::call_tool(&ex, "get_order_book", r#"{"symbol":"BTCUSDT"}"#).unwrap_err();
     assert_eq!(e.kind, ErrorKind::ExchangeUnavailable);
 }

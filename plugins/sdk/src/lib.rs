@@ -16,6 +16,7 @@ pub mod exchange;
 pub mod manifest;
 pub mod output;
 pub mod schema;
+pub mod testing;
 pub mod time;
 pub mod tool;
 
