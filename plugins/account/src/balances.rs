@@ -1,6 +1,6 @@
 //! Balances, commission rates and daily snapshots.
 
-use crate::{balance, balance_schema, boolean, time_window, with_marker};
+use crate::{balance, balance_schema, boolean, with_marker};
 use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, cap, Keep};
@@ -211,7 +211,7 @@ pub const ACCOUNT_SNAPSHOT: Tool = Tool {
 
 fn account_snapshot(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let a = Args::parse(args, &["startTime", "endTime", "limit"])?;
-    let (start, end) = time_window(&a, Some((30 * crate::DAY_MS, "30 days")))?;
+    let (start, end) = a.time_window(Some((30 * crate::DAY_MS, "30 days")))?;
     let limit = a.integer("limit", 7, 30)?.unwrap_or(7);
     let req = Request::spot_get("/sapi/v1/accountSnapshot")
         .param("type", "SPOT")

@@ -129,35 +129,6 @@ pub(crate) fn id_schema(description: &str) -> Value {
     json!({ "type": "integer", "minimum": 0, "description": description })
 }
 
-/// `startTime` and `endTime`, checked to be in order and, when `max_span_ms`
-/// is given, no further apart than Binance allows (it refuses wider windows).
-pub(crate) fn time_window(
-    a: &Args,
-    max_span_ms: Option<(i64, &str)>,
-) -> Result<(Option<i64>, Option<i64>), ToolError> {
-    let start = a.timestamp_ms("startTime")?;
-    let end = a.timestamp_ms("endTime")?;
-    if let (Some(s), Some(e)) = (start, end) {
-        if s > e {
-            return Err(ToolError::invalid(
-                "startTime",
-                format!("({s}) is after endTime ({e})"),
-                "a startTime before endTime",
-            ));
-        }
-        if let Some((span, words)) = max_span_ms {
-            if e - s > span {
-                return Err(ToolError::invalid(
-                    "endTime",
-                    format!("is more than {words} after startTime (Binance refuses wider windows)"),
-                    "an endTime at most that long after startTime, or omit one of them",
-                ));
-            }
-        }
-    }
-    Ok((start, end))
-}
-
 /// Milliseconds in one day.
 pub(crate) const DAY_MS: i64 = 86_400_000;
 

@@ -1,6 +1,6 @@
 //! The account's trades and orders.
 
-use crate::{boolean, id_arg, id_schema, opt_dec, opt_text, time_window, with_marker, Raw, DAY_MS};
+use crate::{boolean, id_arg, id_schema, opt_dec, opt_text, with_marker, Raw, DAY_MS};
 use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, cap, Keep};
@@ -77,7 +77,7 @@ fn account_trades(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let symbol = a.required_symbol("symbol")?;
     let order_id = id_arg(&a, "orderId")?;
     let from_id = id_arg(&a, "fromId")?;
-    let (start, end) = time_window(&a, Some((DAY_MS, "24 hours")))?;
+    let (start, end) = a.time_window(Some((DAY_MS, "24 hours")))?;
     let limit = a.integer("limit", 1, 1000)?.unwrap_or(100);
     if start.is_some() || end.is_some() {
         for other in ["orderId", "fromId"] {
@@ -294,7 +294,7 @@ fn all_orders(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     )?;
     let symbol = a.required_symbol("symbol")?;
     let order_id = id_arg(&a, "orderId")?;
-    let (start, end) = time_window(&a, Some((DAY_MS, "24 hours")))?;
+    let (start, end) = a.time_window(Some((DAY_MS, "24 hours")))?;
     let limit = a.integer("limit", 1, 1000)?.unwrap_or(100);
     let req = Request::spot_get("/api/v3/allOrders")
         .param("symbol", &symbol)

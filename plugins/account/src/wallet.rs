@@ -1,7 +1,7 @@
 //! Wallet reads: deposit and withdrawal history, universal transfers, and the
 //! deposit address.
 
-use crate::{coin_schema, id_text, opt_text, time_window, with_marker, Raw, DAY_MS};
+use crate::{coin_schema, id_text, opt_text, with_marker, Raw, DAY_MS};
 use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, cap, Keep};
@@ -126,7 +126,7 @@ fn history_request(
     let raw = Raw::parse(args);
     let coin = raw.coin("coin")?;
     let status = status_arg(&a, table)?;
-    let (start, end) = time_window(&a, Some((90 * DAY_MS, "90 days")))?;
+    let (start, end) = a.time_window(Some((90 * DAY_MS, "90 days")))?;
     let offset = a.integer("offset", 0, i64::from(i32::MAX))?.unwrap_or(0);
     let limit = a.integer("limit", 1, 1000)?.unwrap_or(100);
     let req = Request::spot_get(path)
@@ -355,7 +355,7 @@ fn universal_transfer_history(ex: &dyn Exchange, args: &str) -> Result<Value, To
     let kind = a
         .one_of("type", TRANSFER_TYPES)?
         .ok_or_else(|| ToolError::invalid("type", "is required", "\"MAIN_UMFUTURE\""))?;
-    let (start, end) = time_window(&a, None)?;
+    let (start, end) = a.time_window(None)?;
     let current = a.integer("current", 1, i64::from(i32::MAX))?.unwrap_or(1);
     let size = a.integer("size", 1, 100)?.unwrap_or(10);
     let from_symbol = a.symbol("fromSymbol")?;

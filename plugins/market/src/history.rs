@@ -135,17 +135,7 @@ fn klines(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let interval = a
         .one_of("interval", INTERVALS)?
         .ok_or_else(|| ToolError::invalid("interval", "is required", "\"1h\""))?;
-    let start = a.timestamp_ms("startTime")?;
-    let end = a.timestamp_ms("endTime")?;
-    if let (Some(s), Some(e)) = (start, end) {
-        if s > e {
-            return Err(ToolError::invalid(
-                "startTime",
-                format!("({s}) is after endTime ({e})"),
-                "a startTime before endTime",
-            ));
-        }
-    }
+    let (start, end) = a.time_window(None)?;
     let limit = a.integer("limit", 1, 1000)?.unwrap_or(100);
     let req = Request::spot_get("/api/v3/klines")
         .param("symbol", &symbol)

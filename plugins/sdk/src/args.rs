@@ -151,6 +151,38 @@ impl Args {
         }
     }
 
+    /// `startTime` and `endTime` (ms), checked to be in order and, when
+    /// `max_span` is given as (milliseconds, words), no further apart than
+    /// Binance allows (it refuses wider windows).
+    pub fn time_window(
+        &self,
+        max_span: Option<(i64, &str)>,
+    ) -> Result<(Option<i64>, Option<i64>), ToolError> {
+        let start = self.timestamp_ms("startTime")?;
+        let end = self.timestamp_ms("endTime")?;
+        if let (Some(s), Some(e)) = (start, end) {
+            if s > e {
+                return Err(ToolError::invalid(
+                    "startTime",
+                    format!("({s}) is after endTime ({e})"),
+                    "a startTime before endTime",
+                ));
+            }
+            if let Some((span, words)) = max_span {
+                if e - s > span {
+                    return Err(ToolError::invalid(
+                        "endTime",
+                        format!(
+                            "is more than {words} after startTime (Binance refuses wider windows)"
+                        ),
+                        "an endTime at most that long after startTime, or omit one of them",
+                    ));
+                }
+            }
+        }
+        Ok((start, end))
+    }
+
     /// Refuse giving both `a` and `b`.
     pub fn exclusive(&self, a: &str, b: &str) -> Result<(), ToolError> {
         if self.get(a).is_some() && self.get(b).is_some() {
@@ -252,5 +284,22 @@ mod tests {
             .recovery
             .contains("1m"));
         assert!(a.exclusive("symbol", "symbols").is_err());
+    }
+
+    #[test]
+    fn time_windows_are_ordered_and_bounded() {
+        let a = Args::parse(r#"{"startTime":10,"endTime":5}"#, &["startTime", "endTime"]).unwrap();
+        assert!(a
+            .time_window(None)
+            .unwrap_err()
+            .message
+            .contains("after endTime"));
+        let a = Args::parse(
+            r#"{"startTime":0,"endTime":86400001}"#,
+            &["startTime", "endTime"],
+        )
+        .unwrap();
+        assert!(a.time_window(Some((86_400_000, "24 hours"))).is_err());
+        assert_eq!(a.time_window(None).unwrap(), (Some(0), Some(86_400_001)));
     }
 }
