@@ -600,9 +600,11 @@ async fn every_account_tool_reports_the_simulators_values() {
 
     let stats = state.stats();
     eprintln!(
-        "ACCOUNT-RUN-WEIGHT: requests={} spot_weight_used_1m={} status_429={} status_418={} by_path={:?}",
+        "ACCOUNT-RUN-WEIGHT: requests={} spot_weight_used_1m={} sapi_ip_weight_used_1m={} sapi_uid_weight_used_1m={} status_429={} status_418={} by_path={:?}",
         stats.requests,
         state.weight_used_1m(),
+        state.sapi_ip_weight_used_1m(),
+        state.sapi_uid_weight_used_1m(),
         stats.status_429,
         stats.status_418,
         stats.by_path

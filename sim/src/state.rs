@@ -100,6 +100,16 @@ impl SimState {
         self.spot_weight.used(now_ms())
     }
 
+    /// `/sapi` IP weight used in the current minute (`X-SAPI-USED-IP-WEIGHT-1M`).
+    pub fn sapi_ip_weight_used_1m(&self) -> u32 {
+        self.sapi_ip_weight.used(now_ms())
+    }
+
+    /// `/sapi` UID weight used in the current minute (`X-SAPI-USED-UID-WEIGHT-1M`).
+    pub fn sapi_uid_weight_used_1m(&self) -> u32 {
+        self.sapi_uid_weight.used(now_ms())
+    }
+
     /// USD-M futures request weight used in the current minute.
     pub fn futures_weight_used_1m(&self) -> u32 {
         self.futures_weight.used(now_ms())
