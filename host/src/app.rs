@@ -10,6 +10,7 @@ use crate::policy::Policy;
 use crate::runtime::cache::ComponentCache;
 use crate::runtime::engine::Limits;
 use crate::runtime::PluginHost;
+use crate::secret::Secret;
 use anyhow::Context;
 use std::sync::Arc;
 
@@ -32,6 +33,15 @@ pub async fn start(mut config: Config) -> anyhow::Result<App> {
         tracing::info!(url = %sim.spot_url(), seed = config.sim_seed, "simulator started");
         config.spot_url = sim.spot_url();
         config.futures_url = sim.futures_url();
+        if config.api_key.is_none() && config.private_key_path.is_none() {
+            // Offline, every tool should be tryable: sign with the simulator's
+            // own (public, test-only) key pair.
+            tracing::info!("no keys configured: signing with the simulator's own test key pair");
+            config.api_key = Some(Secret::from_untrimmed(binance_sim::SIM_API_KEY.to_string()));
+            config.secret_key = Some(Secret::from_untrimmed(
+                binance_sim::SIM_SECRET_KEY.to_string(),
+            ));
+        }
         Some(sim)
     } else {
         None
