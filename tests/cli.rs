@@ -82,6 +82,21 @@ fn sim_mode_needs_no_keys_and_no_network() {
             .is_ok(),
         "{v}"
     );
+    // Account tools too: without keys, sim mode signs with the simulator's test keys.
+    let out = run(std_command("http://127.0.0.1:9").args([
+        "--exchange",
+        "sim",
+        "call",
+        "get_account_info",
+    ]));
+    assert!(
+        out.status.success(),
+        "{} {}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!(v["accountType"], "SPOT");
 }
 
 #[test]
