@@ -190,16 +190,15 @@ fn cold_start(c: &mut Criterion) {
 /// (c) `rate_limiter`: what the limiter adds to one request far from the
 /// limit — `acquire` before sending and `observe` of the answer's headers.
 fn rate_limiter(c: &mut Criterion) {
-    use binance_mcp::exchange::catalogue::Venue;
-    use binance_mcp::exchange::ratelimit::RateLimiter;
+    use binance_mcp::exchange::ratelimit::{Budget, RateLimiter};
     let limiter = RateLimiter::new(u32::MAX, u32::MAX);
     let mut group = c.benchmark_group("rate_limiter");
     group.bench_function("acquire_and_observe", |b| {
         b.iter(|| {
             limiter
-                .acquire(Venue::Spot, black_box(2), false, Duration::ZERO)
+                .acquire(Budget::Spot, black_box(2), false, Duration::ZERO)
                 .unwrap();
-            limiter.observe(Venue::Spot, 200, black_box(Some(2)), (None, None), None);
+            limiter.observe(Budget::Spot, 200, black_box(Some(2)), (None, None), None);
         })
     });
     group.finish();

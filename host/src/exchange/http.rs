@@ -99,7 +99,10 @@ impl Gateway for HttpGateway {
         let fut = async {
             let mut resp = builder.send().await.map_err(|e| failed(&e))?;
             let status = resp.status().as_u16();
-            let used_weight_1m = header_u32(resp.headers(), "x-mbx-used-weight-1m");
+            // /api answers carry X-MBX-USED-WEIGHT-1M; /sapi answers their own
+            // IP budget in X-SAPI-USED-IP-WEIGHT-1M.
+            let used_weight_1m = header_u32(resp.headers(), "x-mbx-used-weight-1m")
+                .or_else(|| header_u32(resp.headers(), "x-sapi-used-ip-weight-1m"));
             let retry_after = header_u32(resp.headers(), "retry-after");
             let order_count_10s = header_u32(resp.headers(), "x-mbx-order-count-10s");
             let order_count_1d = header_u32(resp.headers(), "x-mbx-order-count-1d");

@@ -42,7 +42,7 @@ pub(crate) fn write(
         Attempt::Answer(a) if (200..300).contains(&a.status) => return checked(a),
         Attempt::Answer(a) if a.status >= 500 => format!("Binance answered HTTP {}", a.status),
         Attempt::Answer(a) => {
-            let err = svc.classified(endpoint.venue, &a);
+            let err = svc.classified(super::ratelimit::Budget::of(endpoint), &a);
             if err.exchange_code == Some(-1021) {
                 // Rejected before execution: safe to report; fix the clock for the next call.
                 let _ = svc.sync_clock();

@@ -1,5 +1,6 @@
-//! Request-weight and order-count limits, per venue, enforced *before* a
-//! request is sent.
+//! Request-weight and order-count limits, per budget (spot `/api`, spot
+//! `/sapi`, USD-M futures — Binance counts them separately), enforced
+//! *before* a request is sent.
 //!
 //! The host counts the weight of every request it sends in the current
 //! minute (from the catalogue) and takes the exchange's own figure from
@@ -9,13 +10,15 @@
 //! venue until `Retry-After` has passed — the host never turns a 429 into a
 //! 418 — and after a 418 nothing until the ban lifts.
 
-use super::catalogue::Venue;
+use super::catalogue::{Endpoint, Venue};
 use crate::tool_error::{ErrorKind, ToolError};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Binance's spot REQUEST_WEIGHT limit per minute (exchangeInfo.rateLimits).
 pub const SPOT_WEIGHT_PER_MINUTE: u32 = 6000;
+/// Binance's `/sapi` IP weight limit per minute (`X-SAPI-USED-IP-WEIGHT-1M`).
+pub const SAPI_WEIGHT_PER_MINUTE: u32 = 12_000;
 /// Binance's USD-M futures REQUEST_WEIGHT limit per minute.
 pub const FUTURES_WEIGHT_PER_MINUTE: u32 = 2400;
 /// Binance's spot ORDERS limits per account.
@@ -30,6 +33,38 @@ const DEFAULT_418_PAUSE: Duration = Duration::from_secs(120);
 enum Pause {
     TooManyRequests,
     Banned,
+}
+
+/// The separately counted weight budgets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Budget {
+    /// Spot `/api/...`.
+    Spot,
+    /// Spot wallet `/sapi/...` (its own IP budget).
+    Sapi,
+    /// USD-M futures `/fapi/...`.
+    Futures,
+}
+
+impl Budget {
+    /// The budget an endpoint draws on.
+    pub fn of(endpoint: &Endpoint) -> Budget {
+        match endpoint.venue {
+            Venue::UsdmFutures => Budget::Futures,
+            Venue::Spot if endpoint.path.starts_with("/sapi/") => Budget::Sapi,
+            Venue::Spot => Budget::Spot,
+        }
+    }
+}
+
+impl std::fmt::Display for Budget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Budget::Spot => "spot /api",
+            Budget::Sapi => "spot /sapi",
+            Budget::Futures => "usdm-futures",
+        })
+    }
 }
 
 #[derive(Debug)]
@@ -85,10 +120,11 @@ enum Reason {
     Paused(Pause),
 }
 
-/// Limits for both venues.
+/// Limits for every budget.
 #[derive(Debug)]
 pub struct RateLimiter {
     spot: Mutex<VenueState>,
+    sapi: Mutex<VenueState>,
     futures: Mutex<VenueState>,
 }
 
@@ -99,19 +135,22 @@ impl Default for RateLimiter {
 }
 
 impl RateLimiter {
-    /// Limits in weight per minute for each venue.
+    /// Limits in weight per minute for spot `/api` and futures; `/sapi`
+    /// gets Binance's [`SAPI_WEIGHT_PER_MINUTE`].
     pub fn new(spot_limit: u32, futures_limit: u32) -> Self {
         let now = Instant::now();
         RateLimiter {
             spot: Mutex::new(VenueState::new(spot_limit, now)),
+            sapi: Mutex::new(VenueState::new(SAPI_WEIGHT_PER_MINUTE.max(spot_limit), now)),
             futures: Mutex::new(VenueState::new(futures_limit, now)),
         }
     }
 
-    fn venue(&self, venue: Venue) -> std::sync::MutexGuard<'_, VenueState> {
-        let m = match venue {
-            Venue::Spot => &self.spot,
-            Venue::UsdmFutures => &self.futures,
+    fn venue(&self, budget: Budget) -> std::sync::MutexGuard<'_, VenueState> {
+        let m = match budget {
+            Budget::Spot => &self.spot,
+            Budget::Sapi => &self.sapi,
+            Budget::Futures => &self.futures,
         };
         m.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -120,7 +159,7 @@ impl RateLimiter {
     /// waiting up to `max_wait` for the window to allow it.
     pub fn acquire(
         &self,
-        venue: Venue,
+        venue: Budget,
         weight: u32,
         is_order: bool,
         max_wait: Duration,
@@ -179,7 +218,7 @@ impl RateLimiter {
     /// count, order counts, and a 429 or 418.
     pub fn observe(
         &self,
-        venue: Venue,
+        venue: Budget,
         status: u16,
         used_weight_1m: Option<u32>,
         orders: (Option<u32>, Option<u32>),
@@ -214,22 +253,36 @@ impl RateLimiter {
         };
         if let Some((d, why)) = pause {
             let until = now + d;
-            tracing::warn!(%venue, status, pause_secs = d.as_secs(), "Binance rate limit hit: pausing every request to this venue");
-            if s.paused_until.is_none_or(|(u, _)| u < until) {
-                s.paused_until = Some((until, why));
+            tracing::warn!(budget = %venue, status, pause_secs = d.as_secs(), "Binance rate limit hit: pausing every request to this budget");
+            pause_until(&mut s, until, why);
+            drop(s);
+            // A 418 bans the IP: /api and /sapi share it.
+            let sibling = match venue {
+                Budget::Spot => Some(Budget::Sapi),
+                Budget::Sapi => Some(Budget::Spot),
+                Budget::Futures => None,
+            };
+            if let (Pause::Banned, Some(other)) = (why, sibling) {
+                pause_until(&mut self.venue(other), until, why);
             }
         }
     }
 
     /// Weight used in the current window and the limit, for reports.
-    pub fn usage(&self, venue: Venue) -> (u32, u32) {
+    pub fn usage(&self, venue: Budget) -> (u32, u32) {
         let mut s = self.venue(venue);
         s.roll(Instant::now());
         (s.used, s.limit)
     }
 }
 
-fn refusal(venue: Venue, why: Reason, wait: Duration, used: u32, limit: u32) -> ToolError {
+fn pause_until(s: &mut VenueState, until: Instant, why: Pause) {
+    if s.paused_until.is_none_or(|(u, _)| u < until) {
+        s.paused_until = Some((until, why));
+    }
+}
+
+fn refusal(venue: Budget, why: Reason, wait: Duration, used: u32, limit: u32) -> ToolError {
     let secs = wait.as_secs() as u32 + u32::from(wait.subsec_nanos() > 0);
     let secs = secs.max(1);
     let message = match why {
@@ -260,36 +313,36 @@ mod tests {
     fn admits_until_the_limit_then_refuses_with_retry_after() {
         let rl = RateLimiter::new(100, 100);
         for _ in 0..10 {
-            rl.acquire(Venue::Spot, 10, false, NO_WAIT).unwrap();
+            rl.acquire(Budget::Spot, 10, false, NO_WAIT).unwrap();
         }
-        let e = rl.acquire(Venue::Spot, 1, false, NO_WAIT).unwrap_err();
+        let e = rl.acquire(Budget::Spot, 1, false, NO_WAIT).unwrap_err();
         assert_eq!(e.kind, ErrorKind::RateLimited);
         assert!((1..=60).contains(&e.retry_after_secs.unwrap()));
         assert_eq!(e.data["current_weight"], 100);
         assert_eq!(e.data["weight_limit"], 100);
         // The other venue is independent.
-        rl.acquire(Venue::UsdmFutures, 100, false, NO_WAIT).unwrap();
+        rl.acquire(Budget::Futures, 100, false, NO_WAIT).unwrap();
     }
 
     #[test]
     fn the_exchanges_count_wins_when_higher() {
         let rl = RateLimiter::new(100, 100);
-        rl.observe(Venue::Spot, 200, Some(95), (None, None), None);
-        assert_eq!(rl.usage(Venue::Spot), (95, 100));
-        assert!(rl.acquire(Venue::Spot, 10, false, NO_WAIT).is_err());
-        rl.acquire(Venue::Spot, 5, false, NO_WAIT).unwrap();
+        rl.observe(Budget::Spot, 200, Some(95), (None, None), None);
+        assert_eq!(rl.usage(Budget::Spot), (95, 100));
+        assert!(rl.acquire(Budget::Spot, 10, false, NO_WAIT).is_err());
+        rl.acquire(Budget::Spot, 5, false, NO_WAIT).unwrap();
     }
 
     #[test]
     fn a_429_pauses_the_venue_for_retry_after() {
         let rl = RateLimiter::new(6000, 6000);
-        rl.observe(Venue::Spot, 429, None, (None, None), Some(1));
-        let e = rl.acquire(Venue::Spot, 1, false, NO_WAIT).unwrap_err();
+        rl.observe(Budget::Spot, 429, None, (None, None), Some(1));
+        let e = rl.acquire(Budget::Spot, 1, false, NO_WAIT).unwrap_err();
         assert!(e.message.contains("429"), "{}", e.message);
         assert_eq!(e.retry_after_secs, Some(1));
         // Within budget, the request waits the pause out instead of failing.
         let t = Instant::now();
-        rl.acquire(Venue::Spot, 1, false, Duration::from_secs(3))
+        rl.acquire(Budget::Spot, 1, false, Duration::from_secs(3))
             .unwrap();
         assert!(t.elapsed() >= Duration::from_millis(900));
     }
@@ -297,25 +350,43 @@ mod tests {
     #[test]
     fn a_418_refuses_at_once_even_with_budget() {
         let rl = RateLimiter::new(6000, 6000);
-        rl.observe(Venue::Spot, 418, None, (None, None), Some(300));
+        rl.observe(Budget::Spot, 418, None, (None, None), Some(300));
         let e = rl
-            .acquire(Venue::Spot, 1, false, Duration::from_secs(30))
+            .acquire(Budget::Spot, 1, false, Duration::from_secs(30))
             .unwrap_err();
         assert!(e.message.contains("418"));
         assert!(e.retry_after_secs.unwrap() >= 299);
     }
 
     #[test]
+    fn sapi_has_its_own_budget_but_shares_an_ip_ban() {
+        let rl = RateLimiter::new(100, 100);
+        rl.acquire(Budget::Spot, 100, false, NO_WAIT).unwrap();
+        rl.acquire(Budget::Sapi, 2400, false, NO_WAIT).unwrap();
+        assert_eq!(rl.usage(Budget::Sapi), (2400, SAPI_WEIGHT_PER_MINUTE));
+        rl.observe(Budget::Sapi, 429, None, (None, None), Some(5));
+        assert!(rl.acquire(Budget::Sapi, 1, false, NO_WAIT).is_err());
+        rl.observe(Budget::Spot, 200, Some(0), (None, None), None);
+        rl.observe(Budget::Sapi, 418, None, (None, None), Some(120));
+        assert!(rl
+            .acquire(Budget::Spot, 1, false, NO_WAIT)
+            .unwrap_err()
+            .message
+            .contains("418"));
+        rl.acquire(Budget::Futures, 1, false, NO_WAIT).unwrap();
+    }
+
+    #[test]
     fn order_counts_are_tracked() {
         let rl = RateLimiter::default();
         rl.observe(
-            Venue::Spot,
+            Budget::Spot,
             200,
             None,
             (Some(ORDERS_PER_10S), Some(10)),
             None,
         );
-        assert!(rl.acquire(Venue::Spot, 1, true, NO_WAIT).is_err());
-        rl.acquire(Venue::Spot, 1, false, NO_WAIT).unwrap();
+        assert!(rl.acquire(Budget::Spot, 1, true, NO_WAIT).is_err());
+        rl.acquire(Budget::Spot, 1, false, NO_WAIT).unwrap();
     }
 }

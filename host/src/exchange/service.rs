@@ -6,7 +6,7 @@ use super::clock::{local_ms, Clock};
 use super::errors;
 use super::grant::ExchangeGrant;
 use super::query;
-use super::ratelimit::RateLimiter;
+use super::ratelimit::{Budget, RateLimiter};
 use super::signing::Signer;
 use super::{Gateway, HttpRequest, HttpResponse, Request, Response, TransportError};
 use crate::secret::Secret;
@@ -175,7 +175,7 @@ impl ExchangeService {
                     errors::classify_failure(a.status, &a.body, a.retry_after)
                 }
                 Attempt::Answer(a) => {
-                    let err = self.classified(endpoint.venue, &a);
+                    let err = self.classified(Budget::of(endpoint), &a);
                     if err.exchange_code == Some(-1021) && credentials.is_some() && !resynced {
                         resynced = true;
                         tracing::warn!(offset_ms = self.inner.clock.offset_ms(), "Binance rejected the timestamp (-1021): re-syncing the clock and retrying once");
@@ -197,12 +197,12 @@ impl ExchangeService {
 
     /// Classify a refused answer; a rate-limit error also carries the
     /// venue's weight count and limit.
-    pub(crate) fn classified(&self, venue: Venue, answer: &HttpResponse) -> ToolError {
+    pub(crate) fn classified(&self, budget: Budget, answer: &HttpResponse) -> ToolError {
         let err = errors::classify_failure(answer.status, &answer.body, answer.retry_after);
         if err.kind != ErrorKind::RateLimited {
             return err;
         }
-        let (used, limit) = self.inner.limiter.usage(venue);
+        let (used, limit) = self.inner.limiter.usage(budget);
         err.with_data("current_weight", used)
             .with_data("weight_limit", limit)
     }
@@ -223,18 +223,19 @@ impl ExchangeService {
                 .checked_duration_since(now)
                 .filter(|d| !d.is_zero())
         };
-        let budget = left(Instant::now()).ok_or_else(out_of_time)?;
+        let time_left = left(Instant::now()).ok_or_else(out_of_time)?;
         let weight = endpoint.weight_of(params);
+        let budget = Budget::of(endpoint);
         self.inner
             .limiter
-            .acquire(endpoint.venue, weight, is_order, budget.min(MAX_QUEUE_WAIT))?;
+            .acquire(budget, weight, is_order, time_left.min(MAX_QUEUE_WAIT))?;
         let timeout = left(Instant::now()).ok_or_else(out_of_time)?;
         let request = self.prepare(endpoint, params, credentials, timeout);
         tracing::debug!(venue = %endpoint.venue, method = %endpoint.method, path = endpoint.path, weight, signed = credentials.is_some(), "exchange request");
         match self.inner.gateway.send(&request) {
             Ok(answer) => {
                 self.inner.limiter.observe(
-                    endpoint.venue,
+                    budget,
                     answer.status,
                     answer.used_weight_1m,
                     (answer.order_count_10s, answer.order_count_1d),
