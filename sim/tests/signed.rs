@@ -1,77 +1,11 @@
 //! End-to-end signed endpoints, rate limits and faults over raw HTTP/1.1.
 
+mod common;
+
 use binance_sim::{Fault, FaultRule, SimConfig, Simulator, SIM_API_KEY, SIM_SECRET_KEY};
+use common::*;
 use hmac::{Hmac, Mac};
-use serde_json::Value;
 use sha2::Sha256;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-
-    fn code(&self) -> i64 {
-        self.json()["code"]
-            .as_i64()
-            .unwrap_or_else(|| panic!("no code: {}", self.body))
-    }
-}
-
-async fn request(
-    sim: &Simulator,
-    method: &str,
-    path: &str,
-    key: Option<&str>,
-    body: &str,
-) -> Reply {
-    let mut stream = TcpStream::connect(sim.addr()).await.unwrap();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
-    if let Some(k) = key {
-        req.push_str(&format!("X-MBX-APIKEY: {k}\r\n"));
-    }
-    req.push_str(&format!(
-        "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    ));
-    stream.write_all(req.as_bytes()).await.unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap();
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Reply {
-        status,
-        headers,
-        body: body.to_string(),
-    }
-}
 
 fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -543,7 +477,7 @@ async fn injected_faults() {
     sim.inject(Fault::MalformedJson);
     let bad = request(&sim, "GET", "/api/v3/ticker/price?symbol=BTCUSDT", None, "").await;
     assert_eq!(bad.status, 200);
-    assert!(serde_json::from_str::<Value>(&bad.body).is_err());
+    assert!(serde_json::from_str::<serde_json::Value>(&bad.body).is_err());
     sim.inject(Fault::TooManyRequests {
         retry_after_secs: 7,
     });
