@@ -126,6 +126,8 @@ async fn stdout_carries_only_json_rpc() {
             ids.push(id.as_i64().unwrap());
         }
     }
+    // Requests are served concurrently: answers may come in any order.
+    ids.sort_unstable();
     assert_eq!(ids, vec![1, 2, 3]);
     drop(stdin);
     child.wait().await.unwrap();
