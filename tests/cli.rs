@@ -133,6 +133,42 @@ fn bad_configuration_fails_fast_naming_the_variable() {
         assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
         assert!(out.stdout.is_empty());
     }
+    let flags: [(&[&str], &str); 4] = [
+        (
+            &["--call-timeout", "0"],
+            "--call-timeout: expected 1 to 3600 seconds",
+        ),
+        (
+            &["--call-timeout", "99999999999"],
+            "--call-timeout: expected 1 to 3600 seconds",
+        ),
+        (
+            &["--recv-window", "70000"],
+            "--recv-window: expected milliseconds from 1 to 60000",
+        ),
+        (
+            &["--exchange", "paper"],
+            "--exchange: expected live, testnet or sim",
+        ),
+    ];
+    for (args, expected) in flags {
+        let out = run(std_command("http://127.0.0.1:9").args(args).arg("tools"));
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(expected),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    let out = run(std_command("http://127.0.0.1:9")
+        .env("BINANCE_API_KEY", "k")
+        .arg("tools"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("BINANCE_SECRET_KEY"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = run(std_command("http://127.0.0.1:9").args(["--plugins", "/no/such/dir", "tools"]));
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("/no/such/dir"));

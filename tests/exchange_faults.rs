@@ -66,6 +66,24 @@ async fn reads_ride_out_5xx_and_stop_after_three_attempts() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_answer_is_dropped_not_buffered_into_a_plugin() {
+    let sim = sim(18).await;
+    let client = connect(&sim).await;
+    let path = "/api/v3/avgPrice";
+    sim.faults().push(
+        FaultRule::new(Fault::Oversized(40 << 20))
+            .times(1)
+            .on_path(path),
+    );
+    let e = err(&client, "get_average_price", json!({"symbol":"BTCUSDT"})).await;
+    assert_eq!(e["code"], -32005);
+    assert!(e["message"].as_str().unwrap().contains("exceeded"), "{e}");
+    // The host is fine afterwards.
+    ok(&client, "get_average_price", json!({"symbol":"BTCUSDT"})).await;
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_429_storm_is_waited_out_and_never_becomes_a_418() {
     let sim = sim(12).await;
     let client = connect(&sim).await;

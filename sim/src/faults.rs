@@ -27,6 +27,9 @@ pub enum Fault {
     DelayAfter(u64),
     /// Process the request, then answer 200 with its body cut in half.
     MalformedJson,
+    /// Answer 200 with a valid JSON body of about this many bytes, without
+    /// processing: an answer no Binance endpoint gives, for a client's body cap.
+    Oversized(usize),
     /// Answer 429 (-1003) with this `Retry-After`, without processing and
     /// without touching the real weight window or the ban logic.
     TooManyRequests {

@@ -71,6 +71,10 @@ fn canned(fault: &Fault) -> Option<Response> {
             too_many(crate::weight::SPOT_WEIGHT_LIMIT_1M),
             (*retry_after_secs).max(1),
         )),
+        Fault::Oversized(bytes) => {
+            let body = format!("{{\"filler\":\"{}\"}}", "x".repeat(*bytes));
+            Some((StatusCode::OK, [("content-type", "application/json")], body).into_response())
+        }
         Fault::Delay(_) | Fault::DelayAfter(_) | Fault::MalformedJson => None,
     }
 }

@@ -82,12 +82,14 @@ impl Gateway for HttpGateway {
             detail,
             timed_out: false,
             connect_failed: false,
+            retryable: false,
         };
         let failed = |e: &reqwest::Error| TransportError {
             base_url: base.to_string(),
             detail: describe(e),
             timed_out: e.is_timeout(),
             connect_failed: e.is_connect(),
+            retryable: true,
         };
         let mut builder = self.client.request(method, &url);
         if let Some(key) = &request.api_key {

@@ -97,6 +97,9 @@ pub struct TransportError {
     pub timed_out: bool,
     /// The connection was never made: nothing was sent.
     pub connect_failed: bool,
+    /// Trying again could help (a network blip), unlike an answer that was
+    /// refused for what it is (over the size cap, not text).
+    pub retryable: bool,
 }
 
 /// Sends one HTTP request. The real implementation is [`http::HttpGateway`];

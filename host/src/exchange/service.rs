@@ -184,6 +184,9 @@ impl ExchangeService {
                     }
                     return Err(err);
                 }
+                Attempt::Transport(e) if !e.retryable => {
+                    return Err(errors::unreachable(&e.base_url, &e.detail))
+                }
                 Attempt::Transport(e) => errors::unreachable(&e.base_url, &e.detail),
             };
             let backoff = backoff(attempt);

@@ -25,6 +25,7 @@ fn timeout() -> Result<HttpResponse, TransportError> {
         detail: "timed out".into(),
         timed_out: true,
         connect_failed: false,
+        retryable: true,
     })
 }
 
