@@ -83,18 +83,16 @@ pub async fn start(mut config: Config) -> anyhow::Result<App> {
     .await
     .context("plugin loading was aborted")??;
     if signed {
-        // Measure the clock offset before the first signed request; offline
-        // this only warns (public tools still work).
+        // Measure the clock offset in the background: serving need not wait
+        // for a network round trip, and the first signed request measures it
+        // itself if this has not finished. Offline this only warns.
         let service = host.service().clone();
-        match tokio::task::spawn_blocking(move || service.sync_clock()).await {
-            Ok(Ok(offset)) => {
-                tracing::info!(offset_ms = offset, "measured the Binance clock offset")
-            }
-            Ok(Err(e)) => {
+        tokio::task::spawn_blocking(move || match service.sync_clock() {
+            Ok(offset) => tracing::info!(offset_ms = offset, "measured the Binance clock offset"),
+            Err(e) => {
                 tracing::warn!(error = %e.message, "could not measure the Binance clock offset at start")
             }
-            Err(_) => {}
-        }
+        });
     }
     Ok(App {
         host: Arc::new(host),

@@ -100,6 +100,16 @@ pub fn unreachable(url_base: &str, detail: &str) -> ToolError {
     )
 }
 
+/// The exchange answered, but the answer was refused for what it is (over
+/// the size cap, not text): not a network problem, and not worth a retry.
+pub fn unusable(url_base: &str, detail: &str) -> ToolError {
+    ToolError::new(
+        ErrorKind::ExchangeUnavailable,
+        format!("the exchange at {url_base} answered, but the answer was refused: {detail}"),
+        "retry later; if it persists, the base URL (BINANCE_BASE_URL / BINANCE_FUTURES_BASE_URL) may not point at a Binance API",
+    )
+}
+
 /// The exchange answered 2xx with a body that is not JSON.
 pub fn malformed(detail: &str) -> ToolError {
     ToolError::new(

@@ -185,7 +185,7 @@ impl ExchangeService {
                     return Err(err);
                 }
                 Attempt::Transport(e) if !e.retryable => {
-                    return Err(errors::unreachable(&e.base_url, &e.detail))
+                    return Err(errors::unusable(&e.base_url, &e.detail))
                 }
                 Attempt::Transport(e) => errors::unreachable(&e.base_url, &e.detail),
             };
