@@ -101,7 +101,17 @@ fn sim_mode_needs_no_keys_and_no_network() {
 
 #[test]
 fn bad_configuration_fails_fast_naming_the_variable() {
-    let cases: [(&str, &str, &str); 4] = [
+    let cases: [(&str, &str, &str); 6] = [
+        (
+            "BINANCE_BASE_URL",
+            "http://api.binance.com",
+            "BINANCE_BASE_URL: http:// is only allowed for loopback",
+        ),
+        (
+            "BINANCE_FUTURES_BASE_URL",
+            "https://fapi.binance.com/fapi",
+            "BINANCE_FUTURES_BASE_URL: expected only https://host[:port], without a path",
+        ),
         (
             "BINANCE_TESTNET",
             "maybe",

@@ -118,6 +118,21 @@ fn forbidden_ungranted_and_host_only_requests_never_leave() {
 }
 
 #[test]
+fn host_only_parameters_are_refused_in_any_spelling() {
+    let (code, v, stderr) = call_fixture("smuggle", &[]);
+    assert_eq!(code, Some(0), "{v} {stderr}");
+    let verdicts = v.as_object().unwrap();
+    assert_eq!(verdicts.len(), 6, "{v}");
+    for (name, verdict) in verdicts {
+        let verdict = verdict.as_str().unwrap();
+        assert!(
+            verdict.starts_with("refused") && verdict.contains("host only"),
+            "{name}: {verdict}"
+        );
+    }
+}
+
+#[test]
 fn the_wasi_context_grants_nothing() {
     let (code, v, stderr) = call_fixture("snoop", &[]);
     assert_eq!(code, Some(0), "{v} {stderr}");

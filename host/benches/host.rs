@@ -190,15 +190,22 @@ fn cold_start(c: &mut Criterion) {
 /// (c) `rate_limiter`: what the limiter adds to one request far from the
 /// limit — `acquire` before sending and `observe` of the answer's headers.
 fn rate_limiter(c: &mut Criterion) {
-    use binance_mcp::exchange::ratelimit::{Budget, RateLimiter};
+    use binance_mcp::exchange::ratelimit::{Budget, Observed, RateLimiter};
     let limiter = RateLimiter::new(u32::MAX, u32::MAX);
     let mut group = c.benchmark_group("rate_limiter");
     group.bench_function("acquire_and_observe", |b| {
         b.iter(|| {
-            limiter
+            let r = limiter
                 .acquire(Budget::Spot, black_box(2), false, Duration::ZERO)
                 .unwrap();
-            limiter.observe(Budget::Spot, 200, black_box(Some(2)), (None, None), None);
+            limiter.observe(
+                r,
+                Observed {
+                    status: 200,
+                    used_weight_1m: black_box(Some(2)),
+                    ..Observed::default()
+                },
+            );
         })
     });
     group.finish();

@@ -120,24 +120,89 @@ fn pick(
     }
 }
 
-fn check_url(value: &str, source_name: &str, schemes: &[&str]) -> Result<String, ConfigError> {
-    let expected = format!(
-        "expected a {} URL such as {}://host[:port], got '{value}'",
-        schemes.join("/"),
-        schemes[0]
-    );
-    let (scheme, rest) = value
-        .split_once("://")
-        .ok_or_else(|| err(source_name, expected.clone()))?;
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if !schemes.contains(&scheme)
-        || host.is_empty()
-        || rest.contains(char::is_whitespace)
-        || host.contains('@')
-    {
-        return Err(err(source_name, expected));
+/// Whether `host` (as written in a URL authority, IPv6 in brackets) is this
+/// machine: `localhost`, `127.0.0.0/8` or `[::1]`. Only loopback may be
+/// reached without TLS.
+fn is_loopback(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
     }
-    Ok(value.trim_end_matches('/').to_string())
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    bare.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A DNS name or IP literal: letters, digits, `-` and `.`, or `[v6]`.
+fn valid_host(host: &str) -> bool {
+    if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return v6.parse::<std::net::Ipv6Addr>().is_ok();
+    }
+    !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
+/// Check a base URL: `scheme://host[:port]` and nothing else.
+///
+/// `schemes` is `[secure, plain]` (`https`/`http`, `wss`/`ws`): the plain
+/// scheme is refused unless the host is loopback, since keys and signed
+/// queries would otherwise travel in clear text. A path, query, fragment or
+/// user-info is refused: the host appends catalogued paths itself, and
+/// anything else would change what the catalogue allows.
+fn check_url(value: &str, source_name: &str, schemes: [&str; 2]) -> Result<String, ConfigError> {
+    let [secure, plain] = schemes;
+    let bad = |problem: String| err(source_name, format!("{problem}, got '{value}'"));
+    let shape = || {
+        bad(format!(
+            "expected a {secure}/{plain} URL such as {secure}://host[:port]"
+        ))
+    };
+    let (scheme, rest) = value.split_once("://").ok_or_else(shape)?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != secure && scheme != plain {
+        return Err(shape());
+    }
+    let authority = rest.strip_suffix('/').unwrap_or(rest);
+    if authority.contains(['/', '?', '#']) {
+        return Err(bad(format!(
+            "expected only {scheme}://host[:port], without a path, query or fragment"
+        )));
+    }
+    if authority.contains('@') || authority.contains(char::is_whitespace) || authority.is_empty() {
+        return Err(shape());
+    }
+    // Split off the port: after the last ':' outside an IPv6 literal.
+    let (host, port) = match authority.rfind(':') {
+        Some(i) if !authority[i..].contains(']') => (&authority[..i], Some(&authority[i + 1..])),
+        _ => (authority, None),
+    };
+    if !valid_host(host) {
+        return Err(bad(format!(
+            "'{host}' is not a valid host name or IP address"
+        )));
+    }
+    if let Some(port) = port {
+        if !matches!(port.parse::<u16>(), Ok(1..)) {
+            return Err(bad("the port must be a number from 1 to 65535".to_string()));
+        }
+    }
+    if scheme == plain && !is_loopback(host) {
+        return Err(bad(format!(
+            "{plain}:// is only allowed for loopback (localhost, 127.0.0.1, [::1]): API keys and signed queries must not travel in clear text; use {secure}://"
+        )));
+    }
+    Ok(format!("{scheme}://{authority}"))
 }
 
 fn check_recv_window(w: u32, source_name: &str) -> Result<u32, ConfigError> {
@@ -218,7 +283,7 @@ impl Config {
                    flag_name: &str,
                    var_name: &str,
                    default: &str,
-                   schemes: &[&str]| {
+                   schemes: [&str; 2]| {
             match pick(env, flag, flag_name, var_name) {
                 Some((v, from)) => check_url(v.trim(), &from, schemes),
                 None => Ok(default.to_string()),
@@ -229,21 +294,21 @@ impl Config {
             "--base-url",
             "BINANCE_BASE_URL",
             defaults.spot,
-            &["https", "http"],
+            ["https", "http"],
         )?;
         let futures_url = url(
             &flags.futures_base_url,
             "--futures-base-url",
             "BINANCE_FUTURES_BASE_URL",
             defaults.futures,
-            &["https", "http"],
+            ["https", "http"],
         )?;
         let ws_url = url(
             &flags.ws_url,
             "--ws-url",
             "BINANCE_WS_URL",
             defaults.ws,
-            &["wss", "ws"],
+            ["wss", "ws"],
         )?;
         let api_key = secret(env, &["BINANCE_API_KEY"])?;
         let secret_key = secret(env, &["BINANCE_SECRET_KEY", "BINANCE_API_SECRET"])?;
@@ -419,6 +484,45 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.source_name, "BINANCE_MCP_POLICY");
+    }
+
+    #[test]
+    fn base_urls_are_tls_except_loopback_and_carry_no_path() {
+        let check = |v: &str| check_url(v, "BINANCE_BASE_URL", ["https", "http"]);
+        for ok in [
+            "https://api.binance.com",
+            "https://api.binance.com/",
+            "https://api1.binance.com:443",
+            "http://127.0.0.1:8080",
+            "http://localhost:9",
+            "http://[::1]:9",
+            "HTTPS://api.binance.us",
+        ] {
+            assert!(check(ok).is_ok(), "{ok}: {:?}", check(ok));
+        }
+        assert_eq!(check("https://x.io/").unwrap(), "https://x.io");
+        let cases = [
+            ("http://api.binance.com", "clear text"),
+            ("http://10.0.0.1:80", "clear text"),
+            ("http://127.0.0.1.evil.com", "clear text"),
+            ("https://api.binance.com/api", "without a path"),
+            ("https://api.binance.com?x=1", "without a path"),
+            ("https://api.binance.com#f", "without a path"),
+            ("https://user@api.binance.com", "expected a https/http URL"),
+            ("https://api.binance.com:0", "port"),
+            ("https://api.binance.com:99999", "port"),
+            ("https://api.binance.com:x", "port"),
+            ("https://bad_host!", "not a valid host"),
+            ("https://[zz]:1", "not a valid host"),
+            ("ftp://x", "expected a https/http URL"),
+        ];
+        for (bad, why) in cases {
+            let e = check(bad).expect_err(bad);
+            assert_eq!(e.source_name, "BINANCE_BASE_URL");
+            assert!(e.problem.contains(why), "{bad}: {}", e.problem);
+        }
+        let ws = check_url("ws://stream.binance.com", "BINANCE_WS_URL", ["wss", "ws"]);
+        assert!(ws.unwrap_err().problem.contains("use wss://"));
     }
 
     #[test]

@@ -197,7 +197,9 @@ fn print_tools(host: &PluginHost) {
 /// Logs go to stderr only (stdout is the MCP channel). `RUST_LOG` overrides
 /// the default: `info` for `serve`, `warn` for the one-shot commands; the
 /// HTTP libraries stay at `info` so no request URL (which carries the
-/// signature) is ever logged.
+/// signature) is ever logged, and rmcp stays at `info` so no whole request
+/// or result (balances, addresses, txIds) is: the host logs results itself,
+/// at `trace` only and truncated.
 fn init_tracing(command: &Command) {
     let default = match command {
         Command::Serve => "info",
@@ -213,6 +215,8 @@ fn init_tracing(command: &Command) {
         "hyper_util=info",
         "h2=info",
         "rustls=info",
+        "rmcp=info",
+        "binance_sim=info",
     ] {
         if let Ok(directive) = quiet.parse() {
             filter = filter.add_directive(directive);

@@ -36,6 +36,17 @@ pub enum Fault {
         /// Seconds in `Retry-After`.
         retry_after_secs: u64,
     },
+    /// Answer with this 3xx status and `Location`, without processing: a
+    /// proxy or moved endpoint a client must not follow.
+    Redirect {
+        /// The 3xx status.
+        status: u16,
+        /// The `Location` header.
+        location: String,
+    },
+    /// Process normally, then report this used weight in every
+    /// `X-*-USED-*WEIGHT-1M` header (a lying or broken network element).
+    UsedWeightHeader(u64),
 }
 
 /// A fault with how many requests it applies to and which path.

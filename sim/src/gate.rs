@@ -75,7 +75,20 @@ fn canned(fault: &Fault) -> Option<Response> {
             let body = format!("{{\"filler\":\"{}\"}}", "x".repeat(*bytes));
             Some((StatusCode::OK, [("content-type", "application/json")], body).into_response())
         }
-        Fault::Delay(_) | Fault::DelayAfter(_) | Fault::MalformedJson => None,
+        Fault::Redirect {
+            status: s,
+            location,
+        } => {
+            let mut r = status(*s).into_response();
+            if let Ok(v) = HeaderValue::from_str(location) {
+                r.headers_mut().insert("location", v);
+            }
+            Some(r)
+        }
+        Fault::Delay(_)
+        | Fault::DelayAfter(_)
+        | Fault::MalformedJson
+        | Fault::UsedWeightHeader(_) => None,
     }
 }
 
@@ -93,7 +106,12 @@ pub async fn gate(State(state): State<Arc<SimState>>, req: Request, next: Next) 
             if let Some(Fault::Delay(ms)) = fault {
                 tokio::time::sleep(Duration::from_millis(ms)).await;
             }
-            let r = limited(&state, &path, req, next).await;
+            let mut r = limited(&state, &path, req, next).await;
+            if let Some(Fault::UsedWeightHeader(w)) = fault {
+                for name in Budget::of(&path).headers() {
+                    r.headers_mut().insert(*name, HeaderValue::from(w));
+                }
+            }
             match fault {
                 Some(Fault::DelayAfter(ms)) => {
                     tokio::time::sleep(Duration::from_millis(ms)).await;

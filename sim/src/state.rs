@@ -125,6 +125,12 @@ impl SimState {
         }
     }
 
+    /// Charges `weight` to the current minute's spot (`/api`) window, as
+    /// another process on the same IP would have; returns the new total.
+    pub fn use_spot_weight(&self, weight: u32) -> u32 {
+        self.spot_weight.charge(weight, now_ms())
+    }
+
     /// Sets the spot (`/api`) REQUEST_WEIGHT limit per minute.
     pub fn set_weight_limit(&self, limit: u32) {
         self.spot_limit.store(limit, Ordering::Relaxed);

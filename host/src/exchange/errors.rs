@@ -37,6 +37,13 @@ pub fn classify_failure(status: u16, body: &str, retry_after: Option<u32>) -> To
             "Binance refused the credentials (HTTP 401)",
             "check BINANCE_API_KEY and BINANCE_SECRET_KEY, the key's permissions and its IP whitelist",
         ),
+        451 => ToolError::new(
+            ErrorKind::ExchangeUnavailable,
+            "Binance refuses service from this location (HTTP 451: unavailable for legal reasons)",
+            "this Binance API is not available from where the server runs: retrying will not help. Use an endpoint that serves this location — the testnet (--testnet / BINANCE_TESTNET=true) or another regional API via BINANCE_BASE_URL / BINANCE_FUTURES_BASE_URL — or run the server elsewhere",
+        )
+        .with_data("http_status", 451)
+        .with_data("reason", "restricted_location"),
         403 => ToolError::new(
             ErrorKind::ExchangeUnavailable,
             "Binance's firewall refused the request (HTTP 403)",
@@ -88,6 +95,31 @@ fn from_code(code: i32, msg: &str) -> ToolError {
         kind,
         format!("Binance rejected the request: {msg}"),
         recovery,
+    )
+}
+
+/// The exchange (or something in front of it) answered with a redirect.
+/// Redirects are never followed: the API key and a signed query would go
+/// wherever `Location` points, and a same-host redirect would reach a path
+/// the catalogue never allowed. Nothing is re-sent.
+pub fn redirected(status: u16, location: Option<&str>) -> ToolError {
+    let to = location.unwrap_or("(no Location header)");
+    ToolError::new(
+        ErrorKind::ExchangeUnavailable,
+        format!("the exchange answered HTTP {status} redirecting to {to}; redirects are never followed, so nothing was sent there"),
+        "check the base URL (BINANCE_BASE_URL / BINANCE_FUTURES_BASE_URL): it should be Binance's API origin itself, not a proxy or a moved address",
+    )
+    .with_data("http_status", status)
+    .with_data("location", to)
+}
+
+/// The exchange did not answer within the attempt's time limit: it may
+/// have been reached and merely slow.
+pub fn timed_out(url_base: &str, detail: &str) -> ToolError {
+    ToolError::new(
+        ErrorKind::ExchangeUnavailable,
+        format!("the exchange at {url_base} did not answer in time: {detail}"),
+        "retry in a moment; if it keeps happening, the exchange is slow or the network congested (a larger --call-timeout gives each attempt more time)",
     )
 }
 
@@ -147,6 +179,20 @@ mod tests {
             classify_failure(400, r#"{"code":-1130,"msg":"x"}"#, None).kind,
             ErrorKind::InvalidArgument
         );
+    }
+
+    #[test]
+    fn a_restricted_location_is_its_own_case() {
+        let e = classify_failure(
+            451,
+            r#"{"code":0,"msg":"Service unavailable from a restricted location"}"#,
+            None,
+        );
+        assert_eq!(e.kind, ErrorKind::ExchangeUnavailable);
+        assert_eq!(e.data["reason"], "restricted_location");
+        assert!(e.recovery.contains("BINANCE_BASE_URL") && e.recovery.contains("testnet"));
+        let r = redirected(302, Some("https://evil.example/x"));
+        assert!(r.message.contains("302") && r.message.contains("https://evil.example/x"));
     }
 
     #[test]

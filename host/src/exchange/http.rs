@@ -1,5 +1,10 @@
-//! The real [`Gateway`]: HTTPS to Binance (or plain HTTP to the simulator)
-//! with reqwest on the host's tokio runtime.
+//! The real [`Gateway`]: HTTPS to Binance (or plain HTTP to a loopback
+//! simulator) with reqwest on the host's tokio runtime.
+//!
+//! Redirects are never followed: a 3xx would otherwise carry `X-MBX-APIKEY`
+//! and a signed query to whatever origin (or uncatalogued path) `Location`
+//! names. The 3xx comes back as an answer, with its `Location`, and the
+//! service reports it without re-sending anything.
 
 use super::catalogue::{Method, Venue};
 use super::{Gateway, HttpRequest, HttpResponse, TransportError};
@@ -26,6 +31,8 @@ pub struct BaseUrls {
 /// reqwest-backed gateway.
 pub struct HttpGateway {
     client: reqwest::Client,
+    /// The client's own per-request timeout (a request may ask for less).
+    timeout: Duration,
     urls: BaseUrls,
     runtime: Handle,
 }
@@ -42,10 +49,12 @@ impl HttpGateway {
         let client = reqwest::Client::builder()
             .user_agent(concat!("binance-mcp/", env!("CARGO_PKG_VERSION")))
             .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .build()?;
         Ok(HttpGateway {
             client,
+            timeout,
             urls,
             runtime,
         })
@@ -84,9 +93,10 @@ impl Gateway for HttpGateway {
             connect_failed: false,
             retryable: false,
         };
+        let limit = request.timeout.unwrap_or(self.timeout);
         let failed = |e: &reqwest::Error| TransportError {
             base_url: base.to_string(),
-            detail: describe(e),
+            detail: describe(e, limit),
             timed_out: e.is_timeout(),
             connect_failed: e.is_connect(),
             retryable: true,
@@ -108,6 +118,10 @@ impl Gateway for HttpGateway {
             let retry_after = header_u32(resp.headers(), "retry-after");
             let order_count_10s = header_u32(resp.headers(), "x-mbx-order-count-10s");
             let order_count_1d = header_u32(resp.headers(), "x-mbx-order-count-1d");
+            let location = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .map(|v| shown_header(v.as_bytes()));
             let mut body = Vec::new();
             while let Some(chunk) = resp.chunk().await.map_err(|e| failed(&e))? {
                 if body.len() + chunk.len() > MAX_BODY_BYTES {
@@ -126,17 +140,39 @@ impl Gateway for HttpGateway {
                 order_count_10s,
                 order_count_1d,
                 retry_after,
+                location,
             })
         };
         self.runtime.block_on(fut)
     }
 }
 
+/// Longest rendering of a header value from the exchange kept in an error.
+const MAX_SHOWN_HEADER: usize = 200;
+
+/// A header value fit for an error message: printable ASCII, control and
+/// non-ASCII bytes escaped, at most [`MAX_SHOWN_HEADER`] characters.
+fn shown_header(raw: &[u8]) -> String {
+    let mut out: String = raw
+        .iter()
+        .flat_map(|b| std::ascii::escape_default(*b))
+        .map(char::from)
+        .take(MAX_SHOWN_HEADER)
+        .collect();
+    if raw.len() > MAX_SHOWN_HEADER {
+        out.push('…');
+    }
+    out
+}
+
 /// A reqwest error without the URL (which may one day carry a signature).
-fn describe(e: &reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
+/// A timeout says how long was waited: the exchange may have been reached
+/// and merely slow.
+fn describe(e: &reqwest::Error, limit: Duration) -> String {
+    if e.is_timeout() {
+        return format!("timed out after {} s", secs(limit));
+    }
+    let kind = if e.is_connect() {
         "connection failed"
     } else if e.is_body() || e.is_decode() {
         "the answer was cut off"
@@ -153,5 +189,29 @@ fn describe(e: &reqwest::Error) -> String {
         kind.to_string()
     } else {
         format!("{kind} ({detail})")
+    }
+}
+
+/// Seconds for a message: whole when whole, else one decimal.
+fn secs(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        d.as_secs().to_string()
+    } else {
+        format!("{:.1}", d.as_secs_f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_values_are_escaped_and_capped() {
+        assert_eq!(shown_header(b"https://x/y"), "https://x/y");
+        assert_eq!(shown_header(b"a\nb\x01"), "a\\nb\\x01");
+        let long = shown_header(&[b'a'; 1000]);
+        assert!(long.chars().count() <= MAX_SHOWN_HEADER + 1);
+        assert_eq!(secs(Duration::from_secs(2)), "2");
+        assert_eq!(secs(Duration::from_millis(2500)), "2.5");
     }
 }

@@ -84,6 +84,9 @@ pub struct HttpResponse {
     pub order_count_1d: Option<u32>,
     /// `Retry-After`, seconds.
     pub retry_after: Option<u32>,
+    /// `Location` of a 3xx (escaped and capped for messages); redirects are
+    /// never followed.
+    pub location: Option<String>,
 }
 
 /// The transport failed before any answer arrived.

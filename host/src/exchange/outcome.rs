@@ -38,7 +38,14 @@ pub(crate) fn write(
         .checked_sub(RESOLVE_RESERVE)
         .filter(|d| *d > Instant::now())
         .unwrap_or(deadline);
-    let lost = match svc.attempt(endpoint, &params, credentials, send_by, is_new_order)? {
+    let lost = match svc.attempt(
+        endpoint,
+        &params,
+        credentials,
+        send_by,
+        super::http::DEFAULT_TIMEOUT,
+        is_new_order,
+    )? {
         Attempt::Answer(a) if (200..300).contains(&a.status) => return checked(a),
         Attempt::Answer(a) if a.status >= 500 => format!("Binance answered HTTP {}", a.status),
         Attempt::Answer(a) => {

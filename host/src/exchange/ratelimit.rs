@@ -1,19 +1,35 @@
 //! Request-weight and order-count limits, per budget (spot `/api`, spot
 //! `/sapi`, USD-M futures — Binance counts them separately), enforced
-//! *before* a request is sent.
+//! *before* a request is sent, so the host never earns the IP a 418.
 //!
-//! The host counts the weight of every request it sends in the current
-//! minute (from the catalogue) and takes the exchange's own figure from
-//! `X-MBX-USED-WEIGHT-1M` when it is higher; a request that would cross the
-//! limit waits for the next minute (if that fits its call's budget) or is
-//! refused with `retry_after_secs`. After an HTTP 429 nothing is sent to that
-//! venue until `Retry-After` has passed — the host never turns a 429 into a
-//! 418 — and after a 418 nothing until the ban lifts.
+//! How a budget is counted:
+//! - **Windows are the exchange's**: weight resets at each UTC minute of
+//!   Binance's clock (the host's clock plus the measured offset), order
+//!   counts at each 10 s and UTC day — not at intervals counted from process
+//!   start, which would roll over while Binance's minute is still full.
+//! - **Reserve, then reconcile**: a request's weight (from the catalogue) is
+//!   reserved before it is sent and counted as in flight until its answer
+//!   arrives; the estimate of the minute's use is `max(what the exchange
+//!   last said in X-MBX-USED-WEIGHT-1M, what this host had answered) + in
+//!   flight`. Concurrent calls cannot all slip in before the first header.
+//! - **Learn before a burst**: at start and at each new minute the host does
+//!   not know what others (an earlier process, another program on this IP)
+//!   used, so it sends one request alone and admits more only once an answer
+//!   has told it the exchange's count.
+//! - **After a 429** nothing is sent on that budget until `Retry-After` has
+//!   passed — queued requests included (they wait or fail as `rate_limited`);
+//!   after a 418 (an IP ban: `/api` and `/sapi` alike) nothing until it lifts.
+//! - **Bounded trust**: `Retry-After` and the weight header come from the
+//!   network; a 418 pause is clamped to Binance's longest ban (3 days), a
+//!   429 pause beyond [`MAX_429_PAUSE`] is read as "until the window ends",
+//!   and a weight count above the limit is read as "full". Each clamp is
+//!   logged.
 
 use super::catalogue::{Endpoint, Venue};
 use crate::tool_error::{ErrorKind, ToolError};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Binance's spot REQUEST_WEIGHT limit per minute (exchangeInfo.rateLimits).
 pub const SPOT_WEIGHT_PER_MINUTE: u32 = 6000;
@@ -24,10 +40,22 @@ pub const FUTURES_WEIGHT_PER_MINUTE: u32 = 2400;
 /// Binance's spot ORDERS limits per account.
 pub const ORDERS_PER_10S: u32 = 50;
 pub const ORDERS_PER_DAY: u32 = 160_000;
-/// Pause after a 429 that carries no Retry-After.
-const DEFAULT_429_PAUSE: Duration = Duration::from_secs(60);
+/// Longest 429 `Retry-After` taken literally; a longer one is read as "until
+/// the current window ends" (a 429 is about this minute's weight).
+pub const MAX_429_PAUSE: Duration = Duration::from_secs(300);
 /// Pause after a 418 that carries no Retry-After (Binance's shortest ban).
+/// (A 429 without one pauses until the current window ends.)
 const DEFAULT_418_PAUSE: Duration = Duration::from_secs(120);
+/// Binance's longest IP ban.
+pub const MAX_BAN: Duration = Duration::from_secs(3 * 86_400);
+/// Kept after a window's computed end before sending into the next one: the
+/// clock offset is an estimate, and a request arriving just before
+/// Binance's minute turns would land in the full window.
+const WINDOW_MARGIN: Duration = Duration::from_millis(500);
+
+const MINUTE_MS: i64 = 60_000;
+const TEN_S_MS: i64 = 10_000;
+const DAY_MS: i64 = 86_400_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Pause {
@@ -55,6 +83,10 @@ impl Budget {
             Venue::Spot => Budget::Spot,
         }
     }
+
+    fn index(self) -> usize {
+        self as usize
+    }
 }
 
 impl std::fmt::Display for Budget {
@@ -67,43 +99,100 @@ impl std::fmt::Display for Budget {
     }
 }
 
+/// A reserved slot: returned by [`RateLimiter::acquire`], handed back with
+/// the answer to [`RateLimiter::observe`] or, when none came, to
+/// [`RateLimiter::release`].
 #[derive(Debug)]
-struct VenueState {
+#[must_use = "hand the reservation back with observe() or release()"]
+pub struct Reservation {
+    budget: Budget,
+    weight: u32,
+}
+
+impl Reservation {
+    /// The budget it was taken on.
+    pub fn budget(&self) -> Budget {
+        self.budget
+    }
+}
+
+/// What an answer said about the limits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Observed {
+    pub status: u16,
+    /// `X-MBX-USED-WEIGHT-1M` (or `X-SAPI-USED-IP-WEIGHT-1M`).
+    pub used_weight_1m: Option<u32>,
+    /// `X-MBX-ORDER-COUNT-10S`, `X-MBX-ORDER-COUNT-1D`.
+    pub orders: (Option<u32>, Option<u32>),
+    /// `Retry-After`, seconds, as sent.
+    pub retry_after: Option<u32>,
+}
+
+#[derive(Debug)]
+struct BudgetState {
     limit: u32,
-    /// Start of the current one-minute window.
-    window: Instant,
-    used: u32,
+    /// Exchange minute (server ms / 60 000) the counts below belong to.
+    minute: i64,
+    /// The exchange's own count this minute; `None` until an answer told it.
+    reported: Option<u32>,
+    /// Weight of this host's requests answered this minute.
+    counted: u32,
+    /// Weight reserved and not yet answered (whatever minute it was sent in).
+    inflight: u32,
+    inflight_requests: u32,
     paused_until: Option<(Instant, Pause)>,
+    ten_s: i64,
     orders_10s: u32,
-    orders_window: Instant,
+    day: i64,
     orders_1d: u32,
 }
 
-impl VenueState {
-    fn new(limit: u32, now: Instant) -> Self {
-        VenueState {
+impl BudgetState {
+    fn new(limit: u32) -> Self {
+        BudgetState {
             limit,
-            window: now,
-            used: 0,
+            minute: i64::MIN,
+            reported: None,
+            counted: 0,
+            inflight: 0,
+            inflight_requests: 0,
             paused_until: None,
+            ten_s: i64::MIN,
             orders_10s: 0,
-            orders_window: now,
+            day: i64::MIN,
             orders_1d: 0,
         }
     }
 
-    fn roll(&mut self, now: Instant) {
-        if now.duration_since(self.window) >= Duration::from_secs(60) {
-            self.window = now;
-            self.used = 0;
+    /// Move the windows to the exchange time `now_ms`.
+    fn roll(&mut self, now_ms: i64, now: Instant) {
+        let minute = now_ms.div_euclid(MINUTE_MS);
+        if minute != self.minute {
+            self.minute = minute;
+            self.reported = None;
+            self.counted = 0;
         }
-        if now.duration_since(self.orders_window) >= Duration::from_secs(10) {
-            self.orders_window = now;
+        let ten_s = now_ms.div_euclid(TEN_S_MS);
+        if ten_s != self.ten_s {
+            self.ten_s = ten_s;
             self.orders_10s = 0;
+        }
+        let day = now_ms.div_euclid(DAY_MS);
+        if day != self.day {
+            self.day = day;
+            self.orders_1d = 0;
         }
         if matches!(self.paused_until, Some((until, _)) if now >= until) {
             self.paused_until = None;
         }
+    }
+
+    /// The estimate of this minute's use, in-flight weight included.
+    fn used(&self) -> u32 {
+        self.reported
+            .unwrap_or(0)
+            .max(self.counted)
+            .saturating_add(self.inflight)
     }
 }
 
@@ -117,15 +206,19 @@ enum Admission {
 enum Reason {
     Weight,
     Orders,
+    /// Waiting for the first answer of the minute to learn the exchange's count.
+    Learning,
     Paused(Pause),
 }
 
 /// Limits for every budget.
 #[derive(Debug)]
 pub struct RateLimiter {
-    spot: Mutex<VenueState>,
-    sapi: Mutex<VenueState>,
-    futures: Mutex<VenueState>,
+    budgets: [Mutex<BudgetState>; 3],
+    /// Woken whenever an answer (or a failure) frees capacity or teaches a count.
+    changed: [Condvar; 3],
+    /// Binance's clock minus this machine's, ms.
+    offset_ms: AtomicI64,
 }
 
 impl Default for RateLimiter {
@@ -134,162 +227,272 @@ impl Default for RateLimiter {
     }
 }
 
+fn local_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Time from `now_ms` to the start of the window after the one holding it.
+fn to_next(now_ms: i64, window_ms: i64) -> Duration {
+    let next = (now_ms.div_euclid(window_ms) + 1) * window_ms;
+    Duration::from_millis((next - now_ms).max(0) as u64)
+}
+
 impl RateLimiter {
     /// Limits in weight per minute for spot `/api` and futures; `/sapi`
     /// gets Binance's [`SAPI_WEIGHT_PER_MINUTE`].
     pub fn new(spot_limit: u32, futures_limit: u32) -> Self {
-        let now = Instant::now();
         RateLimiter {
-            spot: Mutex::new(VenueState::new(spot_limit, now)),
-            sapi: Mutex::new(VenueState::new(SAPI_WEIGHT_PER_MINUTE.max(spot_limit), now)),
-            futures: Mutex::new(VenueState::new(futures_limit, now)),
+            budgets: [
+                Mutex::new(BudgetState::new(spot_limit)),
+                Mutex::new(BudgetState::new(SAPI_WEIGHT_PER_MINUTE.max(spot_limit))),
+                Mutex::new(BudgetState::new(futures_limit)),
+            ],
+            changed: [Condvar::new(), Condvar::new(), Condvar::new()],
+            offset_ms: AtomicI64::new(0),
         }
     }
 
-    fn venue(&self, budget: Budget) -> std::sync::MutexGuard<'_, VenueState> {
-        let m = match budget {
-            Budget::Spot => &self.spot,
-            Budget::Sapi => &self.sapi,
-            Budget::Futures => &self.futures,
-        };
-        m.lock().unwrap_or_else(|p| p.into_inner())
+    /// Align the windows to Binance's clock: `offset_ms` = server − local.
+    pub fn set_clock_offset(&self, offset_ms: i64) {
+        self.offset_ms.store(offset_ms, Ordering::Relaxed);
     }
 
-    /// Reserve `weight` (and an order slot when `is_order`) on `venue`,
-    /// waiting up to `max_wait` for the window to allow it.
+    fn server_ms(&self) -> i64 {
+        local_ms() + self.offset_ms.load(Ordering::Relaxed)
+    }
+
+    fn lock(&self, budget: Budget) -> MutexGuard<'_, BudgetState> {
+        self.budgets[budget.index()]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Reserve `weight` (and an order slot when `is_order`) on `budget`,
+    /// waiting up to `max_wait` for the limits to allow it.
     pub fn acquire(
         &self,
-        venue: Budget,
+        budget: Budget,
         weight: u32,
         is_order: bool,
         max_wait: Duration,
-    ) -> Result<(), ToolError> {
+    ) -> Result<Reservation, ToolError> {
         let started = Instant::now();
+        let mut s = self.lock(budget);
         loop {
-            let (admission, used, limit) = {
-                let mut s = self.venue(venue);
-                let now = Instant::now();
-                s.roll(now);
-                let admission = if let Some((until, why)) = s.paused_until {
-                    Admission::Wait {
-                        wait: until - now,
-                        why: Reason::Paused(why),
-                    }
-                } else if s.used.saturating_add(weight) > s.limit && s.used > 0 {
-                    let next = s.window + Duration::from_secs(60);
-                    Admission::Wait {
-                        wait: next.saturating_duration_since(now),
-                        why: Reason::Weight,
-                    }
-                } else if is_order
-                    && (s.orders_10s >= ORDERS_PER_10S || s.orders_1d >= ORDERS_PER_DAY)
-                {
-                    let next = s.orders_window + Duration::from_secs(10);
-                    Admission::Wait {
-                        wait: next.saturating_duration_since(now),
-                        why: Reason::Orders,
-                    }
-                } else {
-                    s.used = s.used.saturating_add(weight);
+            let now = Instant::now();
+            let now_ms = self.server_ms();
+            s.roll(now_ms, now);
+            let admission = admit(&s, weight, is_order, now, now_ms);
+            let (wait, why) = match admission {
+                Admission::Go => {
+                    s.inflight = s.inflight.saturating_add(weight);
+                    s.inflight_requests += 1;
                     if is_order {
                         s.orders_10s += 1;
                         s.orders_1d += 1;
                     }
-                    Admission::Go
-                };
-                (admission, s.used, s.limit)
-            };
-            match admission {
-                Admission::Go => return Ok(()),
-                Admission::Wait { wait, why } => {
-                    let waited = started.elapsed();
-                    let banned = matches!(why, Reason::Paused(Pause::Banned));
-                    if banned || waited + wait > max_wait {
-                        return Err(refusal(venue, why, wait, used, limit));
-                    }
-                    tracing::info!(%venue, wait_ms = wait.as_millis() as u64, used, limit, "rate limit: waiting before sending");
-                    std::thread::sleep(wait + Duration::from_millis(5));
+                    return Ok(Reservation { budget, weight });
                 }
+                Admission::Wait { wait, why } => (wait, why),
+            };
+            let waited = started.elapsed();
+            let banned = matches!(why, Reason::Paused(Pause::Banned));
+            let left = max_wait.saturating_sub(waited);
+            // Waiting to learn the count ends when an answer arrives, not at
+            // a known time: wait as long as the budget allows.
+            let fits = match why {
+                Reason::Learning => !left.is_zero(),
+                _ => wait <= left,
+            };
+            if banned || !fits {
+                return Err(refusal(budget, why, wait, s.used(), s.limit));
             }
+            tracing::debug!(%budget, wait_ms = wait.as_millis() as u64, used = s.used(), limit = s.limit, "rate limit: holding a request");
+            let (guard, _) = self.changed[budget.index()]
+                .wait_timeout(s, wait.min(left))
+                .unwrap_or_else(|p| p.into_inner());
+            s = guard;
         }
     }
 
-    /// Take in what an answer says about the limits: the exchange's weight
-    /// count, order counts, and a 429 or 418.
-    pub fn observe(
-        &self,
-        venue: Budget,
-        status: u16,
-        used_weight_1m: Option<u32>,
-        orders: (Option<u32>, Option<u32>),
-        retry_after: Option<u32>,
-    ) {
-        let mut s = self.venue(venue);
+    /// Hand back a reservation with what its answer said: the exchange's
+    /// weight and order counts, and a 429 or 418.
+    pub fn observe(&self, reservation: Reservation, answer: Observed) {
+        let budget = reservation.budget;
         let now = Instant::now();
-        s.roll(now);
-        if let Some(w) = used_weight_1m {
-            s.used = s.used.max(w);
+        let now_ms = self.server_ms();
+        let mut s = self.lock(budget);
+        s.roll(now_ms, now);
+        settle(&mut s, &reservation, true);
+        if let Some(reported) = answer.used_weight_1m {
+            let reported = if reported > s.limit {
+                tracing::warn!(%budget, reported, limit = s.limit, "the exchange reported more weight than the limit; counting the minute as full");
+                s.limit
+            } else {
+                reported
+            };
+            s.reported = Some(s.reported.map_or(reported, |r| r.max(reported)));
         }
-        if let Some(n) = orders.0 {
-            s.orders_10s = s.orders_10s.max(n);
+        if let Some(n) = answer.orders.0 {
+            s.orders_10s = s.orders_10s.max(n.min(ORDERS_PER_10S));
         }
-        if let Some(n) = orders.1 {
-            s.orders_1d = s.orders_1d.max(n);
+        if let Some(n) = answer.orders.1 {
+            s.orders_1d = s.orders_1d.max(n.min(ORDERS_PER_DAY));
         }
-        let pause = match status {
+        let pause = match answer.status {
             429 => Some((
-                retry_after
-                    .map(|s| Duration::from_secs(s.into()))
-                    .unwrap_or(DEFAULT_429_PAUSE),
+                bounded_retry_after(429, answer.retry_after, now_ms),
                 Pause::TooManyRequests,
             )),
             418 => Some((
-                retry_after
-                    .map(|s| Duration::from_secs(s.into()))
-                    .unwrap_or(DEFAULT_418_PAUSE),
+                bounded_retry_after(418, answer.retry_after, now_ms),
                 Pause::Banned,
             )),
             _ => None,
         };
         if let Some((d, why)) = pause {
             let until = now + d;
-            tracing::warn!(budget = %venue, status, pause_secs = d.as_secs(), "Binance rate limit hit: pausing every request to this budget");
+            tracing::warn!(%budget, status = answer.status, pause_secs = d.as_secs(), "Binance rate limit hit: pausing every request to this budget");
             pause_until(&mut s, until, why);
             drop(s);
             // A 418 bans the IP: /api and /sapi share it.
-            let sibling = match venue {
+            let sibling = match budget {
                 Budget::Spot => Some(Budget::Sapi),
                 Budget::Sapi => Some(Budget::Spot),
                 Budget::Futures => None,
             };
             if let (Pause::Banned, Some(other)) = (why, sibling) {
-                pause_until(&mut self.venue(other), until, why);
+                pause_until(&mut self.lock(other), until, why);
+                self.changed[other.index()].notify_all();
             }
+        } else {
+            drop(s);
         }
+        self.changed[budget.index()].notify_all();
     }
 
-    /// Weight used in the current window and the limit, for reports.
-    pub fn usage(&self, venue: Budget) -> (u32, u32) {
-        let mut s = self.venue(venue);
-        s.roll(Instant::now());
-        (s.used, s.limit)
+    /// Hand back a reservation whose request got no answer. `maybe_sent`:
+    /// the request may have reached the exchange (a timeout, a dropped
+    /// connection), so its weight still counts; a refused connection does not.
+    pub fn release(&self, reservation: Reservation, maybe_sent: bool) {
+        let budget = reservation.budget;
+        let mut s = self.lock(budget);
+        s.roll(self.server_ms(), Instant::now());
+        settle(&mut s, &reservation, maybe_sent);
+        drop(s);
+        self.changed[budget.index()].notify_all();
+    }
+
+    /// Weight used in the current window (in flight included) and the
+    /// limit, for reports.
+    pub fn usage(&self, budget: Budget) -> (u32, u32) {
+        let mut s = self.lock(budget);
+        s.roll(self.server_ms(), Instant::now());
+        (s.used(), s.limit)
     }
 }
 
-fn pause_until(s: &mut VenueState, until: Instant, why: Pause) {
+/// Move a reservation out of flight, counting it when it reached the exchange.
+fn settle(s: &mut BudgetState, r: &Reservation, count: bool) {
+    s.inflight = s.inflight.saturating_sub(r.weight);
+    s.inflight_requests = s.inflight_requests.saturating_sub(1);
+    if count {
+        s.counted = s.counted.saturating_add(r.weight);
+    }
+}
+
+fn admit(s: &BudgetState, weight: u32, is_order: bool, now: Instant, now_ms: i64) -> Admission {
+    if let Some((until, why)) = s.paused_until {
+        return Admission::Wait {
+            wait: until - now,
+            why: Reason::Paused(why),
+        };
+    }
+    if s.reported.is_none() && s.inflight_requests > 0 {
+        // The first answer of the minute will say what was used; until then
+        // one request at a time.
+        return Admission::Wait {
+            wait: Duration::from_secs(1),
+            why: Reason::Learning,
+        };
+    }
+    let used = s.used();
+    // A request heavier than the whole limit still goes alone into an empty
+    // window (Binance accepts it there); otherwise it must fit.
+    if used.saturating_add(weight) > s.limit && (used > 0 || s.inflight_requests > 0) {
+        return Admission::Wait {
+            wait: to_next(now_ms, MINUTE_MS) + WINDOW_MARGIN,
+            why: Reason::Weight,
+        };
+    }
+    if is_order && s.orders_1d >= ORDERS_PER_DAY {
+        return Admission::Wait {
+            wait: to_next(now_ms, DAY_MS) + WINDOW_MARGIN,
+            why: Reason::Orders,
+        };
+    }
+    if is_order && s.orders_10s >= ORDERS_PER_10S {
+        return Admission::Wait {
+            wait: to_next(now_ms, TEN_S_MS) + WINDOW_MARGIN,
+            why: Reason::Orders,
+        };
+    }
+    Admission::Go
+}
+
+/// The pause an answer's `Retry-After` asks for, within documented bounds:
+/// a 418 ban at most [`MAX_BAN`]; a 429 beyond [`MAX_429_PAUSE`] (or
+/// without the header) until the current minute ends. Clamps are logged.
+pub fn bounded_retry_after(status: u16, retry_after: Option<u32>, now_ms: i64) -> Duration {
+    let window_end = to_next(now_ms, MINUTE_MS) + WINDOW_MARGIN;
+    let asked = retry_after.map(|s| Duration::from_secs(s.into()));
+    match (status, asked) {
+        (418, None) => DEFAULT_418_PAUSE,
+        (418, Some(d)) if d > MAX_BAN => {
+            tracing::warn!(
+                retry_after_secs = d.as_secs(),
+                max_secs = MAX_BAN.as_secs(),
+                "a 418 Retry-After beyond Binance's longest ban (3 days); clamped"
+            );
+            MAX_BAN
+        }
+        (418, Some(d)) => d,
+        (_, None) => window_end,
+        (_, Some(d)) if d > MAX_429_PAUSE => {
+            tracing::warn!(
+                retry_after_secs = d.as_secs(),
+                pause_secs = window_end.as_secs(),
+                "a 429 Retry-After beyond {} s; pausing until the window ends instead",
+                MAX_429_PAUSE.as_secs()
+            );
+            window_end
+        }
+        (_, Some(d)) => d,
+    }
+}
+
+/// Whole seconds for a `retry_after_secs`, at least 1.
+pub fn whole_secs(d: Duration) -> u32 {
+    let secs = d.as_secs().min(u64::from(u32::MAX)) as u32;
+    secs.saturating_add(u32::from(d.subsec_nanos() > 0)).max(1)
+}
+
+fn pause_until(s: &mut BudgetState, until: Instant, why: Pause) {
     if s.paused_until.is_none_or(|(u, _)| u < until) {
         s.paused_until = Some((until, why));
     }
 }
 
-fn refusal(venue: Budget, why: Reason, wait: Duration, used: u32, limit: u32) -> ToolError {
-    let secs = wait.as_secs() as u32 + u32::from(wait.subsec_nanos() > 0);
-    let secs = secs.max(1);
+fn refusal(budget: Budget, why: Reason, wait: Duration, used: u32, limit: u32) -> ToolError {
+    let secs = whole_secs(wait);
     let message = match why {
-        Reason::Weight => format!("the {venue} request-weight limit ({limit}/min) would be exceeded; the host holds requests until the window resets"),
-        Reason::Orders => format!("the {venue} order-rate limit ({ORDERS_PER_10S} per 10 s / {ORDERS_PER_DAY} per day) is reached"),
-        Reason::Paused(Pause::TooManyRequests) => format!("Binance answered HTTP 429 on {venue}; every request to it is paused until Retry-After passes"),
-        Reason::Paused(Pause::Banned) => format!("Binance banned this IP on {venue} (HTTP 418); every request to it is stopped until the ban lifts"),
+        Reason::Weight => format!("the {budget} request-weight limit ({limit}/min) would be exceeded; the host holds requests until the exchange's minute ends"),
+        Reason::Orders => format!("the {budget} order-rate limit ({ORDERS_PER_10S} per 10 s / {ORDERS_PER_DAY} per day) is reached"),
+        Reason::Learning => format!("the host is waiting for the exchange to report this minute's {budget} weight before sending more requests"),
+        Reason::Paused(Pause::TooManyRequests) => format!("Binance answered HTTP 429 on {budget}; every request to it is paused until Retry-After passes"),
+        Reason::Paused(Pause::Banned) => format!("Binance banned this IP on {budget} (HTTP 418); every request to it is stopped until the ban lifts"),
     };
     ToolError {
         retry_after_secs: Some(secs),
@@ -304,89 +507,5 @@ fn refusal(venue: Budget, why: Reason, wait: Duration, used: u32, limit: u32) ->
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const NO_WAIT: Duration = Duration::ZERO;
-
-    #[test]
-    fn admits_until_the_limit_then_refuses_with_retry_after() {
-        let rl = RateLimiter::new(100, 100);
-        for _ in 0..10 {
-            rl.acquire(Budget::Spot, 10, false, NO_WAIT).unwrap();
-        }
-        let e = rl.acquire(Budget::Spot, 1, false, NO_WAIT).unwrap_err();
-        assert_eq!(e.kind, ErrorKind::RateLimited);
-        assert!((1..=60).contains(&e.retry_after_secs.unwrap()));
-        assert_eq!(e.data["current_weight"], 100);
-        assert_eq!(e.data["weight_limit"], 100);
-        // The other venue is independent.
-        rl.acquire(Budget::Futures, 100, false, NO_WAIT).unwrap();
-    }
-
-    #[test]
-    fn the_exchanges_count_wins_when_higher() {
-        let rl = RateLimiter::new(100, 100);
-        rl.observe(Budget::Spot, 200, Some(95), (None, None), None);
-        assert_eq!(rl.usage(Budget::Spot), (95, 100));
-        assert!(rl.acquire(Budget::Spot, 10, false, NO_WAIT).is_err());
-        rl.acquire(Budget::Spot, 5, false, NO_WAIT).unwrap();
-    }
-
-    #[test]
-    fn a_429_pauses_the_venue_for_retry_after() {
-        let rl = RateLimiter::new(6000, 6000);
-        rl.observe(Budget::Spot, 429, None, (None, None), Some(1));
-        let e = rl.acquire(Budget::Spot, 1, false, NO_WAIT).unwrap_err();
-        assert!(e.message.contains("429"), "{}", e.message);
-        assert_eq!(e.retry_after_secs, Some(1));
-        // Within budget, the request waits the pause out instead of failing.
-        let t = Instant::now();
-        rl.acquire(Budget::Spot, 1, false, Duration::from_secs(3))
-            .unwrap();
-        assert!(t.elapsed() >= Duration::from_millis(900));
-    }
-
-    #[test]
-    fn a_418_refuses_at_once_even_with_budget() {
-        let rl = RateLimiter::new(6000, 6000);
-        rl.observe(Budget::Spot, 418, None, (None, None), Some(300));
-        let e = rl
-            .acquire(Budget::Spot, 1, false, Duration::from_secs(30))
-            .unwrap_err();
-        assert!(e.message.contains("418"));
-        assert!(e.retry_after_secs.unwrap() >= 299);
-    }
-
-    #[test]
-    fn sapi_has_its_own_budget_but_shares_an_ip_ban() {
-        let rl = RateLimiter::new(100, 100);
-        rl.acquire(Budget::Spot, 100, false, NO_WAIT).unwrap();
-        rl.acquire(Budget::Sapi, 2400, false, NO_WAIT).unwrap();
-        assert_eq!(rl.usage(Budget::Sapi), (2400, SAPI_WEIGHT_PER_MINUTE));
-        rl.observe(Budget::Sapi, 429, None, (None, None), Some(5));
-        assert!(rl.acquire(Budget::Sapi, 1, false, NO_WAIT).is_err());
-        rl.observe(Budget::Spot, 200, Some(0), (None, None), None);
-        rl.observe(Budget::Sapi, 418, None, (None, None), Some(120));
-        assert!(rl
-            .acquire(Budget::Spot, 1, false, NO_WAIT)
-            .unwrap_err()
-            .message
-            .contains("418"));
-        rl.acquire(Budget::Futures, 1, false, NO_WAIT).unwrap();
-    }
-
-    #[test]
-    fn order_counts_are_tracked() {
-        let rl = RateLimiter::default();
-        rl.observe(
-            Budget::Spot,
-            200,
-            None,
-            (Some(ORDERS_PER_10S), Some(10)),
-            None,
-        );
-        assert!(rl.acquire(Budget::Spot, 1, true, NO_WAIT).is_err());
-        rl.acquire(Budget::Spot, 1, false, NO_WAIT).unwrap();
-    }
-}
+#[path = "ratelimit_tests.rs"]
+mod tests;

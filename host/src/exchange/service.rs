@@ -6,7 +6,7 @@ use super::clock::{local_ms, Clock};
 use super::errors;
 use super::grant::ExchangeGrant;
 use super::query;
-use super::ratelimit::{Budget, RateLimiter};
+use super::ratelimit::{bounded_retry_after, whole_secs, Budget, Observed, RateLimiter};
 use super::signing::Signer;
 use super::{Gateway, HttpRequest, HttpResponse, Request, Response, TransportError};
 use crate::secret::Secret;
@@ -15,7 +15,8 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Parameter names only the host may set.
+/// Parameter names only the host may set, matched case-insensitively (a
+/// proxy or a future Binance parser might not care about case either).
 const RESERVED_PARAMS: &[&str] = &["signature", "timestamp", "recvWindow", "apiKey"];
 /// Most parameters one request may carry.
 const MAX_PARAMS: usize = 32;
@@ -110,7 +111,9 @@ impl ExchangeService {
             .ok()
             .and_then(|v| v["serverTime"].as_i64())
             .ok_or_else(|| errors::malformed("time without serverTime"))?;
-        Ok(self.inner.clock.record(server, sent, received))
+        let offset = self.inner.clock.record(server, sent, received);
+        self.inner.limiter.set_clock_offset(offset);
+        Ok(offset)
     }
 
     /// Check and send one request for a plugin holding `grant`, finishing by
@@ -155,8 +158,12 @@ impl ExchangeService {
     }
 
     /// A read: retried on network errors and 5xx with exponential backoff
-    /// and jitter (bounded in count and by the deadline); on -1021 the clock
-    /// is re-synced once and the read retried.
+    /// and jitter (bounded in count and by the deadline); a 429 whose
+    /// `Retry-After` fits in what is left of the budget is waited out (the
+    /// limiter holds every request to that budget meanwhile) and the read
+    /// sent again; on -1021 the clock is re-synced once and the read retried.
+    /// Each attempt gets its own share of the budget, so one hanging answer
+    /// cannot use it all.
     pub(crate) fn read(
         &self,
         endpoint: &Endpoint,
@@ -165,11 +172,14 @@ impl ExchangeService {
         deadline: Option<Instant>,
     ) -> Result<Response, ToolError> {
         let deadline = deadline.unwrap_or_else(|| Instant::now() + UNBOUNDED_BUDGET);
+        let per_attempt = attempt_timeout(deadline.saturating_duration_since(Instant::now()));
         let mut attempt = 0;
         let mut resynced = false;
         loop {
             attempt += 1;
-            let retryable = match self.attempt(endpoint, params, credentials, deadline, false)? {
+            let answer =
+                self.attempt(endpoint, params, credentials, deadline, per_attempt, false)?;
+            let retryable = match answer {
                 Attempt::Answer(a) if (200..300).contains(&a.status) => return checked(a),
                 Attempt::Answer(a) if a.status >= 500 => {
                     errors::classify_failure(a.status, &a.body, a.retry_after)
@@ -182,11 +192,28 @@ impl ExchangeService {
                         self.sync_clock()?;
                         continue;
                     }
-                    return Err(err);
+                    let wait = err.retry_after_secs.map(|s| Duration::from_secs(s.into()));
+                    let fits = wait.is_some_and(|w| Instant::now() + w < deadline);
+                    if a.status == 429 && fits && attempt < MAX_READ_ATTEMPTS {
+                        // The next attempt's admission waits the pause out.
+                        tracing::info!(
+                            path = endpoint.path,
+                            attempt,
+                            retry_after_secs = err.retry_after_secs,
+                            "HTTP 429 on a read: waiting Retry-After, then retrying"
+                        );
+                        continue;
+                    }
+                    return Err(if attempt > 1 {
+                        err.with_data("attempts", attempt)
+                    } else {
+                        err
+                    });
                 }
                 Attempt::Transport(e) if !e.retryable => {
                     return Err(errors::unusable(&e.base_url, &e.detail))
                 }
+                Attempt::Transport(e) if e.timed_out => errors::timed_out(&e.base_url, &e.detail),
                 Attempt::Transport(e) => errors::unreachable(&e.base_url, &e.detail),
             };
             let backoff = backoff(attempt);
@@ -201,6 +228,9 @@ impl ExchangeService {
     /// Classify a refused answer; a rate-limit error also carries the
     /// venue's weight count and limit.
     pub(crate) fn classified(&self, budget: Budget, answer: &HttpResponse) -> ToolError {
+        if (300..400).contains(&answer.status) {
+            return errors::redirected(answer.status, answer.location.as_deref());
+        }
         let err = errors::classify_failure(answer.status, &answer.body, answer.retry_after);
         if err.kind != ErrorKind::RateLimited {
             return err;
@@ -210,15 +240,17 @@ impl ExchangeService {
             .with_data("weight_limit", limit)
     }
 
-    /// One attempt: sign with a fresh timestamp, wait for the rate limiter,
-    /// send, and let the limiter see the answer. `Err` only for refusals
-    /// before anything was sent.
+    /// One attempt: wait for the rate limiter, sign with a fresh timestamp,
+    /// send with at most `per_attempt` (and what is left before `deadline`),
+    /// and let the limiter see the answer. `Err` only for refusals before
+    /// anything was sent.
     pub(crate) fn attempt(
         &self,
         endpoint: &Endpoint,
         params: &[(String, String)],
         credentials: Option<&Credentials>,
         deadline: Instant,
+        per_attempt: Duration,
         is_order: bool,
     ) -> Result<Attempt, ToolError> {
         let left = |now: Instant| {
@@ -229,24 +261,42 @@ impl ExchangeService {
         let time_left = left(Instant::now()).ok_or_else(out_of_time)?;
         let weight = endpoint.weight_of(params);
         let budget = Budget::of(endpoint);
-        self.inner
-            .limiter
-            .acquire(budget, weight, is_order, time_left.min(MAX_QUEUE_WAIT))?;
-        let timeout = left(Instant::now()).ok_or_else(out_of_time)?;
-        let request = self.prepare(endpoint, params, credentials, timeout);
+        let reservation =
+            self.inner
+                .limiter
+                .acquire(budget, weight, is_order, time_left.min(MAX_QUEUE_WAIT))?;
+        let Some(time_left) = left(Instant::now()) else {
+            self.inner.limiter.release(reservation, false);
+            return Err(out_of_time());
+        };
+        let request = self.prepare(endpoint, params, credentials, time_left.min(per_attempt));
         tracing::debug!(venue = %endpoint.venue, method = %endpoint.method, path = endpoint.path, weight, signed = credentials.is_some(), "exchange request");
         match self.inner.gateway.send(&request) {
-            Ok(answer) => {
+            Ok(mut answer) => {
+                if matches!(answer.status, 418 | 429) {
+                    // What the model is told matches what the limiter does.
+                    let pause = bounded_retry_after(
+                        answer.status,
+                        answer.retry_after,
+                        self.inner.clock.server_now_ms(),
+                    );
+                    answer.retry_after = Some(whole_secs(pause));
+                }
                 self.inner.limiter.observe(
-                    budget,
-                    answer.status,
-                    answer.used_weight_1m,
-                    (answer.order_count_10s, answer.order_count_1d),
-                    answer.retry_after,
+                    reservation,
+                    Observed {
+                        status: answer.status,
+                        used_weight_1m: answer.used_weight_1m,
+                        orders: (answer.order_count_10s, answer.order_count_1d),
+                        retry_after: answer.retry_after,
+                    },
                 );
                 Ok(Attempt::Answer(answer))
             }
-            Err(e) => Ok(Attempt::Transport(e)),
+            Err(e) => {
+                self.inner.limiter.release(reservation, !e.connect_failed);
+                Ok(Attempt::Transport(e))
+            }
         }
     }
 
@@ -307,6 +357,19 @@ pub(crate) fn out_of_time() -> ToolError {
     )
 }
 
+/// Shortest time one attempt is given (unless the budget itself is shorter).
+const MIN_ATTEMPT: Duration = Duration::from_secs(1);
+
+/// One attempt's share of a read's budget: a third (room for the retries),
+/// at least [`MIN_ATTEMPT`], at most the gateway's own timeout.
+/// Rounded down to a tenth of a second, so messages say "2 s", not "1.997 s".
+pub(crate) fn attempt_timeout(budget: Duration) -> Duration {
+    let share = (budget / MAX_READ_ATTEMPTS)
+        .max(MIN_ATTEMPT)
+        .min(super::http::DEFAULT_TIMEOUT);
+    Duration::from_millis(share.as_millis() as u64 / 100 * 100)
+}
+
 /// `RETRY_BASE · 2^(attempt-1)` plus up to 50% jitter.
 fn backoff(attempt: u32) -> Duration {
     let base = RETRY_BASE * 2u32.saturating_pow(attempt.saturating_sub(1));
@@ -334,7 +397,7 @@ fn check_params(params: &[(String, String)]) -> Result<(), ToolError> {
                 name.escape_default()
             )));
         }
-        if RESERVED_PARAMS.contains(&name.as_str()) {
+        if RESERVED_PARAMS.iter().any(|r| r.eq_ignore_ascii_case(name)) {
             return Err(ToolError::new(
                 ErrorKind::NotPermitted,
                 format!("parameter '{name}' is set by the host only"),

@@ -26,6 +26,10 @@ const INSTRUCTIONS: &str = "Binance market data (and, when the operator enables 
 Arguments use Binance's own parameter names (symbol, symbols, limit, interval, startTime, endTime). \
 Prices and quantities are exact decimal strings. A failed call returns isError with {code, message, recovery}: follow the recovery.";
 
+/// Most characters of a result written to the log at `trace` (results are
+/// never logged at higher levels: they hold balances and addresses).
+const TRACED_RESULT: usize = 512;
+
 /// The MCP server over a [`PluginHost`].
 #[derive(Clone)]
 pub struct McpServer {
@@ -69,6 +73,10 @@ impl McpServer {
         Ok(match outcome {
             Ok(value) => {
                 tracing::info!(tool = %name, ms, "tool call ok");
+                if tracing::enabled!(tracing::Level::TRACE) {
+                    let shown = crate::runtime::convert::cap_text(value.to_string(), TRACED_RESULT);
+                    tracing::trace!(tool = %name, result = %shown, "tool result (truncated)");
+                }
                 CallToolResult::structured(value)
             }
             Err(err) => {

@@ -1,0 +1,208 @@
+use super::*;
+
+const NO_WAIT: Duration = Duration::ZERO;
+
+/// An answer carrying the exchange's weight count.
+fn said(used: u32) -> Observed {
+    Observed {
+        status: 200,
+        used_weight_1m: Some(used),
+        ..Observed::default()
+    }
+}
+
+fn status(status: u16, retry_after: Option<u32>) -> Observed {
+    Observed {
+        status,
+        retry_after,
+        ..Observed::default()
+    }
+}
+
+/// A limiter that has learned the exchange's count (`used`) on `budget`.
+fn learned(spot: u32, futures: u32, budget: Budget, used: u32) -> RateLimiter {
+    let rl = RateLimiter::new(spot, futures);
+    let r = rl.acquire(budget, 1, false, NO_WAIT).unwrap();
+    rl.observe(r, said(used));
+    rl
+}
+
+#[test]
+fn a_fresh_minute_sends_one_request_alone_until_the_count_is_known() {
+    let rl = RateLimiter::new(6000, 2400);
+    let probe = rl.acquire(Budget::Spot, 1, false, NO_WAIT).unwrap();
+    let e = rl.acquire(Budget::Spot, 1, false, NO_WAIT).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::RateLimited);
+    assert!(
+        e.message.contains("waiting for the exchange"),
+        "{}",
+        e.message
+    );
+    // Another budget is independent.
+    let f = rl.acquire(Budget::Futures, 1, false, NO_WAIT).unwrap();
+    rl.release(f, false);
+    // The answer says 5990 of 6000 were used already (an earlier process).
+    rl.observe(probe, said(5990));
+    assert_eq!(rl.usage(Budget::Spot), (5990, 6000));
+    let r = rl.acquire(Budget::Spot, 10, false, NO_WAIT).unwrap();
+    assert!(rl.acquire(Budget::Spot, 1, false, NO_WAIT).is_err());
+    rl.observe(r, said(6000));
+}
+
+#[test]
+fn a_waiting_request_goes_as_soon_as_the_first_answer_arrives() {
+    let rl = std::sync::Arc::new(RateLimiter::new(6000, 2400));
+    let probe = rl.acquire(Budget::Spot, 1, false, NO_WAIT).unwrap();
+    let waiter = {
+        let rl = rl.clone();
+        std::thread::spawn(move || {
+            let t = Instant::now();
+            let r = rl.acquire(Budget::Spot, 1, false, Duration::from_secs(5));
+            (r.map(|r| rl.release(r, false)).is_ok(), t.elapsed())
+        })
+    };
+    std::thread::sleep(Duration::from_millis(100));
+    rl.observe(probe, said(1));
+    let (ok, waited) = waiter.join().unwrap();
+    assert!(ok);
+    assert!(waited < Duration::from_secs(2), "{waited:?}");
+}
+
+#[test]
+fn in_flight_weight_counts_before_any_answer() {
+    let rl = learned(100, 100, Budget::Spot, 0);
+    let a = rl.acquire(Budget::Spot, 60, false, NO_WAIT).unwrap();
+    let e = rl.acquire(Budget::Spot, 50, false, NO_WAIT).unwrap_err();
+    assert_eq!(e.data["current_weight"], 61);
+    assert_eq!(e.data["weight_limit"], 100);
+    assert!((1..=61).contains(&e.retry_after_secs.unwrap()));
+    // A refused connection gives its weight back; an answer keeps it counted.
+    rl.release(a, false);
+    assert_eq!(rl.usage(Budget::Spot), (1, 100));
+    let b = rl.acquire(Budget::Spot, 50, false, NO_WAIT).unwrap();
+    rl.observe(b, said(40));
+    assert_eq!(
+        rl.usage(Budget::Spot),
+        (51, 100),
+        "our own count when higher"
+    );
+    let c = rl.acquire(Budget::Spot, 1, false, NO_WAIT).unwrap();
+    rl.observe(c, said(95));
+    assert_eq!(
+        rl.usage(Budget::Spot),
+        (95, 100),
+        "the exchange's when higher"
+    );
+}
+
+#[test]
+fn an_absurd_weight_header_counts_as_full_not_forever() {
+    let rl = learned(6000, 2400, Budget::Spot, u32::MAX);
+    assert_eq!(rl.usage(Budget::Spot), (6000, 6000));
+    let e = rl.acquire(Budget::Spot, 1, false, NO_WAIT).unwrap_err();
+    // Held only until the exchange's minute ends.
+    assert!(e.retry_after_secs.unwrap() <= 61, "{e:?}");
+}
+
+#[test]
+fn a_429_pauses_the_budget_for_retry_after_queued_requests_included() {
+    let rl = learned(6000, 6000, Budget::Spot, 1);
+    let r = rl.acquire(Budget::Spot, 1, false, NO_WAIT).unwrap();
+    rl.observe(r, status(429, Some(1)));
+    let e = rl.acquire(Budget::Spot, 1, false, NO_WAIT).unwrap_err();
+    assert!(e.message.contains("429"), "{}", e.message);
+    assert_eq!(e.retry_after_secs, Some(1));
+    // Within budget, the request waits the pause out instead of failing.
+    let t = Instant::now();
+    let r = rl
+        .acquire(Budget::Spot, 1, false, Duration::from_secs(3))
+        .unwrap();
+    assert!(t.elapsed() >= Duration::from_millis(900));
+    rl.release(r, false);
+}
+
+#[test]
+fn retry_after_is_bounded() {
+    let now_ms = 28_333_333 * 60_000 + 30_000; // 30 s into a minute
+    let end = bounded_retry_after(429, Some(u32::MAX), now_ms);
+    assert!(end <= Duration::from_secs(31), "{end:?}");
+    assert_eq!(bounded_retry_after(429, None, now_ms), end);
+    assert_eq!(
+        bounded_retry_after(429, Some(7), now_ms),
+        Duration::from_secs(7)
+    );
+    assert_eq!(bounded_retry_after(418, Some(u32::MAX), now_ms), MAX_BAN);
+    assert_eq!(
+        bounded_retry_after(418, Some(600), now_ms),
+        Duration::from_secs(600)
+    );
+    assert_eq!(
+        bounded_retry_after(418, None, now_ms),
+        Duration::from_secs(120)
+    );
+    assert_eq!(whole_secs(Duration::from_millis(1)), 1);
+    assert_eq!(whole_secs(Duration::from_millis(1500)), 2);
+}
+
+#[test]
+fn a_418_refuses_at_once_even_with_budget_and_bans_sapi_too() {
+    let rl = learned(6000, 6000, Budget::Spot, 1);
+    let r = rl.acquire(Budget::Spot, 1, false, NO_WAIT).unwrap();
+    rl.observe(r, status(418, Some(300)));
+    let e = rl
+        .acquire(Budget::Spot, 1, false, Duration::from_secs(30))
+        .unwrap_err();
+    assert!(e.message.contains("418"));
+    assert!(e.retry_after_secs.unwrap() >= 299);
+    assert!(rl
+        .acquire(Budget::Sapi, 1, false, NO_WAIT)
+        .unwrap_err()
+        .message
+        .contains("418"));
+    let f = rl.acquire(Budget::Futures, 1, false, NO_WAIT).unwrap();
+    rl.release(f, false);
+}
+
+#[test]
+fn sapi_has_its_own_budget() {
+    let rl = learned(100, 100, Budget::Spot, 100);
+    let r = rl.acquire(Budget::Sapi, 2400, false, NO_WAIT).unwrap();
+    rl.observe(r, said(2400));
+    assert_eq!(rl.usage(Budget::Sapi), (2400, SAPI_WEIGHT_PER_MINUTE));
+    assert!(rl.acquire(Budget::Spot, 1, false, NO_WAIT).is_err());
+}
+
+#[test]
+fn order_counts_are_tracked() {
+    let rl = learned(6000, 2400, Budget::Spot, 1);
+    let r = rl.acquire(Budget::Spot, 1, false, NO_WAIT).unwrap();
+    rl.observe(
+        r,
+        Observed {
+            status: 200,
+            used_weight_1m: Some(2),
+            orders: (Some(ORDERS_PER_10S), Some(10)),
+            retry_after: None,
+        },
+    );
+    let e = rl.acquire(Budget::Spot, 1, true, NO_WAIT).unwrap_err();
+    assert!(e.message.contains("order-rate"), "{}", e.message);
+    assert!(e.retry_after_secs.unwrap() <= 11);
+    let r = rl.acquire(Budget::Spot, 1, false, NO_WAIT).unwrap();
+    rl.release(r, true);
+}
+
+#[test]
+fn windows_end_on_the_exchanges_boundaries() {
+    assert_eq!(to_next(120_000, MINUTE_MS), Duration::from_secs(60));
+    assert_eq!(to_next(179_999, MINUTE_MS), Duration::from_millis(1));
+    assert_eq!(to_next(125_000, TEN_S_MS), Duration::from_secs(5));
+    let mut s = BudgetState::new(100);
+    s.roll(60_000, Instant::now());
+    s.reported = Some(50);
+    s.counted = 10;
+    s.roll(119_999, Instant::now());
+    assert_eq!(s.used(), 50, "same exchange minute");
+    s.roll(120_000, Instant::now());
+    assert_eq!((s.reported, s.counted), (None, 0), "a new exchange minute");
+}
