@@ -183,6 +183,104 @@ fn fig(x: Decimal) -> Value {
     d(x.round_dp(8))
 }
 
+/// A millisecond time as the tools print it: ISO-8601 UTC.
+fn iso(ms: i64) -> String {
+    let (date, time) = binance_sim::account::history::utc_datetime(ms)
+        .split_once(' ')
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .unwrap();
+    format!("{date}T{time}.{:03}Z", ms.rem_euclid(1000))
+}
+
+/// Check a `get_pnl` answer covering `symbols` against the simulator: each
+/// row recomputed from its trades, the held quantity from its balances, the
+/// incomplete reasons from both, and the totals.
+fn check_pnl(
+    state: &binance_sim::SimState,
+    a: &binance_sim::AccountSnapshot,
+    pnl: &Value,
+    symbols: &[&str],
+) {
+    let rows = pnl["symbols"].as_array().unwrap();
+    assert_eq!(rows.len(), symbols.len());
+    let (mut realized, mut unrealized) = (Decimal::ZERO, Decimal::ZERO);
+    let mut all_complete = true;
+    for (row, symbol) in rows.iter().zip(symbols) {
+        let m = state.market(symbol).unwrap();
+        let mut trades: Vec<&MyTrade> = a.trades.iter().filter(|t| t.symbol == *symbol).collect();
+        trades.sort_by_key(|t| t.id);
+        let book = Book::of(&trades, &m.base_asset, &m.quote_asset);
+        let held = a
+            .balances
+            .iter()
+            .find(|b| b.asset == m.base_asset)
+            .map_or(Decimal::ZERO, |b| b.free + b.locked);
+        let last = m.last_price();
+        let unreal = book.unrealized(last);
+        realized += book.realized;
+        unrealized += unreal;
+        let mut incomplete = Vec::new();
+        if !book.unmatched.is_zero() {
+            incomplete.push(
+                json!({"reason": "sold_beyond_position", "unmatchedQty": fig(book.unmatched)}),
+            );
+        }
+        if held > book.position {
+            incomplete.push(
+                json!({"reason": "held_not_in_trades", "unmatchedQty": fig(held - book.position)}),
+            );
+        } else if held < book.position {
+            incomplete.push(
+                json!({"reason": "position_not_held", "unmatchedQty": fig(book.position - held)}),
+            );
+        }
+        let mut want = json!({
+            "symbol": symbol,
+            "baseAsset": m.base_asset,
+            "position": fig(book.position),
+            "heldQty": fig(held),
+            "averageCost": fig(book.average_cost()),
+            "lastPrice": fig(last),
+            "realizedPnl": fig(book.realized),
+            "unrealizedPnl": fig(unreal),
+            "totalPnl": fig(book.realized + unreal),
+            "tradeCount": trades.len(),
+            "complete": incomplete.is_empty(),
+            "commissionsOther": [],
+        });
+        all_complete &= incomplete.is_empty();
+        if !incomplete.is_empty() {
+            want["incomplete"] = json!(incomplete);
+        }
+        if !book.unmatched.is_zero() {
+            want["unmatchedSellQty"] = fig(book.unmatched);
+        }
+        assert_eq!(row, &want, "{symbol}");
+        // complete never sits next to an unmatched quantity.
+        assert!(
+            row["complete"] == false || !row.to_string().contains("unmatched"),
+            "{row}"
+        );
+        // The figures add up as printed (up to the 8-place rounding).
+        let p = |k: &str| row[k].as_str().unwrap().parse::<Decimal>().unwrap();
+        let gap = (p("realizedPnl") + p("unrealizedPnl") - p("totalPnl")).abs();
+        assert!(gap <= Decimal::new(1, 8), "{row}");
+    }
+    let over_cap = pnl["skipped"].to_string().contains("over_cap");
+    assert_eq!(pnl["complete"], all_complete && !over_cap);
+    let quote = pnl["quoteAsset"].clone();
+    assert_eq!(
+        pnl["totals"],
+        json!({
+            "quoteAsset": quote,
+            "realized": fig(realized),
+            "unrealized": fig(unrealized),
+            "total": fig(realized + unrealized),
+            "commissionsOther": [],
+        })
+    );
+}
+
 #[tokio::test]
 async fn every_account_tool_reports_the_simulators_values() {
     let sim = sim(11).await;
@@ -361,14 +459,7 @@ async fn every_account_tool_reports_the_simulators_values() {
     assert_eq!(days.len(), 7);
     for (g, w) in days.iter().zip(&a.snapshots) {
         assert_eq!(g["updateTime"].as_i64().unwrap(), w.update_time);
-        let (date, time) = binance_sim::account::history::utc_datetime(w.update_time)
-            .split_once(' ')
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .unwrap();
-        assert_eq!(
-            g["date"],
-            format!("{date}T{time}.{:03}Z", w.update_time.rem_euclid(1000))
-        );
+        assert_eq!(g["date"], iso(w.update_time));
         assert_eq!(g["totalAssetOfBtc"], d(w.total_asset_of_btc));
         let want: Vec<Value> = w
             .balances
@@ -382,61 +473,159 @@ async fn every_account_tool_reports_the_simulators_values() {
         assert_eq!(g["balances"], json!(want));
     }
 
-    // get_pnl: the average-cost figures recomputed here from the sim's trades.
+    // get_account_snapshot type=MARGIN: the simulator's cross-margin days.
+    let margin = s
+        .ok(&client, "get_account_snapshot", json!({"type":"MARGIN"}))
+        .await;
+    assert_eq!(margin["type"], "MARGIN");
+    let want: Vec<Value> = a
+        .margin_snapshots
+        .iter()
+        .map(|m| {
+            let assets: Vec<Value> = m
+                .user_assets
+                .iter()
+                .filter(|u| {
+                    ![u.free, u.locked, u.borrowed, u.interest, u.net_asset]
+                        .iter()
+                        .all(|x| x.is_zero())
+                })
+                .map(|u| {
+                    json!({
+                        "asset": u.asset, "free": d(u.free), "locked": d(u.locked),
+                        "borrowed": d(u.borrowed), "interest": d(u.interest), "netAsset": d(u.net_asset),
+                    })
+                })
+                .collect();
+            assert!(assets.len() < m.user_assets.len(), "zero assets are left out");
+            json!({
+                "updateTime": m.update_time,
+                "date": iso(m.update_time),
+                "totalAssetOfBtc": d(m.total_asset_of_btc),
+                "totalLiabilityOfBtc": d(m.total_liability_of_btc),
+                "totalNetAssetOfBtc": d(m.total_net_asset_of_btc),
+                "marginLevel": d(m.margin_level),
+                "userAssets": assets,
+            })
+        })
+        .collect();
+    assert_eq!(want.len(), 7);
+    assert_eq!(margin["snapshots"], json!(want));
+
+    // get_account_snapshot type=FUTURES: wallet assets and positions.
+    let futures = s
+        .ok(
+            &client,
+            "get_account_snapshot",
+            json!({"type":"futures","limit":30}),
+        )
+        .await;
+    assert_eq!(futures["type"], "FUTURES");
+    let want: Vec<Value> = a
+        .futures_snapshots
+        .iter()
+        .map(|f| {
+            let assets: Vec<Value> = f
+                .assets
+                .iter()
+                .map(|x| json!({"asset": x.asset, "walletBalance": d(x.wallet_balance), "marginBalance": d(x.margin_balance)}))
+                .collect();
+            let positions: Vec<Value> = f
+                .positions
+                .iter()
+                .map(|p| {
+                    json!({
+                        "symbol": p.symbol, "positionAmt": d(p.position_amt),
+                        "entryPrice": d(p.entry_price), "markPrice": d(p.mark_price),
+                        "unRealizedProfit": d(p.un_realized_profit),
+                    })
+                })
+                .collect();
+            json!({"updateTime": f.update_time, "date": iso(f.update_time), "assets": assets, "positions": positions})
+        })
+        .collect();
+    assert_eq!(futures["snapshots"], json!(want));
+    assert!(
+        want.iter()
+            .any(|w| w["positions"].to_string().contains("\"positionAmt\":\"-")),
+        "a short position"
+    );
+
+    // get_pnl: the average-cost figures recomputed here from the sim's trades,
+    // the held quantities from its balances.
     let traded: BTreeSet<&str> = a.trades.iter().map(|t| t.symbol.as_str()).collect();
     let traded: Vec<&str> = traded.into_iter().collect();
     assert!(traded.len() >= 2, "{traded:?}");
     let pnl = s.ok(&client, "get_pnl", json!({"symbols": traded})).await;
     assert_eq!(pnl["quoteAsset"], "USDT");
     assert_eq!(pnl["method"], "average cost");
+    assert_eq!(pnl["selectedBy"], "symbols");
+    assert_eq!(pnl["covered"], json!(traded));
+    assert_eq!(pnl["skipped"], json!([]));
     assert!(pnl.get("startTime").is_none());
-    let rows = pnl["symbols"].as_array().unwrap();
-    assert_eq!(rows.len(), traded.len());
-    let (mut realized, mut unrealized) = (Decimal::ZERO, Decimal::ZERO);
-    let mut some_unmatched = false;
-    for (row, symbol) in rows.iter().zip(&traded) {
-        let m = state.market(symbol).unwrap();
-        let mut trades: Vec<&MyTrade> = a.trades.iter().filter(|t| t.symbol == *symbol).collect();
-        trades.sort_by_key(|t| t.id);
-        let book = Book::of(&trades, &m.base_asset, &m.quote_asset);
-        let last = m.last_price();
-        let unreal = book.unrealized(last);
-        realized += book.realized;
-        unrealized += unreal;
-        assert_eq!(row["symbol"], *symbol);
-        assert_eq!(row["baseAsset"], m.base_asset.as_str());
-        assert_eq!(row["position"], fig(book.position), "{symbol}");
-        assert_eq!(row["averageCost"], fig(book.average_cost()), "{symbol}");
-        assert_eq!(row["lastPrice"], fig(last), "{symbol}");
-        assert_eq!(row["realizedPnl"], fig(book.realized), "{symbol}");
-        assert_eq!(row["unrealizedPnl"], fig(unreal), "{symbol}");
-        assert_eq!(row["totalPnl"], fig(book.realized + unreal), "{symbol}");
-        assert_eq!(row["tradeCount"], trades.len());
-        assert_eq!(row["complete"], true);
-        assert_eq!(row["commissionsOther"], json!([]));
-        if book.unmatched.is_zero() {
-            assert!(row.get("unmatchedSellQty").is_none(), "{row}");
-        } else {
-            some_unmatched = true;
-            assert_eq!(row["unmatchedSellQty"], fig(book.unmatched), "{symbol}");
-        }
-        // The figures add up as printed (up to the 8-place rounding).
-        let p = |k: &str| row[k].as_str().unwrap().parse::<Decimal>().unwrap();
-        let gap = (p("realizedPnl") + p("unrealizedPnl") - p("totalPnl")).abs();
-        assert!(gap <= Decimal::new(1, 8), "{row}");
-    }
-    eprintln!("get_pnl: some symbol sold beyond its known position: {some_unmatched}");
-    assert_eq!(
-        pnl["totals"],
-        json!({
-            "quoteAsset": "USDT",
-            "realized": fig(realized),
-            "unrealized": fig(unrealized),
-            "total": fig(realized + unrealized),
-            "commissionsOther": [],
-        })
-    );
+    check_pnl(&state, &a, &pnl, &traded);
     assert!(pnl["notes"].as_array().unwrap().len() >= 3);
+
+    // get_pnl without symbols: the holdings with a USDT market, the most
+    // valuable first; USDT itself is skipped.
+    let held = |asset: &str| {
+        a.balances
+            .iter()
+            .find(|b| b.asset == asset)
+            .map_or(Decimal::ZERO, |b| b.free + b.locked)
+    };
+    let mut by_value: Vec<(Decimal, String)> = a
+        .balances
+        .iter()
+        .filter(|b| b.asset != "USDT" && !(b.free + b.locked).is_zero())
+        .map(|b| {
+            let m = state.market(&format!("{}USDT", b.asset)).unwrap();
+            let value = held(&b.asset) * m.last_price();
+            assert!(value >= m.min_notional, "no dust in the sim: {}", b.asset);
+            (value, m.symbol.clone())
+        })
+        .collect();
+    by_value.sort_by(|x, y| y.0.cmp(&x.0));
+    let covered: Vec<&str> = by_value.iter().map(|(_, s)| s.as_str()).collect();
+    assert!(covered.len() >= 4 && covered.len() <= 10, "{covered:?}");
+    let auto = s.ok(&client, "get_pnl", json!({})).await;
+    assert_eq!(auto["selectedBy"], "holdings");
+    assert_eq!(auto["covered"], json!(covered));
+    assert_eq!(
+        auto["skipped"],
+        json!([{"asset": "USDT", "heldQty": d(held("USDT")), "reason": "quote_asset"}])
+    );
+    check_pnl(&state, &a, &auto, &covered);
+    // Symbols the account holds but never traded cannot be complete.
+    let untraded = auto["symbols"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["tradeCount"] == 0)
+        .expect("a held symbol without trades");
+    assert_eq!(untraded["incomplete"][0]["reason"], "held_not_in_trades");
+
+    // quote=BTC: ETHBTC is the one BTC market of the holdings.
+    let btc_quote = s.ok(&client, "get_pnl", json!({"quote":"BTC"})).await;
+    assert_eq!(btc_quote["quoteAsset"], "BTC");
+    assert_eq!(btc_quote["covered"], json!(["ETHBTC"]));
+    let mut no_market: Vec<&str> = a
+        .balances
+        .iter()
+        .filter(|b| !(b.free + b.locked).is_zero())
+        .map(|b| b.asset.as_str())
+        .filter(|x| *x != "BTC" && *x != "ETH")
+        .collect();
+    no_market.sort();
+    let mut want =
+        vec![json!({"asset": "BTC", "heldQty": d(held("BTC")), "reason": "quote_asset"})];
+    want.extend(
+        no_market
+            .iter()
+            .map(|x| json!({"asset": x, "heldQty": d(held(x)), "reason": "no_market"})),
+    );
+    assert_eq!(btc_quote["skipped"], json!(want));
+    check_pnl(&state, &a, &btc_quote, &["ETHBTC"]);
 
     // get_deposit_history: every deposit, newest first, field for field.
     let dep = s.ok(&client, "get_deposit_history", json!({})).await;

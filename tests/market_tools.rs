@@ -145,6 +145,38 @@ async fn every_market_tool_reports_the_simulators_values() {
         ob["midPrice"],
         d((btc.asks[0].0 + btc.bids[0].0) / binance_sim::Decimal::TWO)
     );
+    // Binance's whole limit range starts at 1: the top of the book alone.
+    for limit in [1, 4] {
+        let top = s
+            .ok(
+                &client,
+                "get_order_book",
+                json!({"symbol":"BTCUSDT","limit":limit}),
+            )
+            .await;
+        assert_eq!(top["levelsFetched"], json!({"bids": limit, "asks": limit}));
+        assert_eq!(top["bids"][0], json!([d(btc.bids[0].0), d(btc.bids[0].1)]));
+        assert_eq!(top["bestAsk"], d(btc.asks[0].0));
+        assert_eq!(top["spread"], ob["spread"]);
+    }
+    let e = err(
+        &client,
+        "get_order_book",
+        json!({"symbol":"BTCUSDT","limit":0}),
+    )
+    .await;
+    assert_eq!(e["code"], -32003);
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("between 1 and 5000"),
+        "{e}"
+    );
+    assert!(
+        e.get("binance_code").is_none(),
+        "refused before Binance: {e}"
+    );
 
     // get_recent_trades: the newest trades, oldest first.
     let tr = s

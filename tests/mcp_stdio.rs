@@ -175,7 +175,7 @@ async fn unknown_tool_is_a_protocol_error_and_bad_arguments_a_tool_error() {
     let body = err(
         &client,
         "get_order_book",
-        json!({"symbol":"BTCUSDT","limit":4}),
+        json!({"symbol":"BTCUSDT","limit":0}),
     )
     .await;
     assert_eq!(body["code"], -32003);

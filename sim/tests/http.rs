@@ -36,6 +36,16 @@ async fn market_data_endpoints() {
     let best_bid = depth["bids"][0][0].as_str().unwrap();
     assert_eq!(best_bid, format!("{:.8}", btc.bids[0].0));
     assert_eq!(best_bid.split('.').nth(1).unwrap().len(), 8);
+    // Binance's whole limit range, 1-5000: 1 to 4 levels cost weight 5 too.
+    let one = get(&sim, "/api/v3/depth?symbol=BTCUSDT&limit=1").await;
+    assert_eq!(one.status, 200, "{}", one.body);
+    assert_eq!(one.json()["bids"].as_array().unwrap().len(), 1);
+    assert_eq!(one.json()["asks"][0][0], depth["asks"][0][0]);
+    let four = get(&sim, "/api/v3/depth?symbol=BTCUSDT&limit=4").await;
+    assert_eq!(four.json()["asks"].as_array().unwrap().len(), 4);
+    assert_eq!(four.weight() - one.weight(), 5);
+    let zero = get(&sim, "/api/v3/depth?symbol=BTCUSDT&limit=0").await;
+    assert_eq!((zero.status, zero.code()), (400, -1100));
 
     // trades: newest `limit`, oldest first.
     let trades = get(&sim, "/api/v3/trades?symbol=BTCUSDT&limit=3")

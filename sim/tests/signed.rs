@@ -2,6 +2,7 @@
 
 mod common;
 
+use binance_sim::num::fmt8;
 use binance_sim::{Fault, FaultRule, SimConfig, Simulator, SIM_API_KEY, SIM_SECRET_KEY};
 use common::*;
 use hmac::{Hmac, Mac};
@@ -144,6 +145,71 @@ async fn account_reads() {
     );
     assert_eq!(snap["snapshotVos"].as_array().unwrap().len(), 7);
     assert_eq!(snap["snapshotVos"][0]["type"], "spot");
+    // MARGIN and FUTURES: the same days, each in Binance's shape for it.
+    let margin = signed(
+        &sim,
+        "GET",
+        "/sapi/v1/accountSnapshot",
+        "type=MARGIN&limit=7",
+    )
+    .await
+    .json();
+    let days = margin["snapshotVos"].as_array().unwrap();
+    assert_eq!(days.len(), account.margin_snapshots.len());
+    for (day, want) in days.iter().zip(&account.margin_snapshots) {
+        assert_eq!(day["type"], "margin");
+        assert_eq!(day["updateTime"], want.update_time);
+        let data = day["data"].as_object().unwrap();
+        let keys: Vec<&str> = data.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "marginLevel",
+                "totalAssetOfBtc",
+                "totalLiabilityOfBtc",
+                "totalNetAssetOfBtc",
+                "userAssets"
+            ]
+        );
+        assert_eq!(data["totalAssetOfBtc"], fmt8(want.total_asset_of_btc));
+        assert_eq!(data["marginLevel"], fmt8(want.margin_level));
+        let u = &data["userAssets"][0];
+        let keys: Vec<&str> = u.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["asset", "borrowed", "free", "interest", "locked", "netAsset"]
+        );
+        assert_eq!(u["free"], fmt8(want.user_assets[0].free));
+    }
+    let futures = signed(&sim, "GET", "/sapi/v1/accountSnapshot", "type=FUTURES")
+        .await
+        .json();
+    let days = futures["snapshotVos"].as_array().unwrap();
+    assert_eq!(days.len(), account.futures_snapshots.len());
+    let (day, want) = (&days[0], &account.futures_snapshots[0]);
+    assert_eq!(day["type"], "futures");
+    assert_eq!(day["updateTime"], want.update_time);
+    assert_eq!(
+        day["data"]["assets"][0],
+        serde_json::json!({
+            "asset": "USDT",
+            "marginBalance": fmt8(want.assets[0].margin_balance),
+            "walletBalance": fmt8(want.assets[0].wallet_balance),
+        })
+    );
+    let p = &want.positions[0];
+    assert_eq!(
+        day["data"]["position"][0],
+        serde_json::json!({
+            "entryPrice": fmt8(p.entry_price),
+            "markPrice": fmt8(p.mark_price),
+            "positionAmt": fmt8(p.position_amt),
+            "symbol": p.symbol,
+            "unRealizedProfit": fmt8(p.un_realized_profit),
+        })
+    );
+    let bad = signed(&sim, "GET", "/sapi/v1/accountSnapshot", "type=ISOLATED").await;
+    assert_eq!((bad.status, bad.code()), (400, -1100));
     let deposits = signed(&sim, "GET", "/sapi/v1/capital/deposit/hisrec", "coin=USDT")
         .await
         .json();

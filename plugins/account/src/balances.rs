@@ -171,13 +171,17 @@ fn fee_info(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     Ok(out)
 }
 
+/// The account types `get_account_snapshot` takes, as Binance spells them.
+const SNAPSHOT_TYPES: [&str; 3] = ["SPOT", "MARGIN", "FUTURES"];
+
 pub const ACCOUNT_SNAPSHOT: Tool = Tool {
     name: "get_account_snapshot",
-    title: "Daily spot account snapshots",
-    description: "Daily snapshots of the spot account, oldest first: per day the snapshot time, the total value in BTC and the non-zero balances (at most 100 per day listed). limit is the number of days, 7-30 (default 7); startTime/endTime narrow the range (Binance keeps about the last month). Expensive: Binance charges request weight 2400 per call, so call it sparingly.",
+    title: "Daily account snapshots",
+    description: "Daily snapshots of one account type, oldest first, each with its time (ms and ISO-8601 UTC). type SPOT (default): the total value in BTC and the non-zero balances. type MARGIN (cross margin): total assets, liabilities and net assets in BTC, the margin level (assets / liabilities) and the non-zero user assets (free, locked, borrowed, interest, net). type FUTURES (USD-M): the wallet assets (wallet and margin balance) and the open positions (amount, negative = short; entry and mark price; unrealized profit as Binance recorded it that day). At most 100 rows per list per day are listed. limit is the number of days, 7-30 (default 7); startTime/endTime narrow the range (at most 30 days apart; Binance keeps about the last month). Expensive: Binance charges request weight 2400 per call, so call it sparingly.",
     input_schema: || {
         schema::object(
             json!({
+                "type": { "type": "string", "enum": SNAPSHOT_TYPES, "default": "SPOT", "description": "Account type: SPOT, MARGIN (cross margin) or FUTURES (USD-M futures)." },
                 "startTime": schema::timestamp("First day at or after this."),
                 "endTime": schema::timestamp("Last day at or before this."),
                 "limit": schema::integer(7, 30, 7, "How many days.")
@@ -186,21 +190,80 @@ pub const ACCOUNT_SNAPSHOT: Tool = Tool {
         )
     },
     output_schema: || {
+        let d = schema::decimal;
+        let day = |props: Value, required: &[&str]| {
+            let mut p = json!({
+                "updateTime": { "type": "integer", "description": "Snapshot time, UNIX ms" },
+                "date": { "type": "string", "description": "The same instant, ISO-8601 UTC" },
+                "truncated": schema::truncation()
+            });
+            for (k, v) in props.as_object().into_iter().flatten() {
+                p[k] = v.clone();
+            }
+            let mut req = vec!["updateTime", "date"];
+            req.extend_from_slice(required);
+            json!({ "type": "object", "properties": p, "required": req, "additionalProperties": false })
+        };
+        let rows = |props: Value, required: &[&str]| {
+            json!({ "type": "array", "items": {
+                "type": "object", "properties": props, "required": required, "additionalProperties": false
+            }})
+        };
+        let spot = day(
+            json!({
+                "totalAssetOfBtc": d("Whole spot account valued in BTC"),
+                "balances": { "type": "array", "items": balance_schema() }
+            }),
+            &["totalAssetOfBtc", "balances"],
+        );
+        let margin = day(
+            json!({
+                "totalAssetOfBtc": d("Margin account assets valued in BTC"),
+                "totalLiabilityOfBtc": d("Borrowed plus interest, valued in BTC"),
+                "totalNetAssetOfBtc": d("Assets minus liabilities, in BTC"),
+                "marginLevel": d("totalAssetOfBtc / totalLiabilityOfBtc"),
+                "userAssets": rows(
+                    json!({
+                        "asset": { "type": "string" },
+                        "free": d("Available"), "locked": d("Held by open orders"),
+                        "borrowed": d("Borrowed"), "interest": d("Interest owed"),
+                        "netAsset": d("free + locked - borrowed - interest")
+                    }),
+                    &["asset", "free", "locked", "borrowed", "interest", "netAsset"],
+                )
+            }),
+            &["totalAssetOfBtc", "totalLiabilityOfBtc", "totalNetAssetOfBtc", "marginLevel", "userAssets"],
+        );
+        let futures = day(
+            json!({
+                "assets": rows(
+                    json!({
+                        "asset": { "type": "string" },
+                        "walletBalance": d("Wallet balance"),
+                        "marginBalance": d("Wallet balance plus unrealized profit")
+                    }),
+                    &["asset", "walletBalance", "marginBalance"],
+                ),
+                "positions": rows(
+                    json!({
+                        "symbol": { "type": "string" },
+                        "positionAmt": d("Signed size, negative = short"),
+                        "entryPrice": d("Entry price"), "markPrice": d("Mark price"),
+                        "unRealizedProfit": d("Unrealized profit as Binance recorded it")
+                    }),
+                    &["symbol", "positionAmt", "entryPrice", "markPrice", "unRealizedProfit"],
+                )
+            }),
+            &["assets", "positions"],
+        );
         schema::object(
             json!({
-                "type": { "type": "string", "enum": ["SPOT"] },
-                "snapshots": { "type": "array", "items": {
-                    "type": "object",
-                    "properties": {
-                        "updateTime": { "type": "integer", "description": "Snapshot time, UNIX ms" },
-                        "date": { "type": "string", "description": "The same instant, ISO-8601 UTC" },
-                        "totalAssetOfBtc": schema::decimal("Whole spot account valued in BTC"),
-                        "balances": { "type": "array", "items": balance_schema() },
-                        "truncated": schema::truncation()
-                    },
-                    "required": ["updateTime", "date", "totalAssetOfBtc", "balances"],
-                    "additionalProperties": false
-                }}
+                "type": { "type": "string", "enum": SNAPSHOT_TYPES },
+                "snapshots": {
+                    "type": "array",
+                    "description": "One day each; the shape follows type: SPOT balances, MARGIN totals and userAssets, FUTURES assets and positions.",
+                    "items": { "oneOf": [spot, margin, futures] }
+                }
             }),
             &["type", "snapshots"],
         )
@@ -209,12 +272,135 @@ pub const ACCOUNT_SNAPSHOT: Tool = Tool {
     run: account_snapshot,
 };
 
+/// The snapshot `type` argument: SPOT, MARGIN or FUTURES (any case).
+fn snapshot_type(args: &str) -> Result<&'static str, ToolError> {
+    let bad = |shown: &str| {
+        ToolError::invalid(
+            "type",
+            format!("must be SPOT, MARGIN or FUTURES (got {shown})"),
+            "\"MARGIN\"",
+        )
+    };
+    match crate::Raw::parse(args).string("type", "\"MARGIN\"")? {
+        None => Ok("SPOT"),
+        Some(t) => SNAPSHOT_TYPES
+            .into_iter()
+            .find(|k| k.eq_ignore_ascii_case(&t))
+            .ok_or_else(|| bad(&format!("'{t}'"))),
+    }
+}
+
+/// The rows of a list field, or none when it is absent.
+fn list<'a>(v: &'a Value, field: &str) -> Result<&'a [Value], ToolError> {
+    match v {
+        Value::Array(items) => Ok(items),
+        Value::Null => Ok(&[]),
+        other => Err(ToolError::bad_exchange_data(format!(
+            "{field} is not a list: {other}"
+        ))),
+    }
+}
+
+/// Cut one per-day list to [`SNAPSHOT_BALANCES_CAP`].
+fn day_cap(rows: Vec<Value>, what: &str) -> (Vec<Value>, Option<Value>) {
+    cap(
+        rows,
+        SNAPSHOT_BALANCES_CAP,
+        Keep::First,
+        &format!("{what} beyond the first 100 of the day are left out"),
+    )
+}
+
+/// A SPOT day's fields.
+fn spot_day(data: &Value) -> Result<(Value, Option<Value>), ToolError> {
+    let mut balances = Vec::new();
+    for b in list(&data["balances"], "balances")? {
+        if let Some(row) = balance(b)? {
+            balances.push(row);
+        }
+    }
+    let (balances, truncated) = cap(
+        balances,
+        SNAPSHOT_BALANCES_CAP,
+        Keep::First,
+        "get_account_info lists today's balances in full (up to 200)",
+    );
+    let day = json!({
+        "totalAssetOfBtc": output::dec(&data["totalAssetOfBtc"])?,
+        "balances": balances,
+    });
+    Ok((day, truncated))
+}
+
+/// A MARGIN day's fields; all-zero user assets are left out.
+fn margin_day(data: &Value) -> Result<(Value, Option<Value>), ToolError> {
+    const FIELDS: [&str; 5] = ["free", "locked", "borrowed", "interest", "netAsset"];
+    let mut assets = Vec::new();
+    for a in list(&data["userAssets"], "userAssets")? {
+        let mut row = json!({ "asset": output::text(&a["asset"])? });
+        let mut zero = true;
+        for f in FIELDS {
+            let x = output::decimal(&a[f])?;
+            zero &= x.is_zero();
+            row[f] = json!(crate::dec_text(x));
+        }
+        if !zero {
+            assets.push(row);
+        }
+    }
+    let (assets, truncated) = day_cap(assets, "user assets");
+    let day = json!({
+        "totalAssetOfBtc": output::dec(&data["totalAssetOfBtc"])?,
+        "totalLiabilityOfBtc": output::dec(&data["totalLiabilityOfBtc"])?,
+        "totalNetAssetOfBtc": output::dec(&data["totalNetAssetOfBtc"])?,
+        "marginLevel": output::dec(&data["marginLevel"])?,
+        "userAssets": assets,
+    });
+    Ok((day, truncated))
+}
+
+/// A FUTURES day's fields; zero assets and flat positions are left out.
+fn futures_day(data: &Value) -> Result<(Value, Option<Value>), ToolError> {
+    let mut assets = Vec::new();
+    for a in list(&data["assets"], "assets")? {
+        let wallet = output::decimal(&a["walletBalance"])?;
+        let margin = output::decimal(&a["marginBalance"])?;
+        if wallet.is_zero() && margin.is_zero() {
+            continue;
+        }
+        assets.push(json!({
+            "asset": output::text(&a["asset"])?,
+            "walletBalance": crate::dec_text(wallet),
+            "marginBalance": crate::dec_text(margin),
+        }));
+    }
+    let mut positions = Vec::new();
+    for p in list(&data["position"], "position")? {
+        let amount = output::decimal(&p["positionAmt"])?;
+        if amount.is_zero() {
+            continue;
+        }
+        positions.push(json!({
+            "symbol": output::text(&p["symbol"])?,
+            "positionAmt": crate::dec_text(amount),
+            "entryPrice": output::dec(&p["entryPrice"])?,
+            "markPrice": output::dec(&p["markPrice"])?,
+            "unRealizedProfit": output::dec(&p["unRealizedProfit"])?,
+        }));
+    }
+    let (assets, cut_assets) = day_cap(assets, "assets");
+    let (positions, cut_positions) = day_cap(positions, "positions");
+    let day = json!({ "assets": assets, "positions": positions });
+    Ok((day, cut_assets.or(cut_positions)))
+}
+
 fn account_snapshot(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
-    let a = Args::parse(args, &["startTime", "endTime", "limit"])?;
+    let a = Args::parse(args, &["type", "startTime", "endTime", "limit"])?;
+    let kind = snapshot_type(args)?;
     let (start, end) = a.time_window(Some((30 * crate::DAY_MS, "30 days")))?;
     let limit = a.integer("limit", 7, 30)?.unwrap_or(7);
     let req = Request::spot_get("/sapi/v1/accountSnapshot")
-        .param("type", "SPOT")
+        .param("type", kind)
         .opt_param("startTime", start)
         .opt_param("endTime", end)
         .param("limit", limit);
@@ -232,40 +418,27 @@ fn account_snapshot(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
             )
         });
     }
-    let raw = match &body["snapshotVos"] {
-        Value::Array(v) => v.as_slice(),
-        Value::Null => &[],
-        other => {
-            return Err(ToolError::bad_exchange_data(format!(
-                "snapshotVos is not a list: {other}"
-            )))
-        }
-    };
-    let mut days = Vec::with_capacity(raw.len());
-    for s in raw {
+    let mut days = Vec::new();
+    for s in list(&body["snapshotVos"], "snapshotVos")? {
         let t = output::int(&s["updateTime"])?;
         let data = &s["data"];
-        let mut balances = Vec::new();
-        for b in data["balances"].as_array().into_iter().flatten() {
-            if let Some(row) = balance(b)? {
-                balances.push(row);
-            }
+        if !data.is_object() {
+            return Err(ToolError::bad_exchange_data(format!(
+                "a snapshot without data: {data}"
+            )));
         }
-        let (balances, truncated) = cap(
-            balances,
-            SNAPSHOT_BALANCES_CAP,
-            Keep::First,
-            "get_account_info lists today's balances in full (up to 200)",
-        );
-        let day = json!({
-            "updateTime": t,
-            "date": time::iso8601_ms(t),
-            "totalAssetOfBtc": output::dec(&data["totalAssetOfBtc"])?,
-            "balances": balances,
-        });
+        let (fields, truncated) = match kind {
+            "MARGIN" => margin_day(data)?,
+            "FUTURES" => futures_day(data)?,
+            _ => spot_day(data)?,
+        };
+        let mut day = json!({ "updateTime": t, "date": time::iso8601_ms(t) });
+        for (k, v) in fields.as_object().into_iter().flatten() {
+            day[k] = v.clone();
+        }
         days.push((t, with_marker(day, truncated)));
     }
     days.sort_by_key(|(t, _)| *t);
     let snapshots: Vec<Value> = days.into_iter().map(|(_, d)| d).collect();
-    Ok(json!({ "type": "SPOT", "snapshots": snapshots }))
+    Ok(json!({ "type": kind, "snapshots": snapshots }))
 }

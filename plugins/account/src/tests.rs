@@ -155,8 +155,10 @@ fn bad_arguments_never_reach_the_exchange() {
         ("get_fee_info", r#"{}"#, "symbol"),
         ("get_account_snapshot", r#"{"limit":6}"#, "limit"),
         ("get_account_snapshot", r#"{"limit":31}"#, "limit"),
-        ("get_account_snapshot", r#"{"type":"MARGIN"}"#, "type"),
-        ("get_pnl", r#"{}"#, "symbols"),
+        ("get_account_snapshot", r#"{"type":"ISOLATED"}"#, "type"),
+        ("get_account_snapshot", r#"{"type":5}"#, "type"),
+        ("get_pnl", r#"{"quote":"US DT"}"#, "quote"),
+        ("get_pnl", r#"{"quote":7}"#, "quote"),
         ("get_pnl", r#"{"symbols":[]}"#, "symbols"),
         ("get_pnl", r#"{"symbols":"BTCUSDT"}"#, "symbols"),
         (
@@ -568,6 +570,82 @@ fn snapshots_are_sorted_and_keep_non_zero_balances() {
 }
 
 #[test]
+fn margin_and_futures_snapshots_keep_binance_figures_per_type() {
+    // Binance's documented MARGIN answer, plus an all-zero asset.
+    let ex = Canned::one(
+        "/sapi/v1/accountSnapshot",
+        r#"{"code":200,"msg":"","snapshotVos":[{"data":{"marginLevel":"2748.02909813","totalAssetOfBtc":"0.00274803",
+        "totalLiabilityOfBtc":"0.00000100","totalNetAssetOfBtc":"0.00274750","userAssets":[
+        {"asset":"XRP","borrowed":"0.00000000","free":"1.00000000","interest":"0.00000000","locked":"0.00000000","netAsset":"1.00000000"},
+        {"asset":"USDT","borrowed":"5.00000000","free":"6.00000000","interest":"0.00050000","locked":"0.10000000","netAsset":"1.09950000"},
+        {"asset":"BNB","borrowed":"0.00000000","free":"0.00000000","interest":"0.00000000","locked":"0.00000000","netAsset":"0.00000000"}]},
+        "type":"margin","updateTime":1576281599000}]}"#,
+    );
+    let out = ok(
+        &ex,
+        "get_account_snapshot",
+        r#"{"type":"margin","limit":8,"endTime":1576300000000}"#,
+    );
+    assert_eq!(
+        ex.params(0),
+        p(&[
+            ("type", "MARGIN"),
+            ("endTime", "1576300000000"),
+            ("limit", "8")
+        ])
+    );
+    assert_eq!(out["type"], "MARGIN");
+    let day = &out["snapshots"][0];
+    assert_eq!(day["date"], "2019-12-13T23:59:59.000Z");
+    assert_eq!(day["marginLevel"], "2748.02909813");
+    assert_eq!(day["totalAssetOfBtc"], "0.00274803");
+    assert_eq!(day["totalLiabilityOfBtc"], "0.000001");
+    assert_eq!(day["totalNetAssetOfBtc"], "0.0027475");
+    assert_eq!(
+        day["userAssets"],
+        serde_json::json!([
+            {"asset":"XRP","free":"1","locked":"0","borrowed":"0","interest":"0","netAsset":"1"},
+            {"asset":"USDT","free":"6","locked":"0.1","borrowed":"5","interest":"0.0005","netAsset":"1.0995"}
+        ])
+    );
+    assert!(day.get("balances").is_none());
+
+    // Binance's documented FUTURES answer, plus a flat position, two days
+    // out of order.
+    let ex = Canned::one(
+        "/sapi/v1/accountSnapshot",
+        r#"{"code":200,"msg":"","snapshotVos":[
+        {"data":{"assets":[{"asset":"USDT","marginBalance":"118.99782335","walletBalance":"120.23811389"}],
+         "position":[{"entryPrice":"7130.41000000","markPrice":"7257.66239673","positionAmt":"0.01000000","symbol":"BTCUSDT","unRealizedProfit":"1.24029054"},
+                     {"entryPrice":"0.00000000","markPrice":"3000.00000000","positionAmt":"0.00000000","symbol":"ETHUSDT","unRealizedProfit":"0.00000000"}]},
+         "type":"futures","updateTime":1576281599000},
+        {"data":{"assets":[{"asset":"USDT","marginBalance":"100","walletBalance":"101"}],
+         "position":[{"entryPrice":"3100","markPrice":"3000","positionAmt":"-0.5","symbol":"ETHUSDT","unRealizedProfit":"50"}]},
+         "type":"futures","updateTime":1576195199000}]}"#,
+    );
+    let out = ok(&ex, "get_account_snapshot", r#"{"type":"FUTURES"}"#);
+    assert_eq!(ex.params(0), p(&[("type", "FUTURES"), ("limit", "7")]));
+    assert_eq!(out["type"], "FUTURES");
+    let days = out["snapshots"].as_array().unwrap();
+    assert_eq!(days[0]["updateTime"], 1576195199000i64);
+    assert_eq!(days[0]["positions"][0]["positionAmt"], "-0.5");
+    assert_eq!(
+        days[1]["assets"],
+        serde_json::json!([{"asset":"USDT","walletBalance":"120.23811389","marginBalance":"118.99782335"}])
+    );
+    assert_eq!(
+        days[1]["positions"],
+        serde_json::json!([{"symbol":"BTCUSDT","positionAmt":"0.01","entryPrice":"7130.41","markPrice":"7257.66239673","unRealizedProfit":"1.24029054"}])
+    );
+
+    // A bad type names the argument and a valid example.
+    let e = call(&ex, "get_account_snapshot", r#"{"type":"isolated"}"#).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument);
+    assert!(e.message.contains("SPOT, MARGIN or FUTURES"), "{e}");
+    assert!(e.recovery.contains("\"MARGIN\""), "{e}");
+}
+
+#[test]
 fn deposit_and_withdraw_histories_send_filters_and_cap_with_offsets() {
     let ex = Canned::one(
         "/sapi/v1/capital/deposit/hisrec",
@@ -713,8 +791,16 @@ fn pnl_matches_a_hand_computed_example() {
         my_trade(1, false, "50", "1", "0.05", "USDT"),
         my_trade(2, true, "40", "2", "0", "USDT"),
     );
+    // Held now: BTC 1.5 + 0.5 locked = 2 (the position: complete); ETH 2,
+    // but one ETH was sold before it was bought (incomplete).
+    let account = account_body(&[
+        ("BTC", "1.5", "0.5"),
+        ("ETH", "2", "0"),
+        ("USDT", "10", "0"),
+    ]);
     let ex = Canned::new(&[
         ("/api/v3/exchangeInfo", INFO_BTC_ETH),
+        ("/api/v3/account", &account),
         (
             "/api/v3/ticker/price",
             r#"[{"symbol":"BTCUSDT","price":"100.00000000"},{"symbol":"ETHUSDT","price":"45.00000000"}]"#,
@@ -731,6 +817,7 @@ fn pnl_matches_a_hand_computed_example() {
         ex.paths(),
         vec![
             "/api/v3/exchangeInfo",
+            "/api/v3/account",
             "/api/v3/ticker/price",
             "/api/v3/myTrades",
             "/api/v3/myTrades"
@@ -741,9 +828,10 @@ fn pnl_matches_a_hand_computed_example() {
         ex.params(0),
         p(&[("symbols", both), ("showPermissionSets", "false")])
     );
-    assert_eq!(ex.params(1), p(&[("symbols", both)]));
+    assert_eq!(ex.params(1), p(&[("omitZeroBalances", "true")]));
+    assert_eq!(ex.params(2), p(&[("symbols", both)]));
     assert_eq!(
-        ex.params(2),
+        ex.params(3),
         p(&[
             ("symbol", "BTCUSDT"),
             ("startTime", "1700000000000"),
@@ -760,7 +848,9 @@ fn pnl_matches_a_hand_computed_example() {
     assert_eq!(b["unrealizedPnl"], "-10.6");
     assert_eq!(b["totalPnl"], "38.55");
     assert_eq!(b["tradeCount"], 5);
+    assert_eq!(b["heldQty"], "2");
     assert_eq!(b["complete"], true);
+    assert!(b.get("incomplete").is_none());
     assert_eq!(
         b["commissionsOther"],
         serde_json::json!([{ "asset": "BNB", "amount": "0.03" }])
@@ -773,6 +863,16 @@ fn pnl_matches_a_hand_computed_example() {
     assert_eq!(e["realizedPnl"], "-0.05");
     assert_eq!(e["unrealizedPnl"], "10");
     assert_eq!(e["unmatchedSellQty"], "1");
+    // Never complete next to an unmatched quantity.
+    assert_eq!(e["complete"], false);
+    assert_eq!(
+        e["incomplete"],
+        serde_json::json!([{ "reason": "sold_beyond_position", "unmatchedQty": "1" }])
+    );
+    assert_eq!(out["complete"], false);
+    assert_eq!(out["selectedBy"], "symbols");
+    assert_eq!(out["covered"], serde_json::json!(["BTCUSDT", "ETHUSDT"]));
+    assert_eq!(out["skipped"], serde_json::json!([]));
 
     assert_eq!(out["quoteAsset"], "USDT");
     assert_eq!(out["startTime"], 1700000000000i64);
@@ -785,6 +885,293 @@ fn pnl_matches_a_hand_computed_example() {
     let notes = out["notes"].as_array().unwrap();
     assert!(notes[0].as_str().unwrap().contains("Average-cost"));
     assert!(notes[1].as_str().unwrap().contains("startTime"));
+    assert!(notes
+        .iter()
+        .any(|n| n.as_str().unwrap().starts_with("ETHUSDT: more was sold")));
+}
+
+/// A `GET /api/v3/account` answer with these (asset, free, locked) rows.
+fn account_body(rows: &[(&str, &str, &str)]) -> String {
+    let b: Vec<String> = rows
+        .iter()
+        .map(|(a, f, l)| format!(r#"{{"asset":"{a}","free":"{f}","locked":"{l}"}}"#))
+        .collect();
+    format!(
+        r#"{{"commissionRates":{{"maker":"0","taker":"0","buyer":"0","seller":"0"}},"canTrade":true,"canWithdraw":true,"canDeposit":true,"updateTime":1,"accountType":"SPOT","permissions":["SPOT"],"balances":[{}]}}"#,
+        b.join(",")
+    )
+}
+
+/// exchangeInfo rows (symbol, base, quote, minNotional) with a NOTIONAL filter.
+fn info_body(rows: &[(&str, &str, &str, &str)]) -> String {
+    let s: Vec<String> = rows
+        .iter()
+        .map(|(s, b, q, n)| format!(r#"{{"symbol":"{s}","status":"TRADING","baseAsset":"{b}","quoteAsset":"{q}","filters":[{{"filterType":"PRICE_FILTER","minPrice":"0.01","maxPrice":"1000000","tickSize":"0.01"}},{{"filterType":"NOTIONAL","minNotional":"{n}","applyMinToMarket":true,"maxNotional":"9000000.00000000","applyMaxToMarket":false,"avgPriceMins":5}}]}}"#))
+        .collect();
+    format!(
+        r#"{{"timezone":"UTC","serverTime":1,"symbols":[{}]}}"#,
+        s.join(",")
+    )
+}
+
+/// Every listed price (ticker/price without a symbol).
+const ALL_PRICES: &str = r#"[{"symbol":"BTCUSDT","price":"100.00000000"},{"symbol":"ETHUSDT","price":"45.00000000"},
+    {"symbol":"DOGEUSDT","price":"0.10000000"},{"symbol":"XRPUSDT","price":"0.50000000"},
+    {"symbol":"ETHBTC","price":"0.05000000"},{"symbol":"BNBUSDT","price":"300.00000000"}]"#;
+
+#[test]
+fn pnl_without_symbols_covers_the_holdings_in_the_quote_and_says_what_it_skipped() {
+    // Held: BTC 0.6 (worth 60 USDT), ETH 2 (90), XRP 100 (50), DOGE 10 (1:
+    // under DOGEUSDT's 5 USDT minimum notional, dust), LDBTC (no market),
+    // USDT (the quote itself).
+    let account = account_body(&[
+        ("BTC", "0.5", "0.1"),
+        ("LDBTC", "0.3", "0"),
+        ("USDT", "1000", "0"),
+        ("ETH", "2", "0"),
+        ("DOGE", "10", "0"),
+        ("XRP", "100", "0"),
+    ]);
+    let info = info_body(&[
+        ("ETHUSDT", "ETH", "USDT", "5"),
+        ("BTCUSDT", "BTC", "USDT", "5"),
+        ("XRPUSDT", "XRP", "USDT", "5"),
+        ("DOGEUSDT", "DOGE", "USDT", "5"),
+    ]);
+    let btc = format!("[{}]", my_trade(1, true, "90", "0.6", "0", "USDT"));
+    let eth = format!("[{}]", my_trade(1, true, "40", "1", "0", "USDT"));
+    let ex = Canned::new(&[
+        ("/api/v3/account", &account),
+        ("/api/v3/ticker/price", ALL_PRICES),
+        ("/api/v3/exchangeInfo", &info),
+        ("/api/v3/myTrades BTCUSDT", &btc),
+        ("/api/v3/myTrades ETHUSDT", &eth),
+        ("/api/v3/myTrades XRPUSDT", "[]"),
+    ]);
+    let out = ok(&ex, "get_pnl", "{}");
+    assert_eq!(
+        ex.paths(),
+        vec![
+            "/api/v3/account",
+            "/api/v3/ticker/price",
+            "/api/v3/exchangeInfo",
+            "/api/v3/myTrades",
+            "/api/v3/myTrades",
+            "/api/v3/myTrades"
+        ]
+    );
+    assert_eq!(ex.params(1), vec![]); // every price, one request
+    assert_eq!(
+        ex.params(2),
+        p(&[
+            ("symbols", r#"["ETHUSDT","BTCUSDT","XRPUSDT","DOGEUSDT"]"#),
+            ("showPermissionSets", "false")
+        ])
+    );
+    assert_eq!(out["quoteAsset"], "USDT");
+    assert_eq!(out["selectedBy"], "holdings");
+    // Largest holding by value first.
+    assert_eq!(
+        out["covered"],
+        serde_json::json!(["ETHUSDT", "BTCUSDT", "XRPUSDT"])
+    );
+    assert_eq!(
+        out["skipped"],
+        serde_json::json!([
+            { "asset": "USDT", "heldQty": "1000", "reason": "quote_asset" },
+            { "asset": "DOGE", "heldQty": "10", "reason": "dust", "symbol": "DOGEUSDT", "value": "1" },
+            { "asset": "LDBTC", "heldQty": "0.3", "reason": "no_market" }
+        ])
+    );
+    let rows = out["symbols"].as_array().unwrap();
+    // ETH: 1 bought in the trades, 2 held: the other one has unknown cost.
+    assert_eq!(rows[0]["position"], "1");
+    assert_eq!(rows[0]["heldQty"], "2");
+    assert_eq!(rows[0]["complete"], false);
+    assert_eq!(
+        rows[0]["incomplete"],
+        serde_json::json!([{ "reason": "held_not_in_trades", "unmatchedQty": "1" }])
+    );
+    assert_eq!(rows[0]["unrealizedPnl"], "5");
+    // BTC: the trades explain the whole balance, locked part included.
+    assert_eq!(rows[1]["position"], "0.6");
+    assert_eq!(rows[1]["heldQty"], "0.6");
+    assert_eq!(rows[1]["complete"], true);
+    assert_eq!(rows[1]["unrealizedPnl"], "6");
+    // XRP: held, never traded.
+    assert_eq!(rows[2]["tradeCount"], 0);
+    assert_eq!(
+        rows[2]["incomplete"],
+        serde_json::json!([{ "reason": "held_not_in_trades", "unmatchedQty": "100" }])
+    );
+    assert_eq!(out["complete"], false);
+    assert_eq!(out["totals"]["unrealized"], "11");
+    let notes: Vec<&str> = out["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert!(
+        notes.iter().any(|n| n.contains("Without symbols")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("ETHUSDT, XRPUSDT: the account holds more")),
+        "{notes:?}"
+    );
+
+    // quote=BTC: ETHBTC is the only BTC market held; BTC is the quote.
+    let info = info_body(&[("ETHBTC", "ETH", "BTC", "0.0001")]);
+    let ex = Canned::new(&[
+        ("/api/v3/account", &account),
+        ("/api/v3/ticker/price", ALL_PRICES),
+        ("/api/v3/exchangeInfo", &info),
+        (
+            "/api/v3/myTrades",
+            &format!("[{}]", my_trade(1, true, "0.04", "2", "0", "BTC")),
+        ),
+    ]);
+    let out = ok(&ex, "get_pnl", r#"{"quote":"btc"}"#);
+    assert_eq!(
+        ex.params(2),
+        p(&[("symbol", "ETHBTC"), ("showPermissionSets", "false")])
+    );
+    assert_eq!(out["quoteAsset"], "BTC");
+    assert_eq!(out["covered"], serde_json::json!(["ETHBTC"]));
+    let reasons: Vec<(&str, &str)> = out["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["asset"].as_str().unwrap(), s["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            ("BTC", "quote_asset"),
+            ("DOGE", "no_market"),
+            ("LDBTC", "no_market"),
+            ("USDT", "no_market"),
+            ("XRP", "no_market")
+        ]
+    );
+    // Bought 2 with the fee in BTC (the quote): the position is the full 2,
+    // as held; the skipped assets are outside the quote's markets.
+    let row = &out["symbols"][0];
+    assert_eq!(row["position"], "2");
+    assert_eq!(row["complete"], true);
+    assert_eq!(out["complete"], true);
+}
+
+#[test]
+fn pnl_without_symbols_keeps_the_ten_largest_holdings() {
+    // A0..A11 held 1..12 units at price 1: the ten most valuable are covered.
+    let rows: Vec<(String, String, String)> = (0..12)
+        .map(|i| (format!("A{i}"), format!("{}", i + 1), "0".to_string()))
+        .collect();
+    let refs: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|(a, f, l)| (a.as_str(), f.as_str(), l.as_str()))
+        .collect();
+    let account = account_body(&refs);
+    let prices: Vec<String> = (0..12)
+        .map(|i| format!(r#"{{"symbol":"A{i}USDT","price":"1"}}"#))
+        .collect();
+    let prices = format!("[{}]", prices.join(","));
+    let symbols: Vec<(String, String)> = (0..12)
+        .map(|i| (format!("A{i}USDT"), format!("A{i}")))
+        .collect();
+    let info_rows: Vec<(&str, &str, &str, &str)> = symbols
+        .iter()
+        .map(|(s, b)| (s.as_str(), b.as_str(), "USDT", "0"))
+        .collect();
+    let info = info_body(&info_rows);
+    let ex = Canned::new(&[
+        ("/api/v3/account", &account),
+        ("/api/v3/ticker/price", &prices),
+        ("/api/v3/exchangeInfo", &info),
+        ("/api/v3/myTrades", "[]"),
+    ]);
+    let out = ok(&ex, "get_pnl", "");
+    let covered: Vec<&str> = out["covered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert_eq!(covered.len(), crate::pnl::MAX_SYMBOLS);
+    assert_eq!(covered[0], "A11USDT");
+    assert_eq!(covered[9], "A2USDT");
+    assert_eq!(
+        out["skipped"],
+        serde_json::json!([
+            { "asset": "A1", "heldQty": "2", "reason": "over_cap", "symbol": "A1USDT", "value": "2" },
+            { "asset": "A0", "heldQty": "1", "reason": "over_cap", "symbol": "A0USDT", "value": "1" }
+        ])
+    );
+    assert_eq!(out["complete"], false);
+    assert_eq!(ex.paths().len(), 3 + crate::pnl::MAX_SYMBOLS);
+}
+
+#[test]
+fn pnl_marks_every_unexplained_quantity_incomplete() {
+    // BTCUSDT: bought 1, sold 2 (1 beyond the position), yet 0.5 held now.
+    // ETHUSDT: bought 2, only 1.5 held now (0.5 withdrawn or moved).
+    let btc = format!(
+        "[{},{}]",
+        my_trade(1, true, "100", "1", "0", "USDT"),
+        my_trade(2, false, "110", "2", "0", "USDT"),
+    );
+    let eth = format!("[{}]", my_trade(1, true, "40", "2", "0", "USDT"));
+    let account = account_body(&[("BTC", "0.5", "0"), ("ETH", "1", "0.5")]);
+    let ex = Canned::new(&[
+        ("/api/v3/exchangeInfo", INFO_BTC_ETH),
+        ("/api/v3/account", &account),
+        (
+            "/api/v3/ticker/price",
+            r#"[{"symbol":"BTCUSDT","price":"100"},{"symbol":"ETHUSDT","price":"45"}]"#,
+        ),
+        ("/api/v3/myTrades BTCUSDT", &btc),
+        ("/api/v3/myTrades ETHUSDT", &eth),
+    ]);
+    let out = ok(
+        &ex,
+        "get_pnl",
+        r#"{"symbols":["BTCUSDT","ETHUSDT"],"quote":"usdt"}"#,
+    );
+    let b = &out["symbols"][0];
+    assert_eq!(b["complete"], false);
+    assert_eq!(
+        b["incomplete"],
+        serde_json::json!([
+            { "reason": "sold_beyond_position", "unmatchedQty": "1" },
+            { "reason": "held_not_in_trades", "unmatchedQty": "0.5" }
+        ])
+    );
+    assert_eq!(b["realizedPnl"], "10"); // only the matched unit realizes
+    let e = &out["symbols"][1];
+    assert_eq!(e["heldQty"], "1.5");
+    assert_eq!(
+        e["incomplete"],
+        serde_json::json!([{ "reason": "position_not_held", "unmatchedQty": "0.5" }])
+    );
+    assert_eq!(out["complete"], false);
+    let notes = out["notes"].to_string();
+    assert!(notes.contains("ETHUSDT: the trades used leave more than the account holds"));
+    assert!(notes.contains("BTCUSDT: the account holds more"));
+
+    // quote must be the symbols' quote asset, refused before anything signed.
+    let ex = Canned::new(&[("/api/v3/exchangeInfo", INFO_BTC_ETH)]);
+    let e = call(&ex, "get_pnl", r#"{"symbols":["BTCUSDT"],"quote":"BTC"}"#).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidArgument);
+    assert!(
+        e.message.contains("'quote'") && e.message.contains("USDT"),
+        "{e}"
+    );
+    assert!(e.recovery.contains("\"USDT\""), "{e}");
+    assert_eq!(ex.paths(), vec!["/api/v3/exchangeInfo"]);
 }
 
 #[test]
@@ -811,11 +1198,24 @@ fn pnl_single_symbol_uses_symbol_and_flags_a_full_page() {
             r#"{"symbol":"BTCUSDT","price":"2"}"#,
         ),
         ("/api/v3/myTrades", &trades_body(1000)),
+        ("/api/v3/account", &account_body(&[("BTC", "2", "0")])),
     ]);
     let out = ok(&ex, "get_pnl", r#"{"symbols":["BTCUSDT"]}"#);
-    assert_eq!(ex.params(1), p(&[("symbol", "BTCUSDT")]));
-    assert_eq!(ex.params(2), p(&[("symbol", "BTCUSDT"), ("limit", "1000")]));
+    assert_eq!(ex.params(2), p(&[("symbol", "BTCUSDT")]));
+    assert_eq!(ex.params(3), p(&[("symbol", "BTCUSDT"), ("limit", "1000")]));
+    // Sells (odd ids) and buys (even ids) of 2 alternate, a sell first: the
+    // first sell is beyond the position, the last buy leaves 2, as held; the
+    // full page means more trades exist beyond the limit.
+    assert_eq!(out["symbols"][0]["position"], "2");
     assert_eq!(out["symbols"][0]["complete"], false);
+    assert_eq!(
+        out["symbols"][0]["incomplete"],
+        serde_json::json!([
+            { "reason": "trade_history_limit" },
+            { "reason": "sold_beyond_position", "unmatchedQty": "2" }
+        ])
+    );
+    assert_eq!(out["complete"], false);
     assert_eq!(out["symbols"][0]["tradeCount"], 1000);
     assert!(out["notes"]
         .as_array()
@@ -840,6 +1240,7 @@ fn pnl_overflow_is_an_exchange_error_not_a_trap() {
             "/api/v3/myTrades",
             &format!("[{}]", my_trade(1, true, huge, huge, "0", "USDT")),
         ),
+        ("/api/v3/account", &account_body(&[("BTC", "1", "0")])),
     ]);
     let e = call(&ex, "get_pnl", r#"{"symbols":["BTCUSDT"]}"#).unwrap_err();
     assert_eq!(e.kind, ErrorKind::ExchangeUnavailable);
@@ -881,6 +1282,15 @@ fn garbage_from_the_exchange_is_an_error_not_a_panic() {
             if let Err(e) = call(&ex, tool.name, valid_args(tool.name)) {
                 assert!(!e.message.is_empty());
                 assert_ne!(e.kind, ErrorKind::Internal, "{} {body}", tool.name);
+            }
+        }
+        for (tool, args) in [
+            ("get_pnl", "{}"),
+            ("get_account_snapshot", r#"{"type":"MARGIN"}"#),
+            ("get_account_snapshot", r#"{"type":"FUTURES"}"#),
+        ] {
+            if let Err(e) = call(&ex, tool, args) {
+                assert_ne!(e.kind, ErrorKind::Internal, "{tool} {args} {body}");
             }
         }
     }

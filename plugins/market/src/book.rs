@@ -11,6 +11,9 @@ use binance_mcp_plugin::{
 /// Most levels per side `get_order_book` returns; totals still cover every
 /// level fetched.
 pub const LEVELS_CAP: usize = 500;
+/// The depth `limit` Binance accepts: 1-5000.
+const MIN_LIMIT: i64 = 1;
+const MAX_LIMIT: i64 = 5000;
 /// Most book tickers returned when asked for every symbol.
 pub const BOOK_TICKER_ALL_CAP: usize = 200;
 
@@ -70,12 +73,12 @@ fn book_ticker(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
 pub const ORDER_BOOK: Tool = Tool {
     name: "get_order_book",
     title: "Order book depth",
-    description: "Bids (best first) and asks (best first) as [price, quantity] pairs, with best bid/ask, spread, mid price and the total quantity on each side. limit is the depth fetched (5-5000, default 100); at most 500 levels per side are listed, the totals cover all fetched levels.",
+    description: "Bids (best first) and asks (best first) as [price, quantity] pairs, with best bid/ask, spread, mid price and the total quantity on each side. limit is the depth fetched (1-5000, default 100); at most 500 levels per side are listed, the totals cover all fetched levels.",
     input_schema: || {
         schema::object(
             json!({
                 "symbol": schema::symbol("The symbol."),
-                "limit": schema::integer(5, 5000, 100, "Levels per side to fetch (request weight grows with it: 5 up to 100, 25 up to 500, 50 at 1000, 250 above).")
+                "limit": schema::integer(MIN_LIMIT, MAX_LIMIT, 100, "Levels per side to fetch, 1-5000 (request weight grows with it: 5 up to 100, 25 up to 500, 50 up to 1000, 250 above).")
             }),
             &["symbol"],
         )
@@ -114,7 +117,7 @@ fn parse_levels(side: &Value) -> Result<Vec<(Decimal, Decimal)>, ToolError> {
 fn order_book(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let a = Args::parse(args, &["symbol", "limit"])?;
     let symbol = a.required_symbol("symbol")?;
-    let limit = a.integer("limit", 5, 5000)?.unwrap_or(100);
+    let limit = a.integer("limit", MIN_LIMIT, MAX_LIMIT)?.unwrap_or(100);
     let body: Value = fetch(
         ex,
         &Request::spot_get("/api/v3/depth")

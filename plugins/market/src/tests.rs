@@ -37,7 +37,7 @@ fn bad_arguments_never_reach_the_exchange() {
     let cases = [
         (
             "get_order_book",
-            r#"{"symbol":"BTCUSDT","limit":4}"#,
+            r#"{"symbol":"BTCUSDT","limit":0}"#,
             "limit",
         ),
         (
@@ -189,4 +189,35 @@ fn overflowing_figures_are_an_exchange_error_not_a_trap() {
     let ex = canned(&body);
     let e = Market::call_tool(&ex, "get_order_book", r#"{"symbol":"BTCUSDT"}"#).unwrap_err();
     assert_eq!(e.kind, ErrorKind::ExchangeUnavailable);
+}
+
+#[test]
+fn order_book_accepts_binances_whole_limit_range() {
+    for limit in [1, 2, 4, 5000] {
+        let ex = canned(r#"{"lastUpdateId":7,"bids":[["100.1","0.3"]],"asks":[["100.3","1"]]}"#);
+        let args = format!(r#"{{"symbol":"BTCUSDT","limit":{limit}}}"#);
+        let out = Market::call_tool(&ex, "get_order_book", &args).unwrap();
+        assert_eq!(out["bestBid"], "100.1", "{limit}");
+        assert_eq!(
+            ex.requests()[0].params,
+            vec![
+                ("symbol".into(), "BTCUSDT".into()),
+                ("limit".into(), limit.to_string())
+            ]
+        );
+    }
+    let book = TOOLS.iter().find(|t| t.name == "get_order_book").unwrap();
+    let limit = &(book.input_schema)()["properties"]["limit"];
+    assert_eq!(
+        (limit["minimum"].clone(), limit["maximum"].clone()),
+        (1.into(), 5000.into())
+    );
+    let e = Market::call_tool(
+        &canned("{}"),
+        "get_order_book",
+        r#"{"symbol":"BTCUSDT","limit":0}"#,
+    )
+    .unwrap_err();
+    assert!(e.message.contains("between 1 and 5000"), "{e}");
+    assert!(book.description.contains("1-5000"));
 }

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 
 use super::history::{deposit_addresses, deposits, transfers, withdrawals};
 use super::model::*;
+use super::snapshots::{futures_snapshots, margin_snapshots};
 use crate::market::{Market, DAY_MS};
 use crate::rng::{hash_parts, SplitMix64};
 
@@ -254,7 +255,7 @@ pub fn generate(seed: u64, anchor_ms: i64, markets: &[Market]) -> AccountSnapsho
             a => market(&format!("{a}USDT")).map_or(Decimal::ZERO, |m| m.last_price() / btc),
         }
     };
-    let snapshots = (1..=7)
+    let snapshots: Vec<DailySnapshot> = (1..=7)
         .rev()
         .map(|d| {
             let day_start = (anchor_ms.div_euclid(DAY_MS) - d) * DAY_MS;
@@ -280,6 +281,10 @@ pub fn generate(seed: u64, anchor_ms: i64, markets: &[Market]) -> AccountSnapsho
         })
         .collect();
 
+    let days: Vec<i64> = snapshots.iter().map(|s| s.update_time).collect();
+    let margin_snapshots = margin_snapshots(seed, &days, &price_btc);
+    let futures_snapshots = futures_snapshots(seed, &days, markets);
+
     AccountSnapshot {
         uid: rng.range(100_000_000, 999_999_999) as u64,
         deposits: deposits(seed, &mut rng, anchor_ms, &deposit_addresses),
@@ -289,6 +294,8 @@ pub fn generate(seed: u64, anchor_ms: i64, markets: &[Market]) -> AccountSnapsho
         orders,
         trades,
         snapshots,
+        margin_snapshots,
+        futures_snapshots,
         commission,
         deposit_addresses,
         update_time,

@@ -250,6 +250,102 @@ pub struct DailySnapshot {
     pub balances: Vec<Balance>,
 }
 
+/// One asset of a MARGIN snapshot's `userAssets` (cross margin).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarginAsset {
+    /// Asset, e.g. "USDT".
+    pub asset: String,
+    /// Borrowed amount.
+    #[serde(serialize_with = "ser8")]
+    pub borrowed: Decimal,
+    /// Available amount.
+    #[serde(serialize_with = "ser8")]
+    pub free: Decimal,
+    /// Interest owed on the loan.
+    #[serde(serialize_with = "ser8")]
+    pub interest: Decimal,
+    /// Amount locked by open orders.
+    #[serde(serialize_with = "ser8")]
+    pub locked: Decimal,
+    /// free + locked − borrowed − interest.
+    #[serde(serialize_with = "ser8")]
+    pub net_asset: Decimal,
+}
+
+/// One day of `GET /sapi/v1/accountSnapshot?type=MARGIN`; serialises as the
+/// snapshot's `data`, field for field as Binance sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarginDailySnapshot {
+    /// End of the UTC day (23:59:59.000), ms (the snapshot's `updateTime`,
+    /// not part of `data`).
+    #[serde(skip)]
+    pub update_time: i64,
+    /// totalAssetOfBtc / totalLiabilityOfBtc.
+    #[serde(serialize_with = "ser8")]
+    pub margin_level: Decimal,
+    /// Σ (free + locked) valued in BTC.
+    #[serde(serialize_with = "ser8")]
+    pub total_asset_of_btc: Decimal,
+    /// Σ (borrowed + interest) valued in BTC.
+    #[serde(serialize_with = "ser8")]
+    pub total_liability_of_btc: Decimal,
+    /// totalAssetOfBtc − totalLiabilityOfBtc.
+    #[serde(serialize_with = "ser8")]
+    pub total_net_asset_of_btc: Decimal,
+    /// Every margin asset, zero rows included.
+    pub user_assets: Vec<MarginAsset>,
+}
+
+/// One asset of a FUTURES snapshot's `assets` (USDⓈ-M wallet).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FuturesAsset {
+    /// Asset, e.g. "USDT".
+    pub asset: String,
+    /// walletBalance plus the unrealized profit of the positions margined in it.
+    #[serde(serialize_with = "ser8")]
+    pub margin_balance: Decimal,
+    /// Wallet balance.
+    #[serde(serialize_with = "ser8")]
+    pub wallet_balance: Decimal,
+}
+
+/// One position of a FUTURES snapshot's `position` list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FuturesPosition {
+    /// Entry price.
+    #[serde(serialize_with = "ser8")]
+    pub entry_price: Decimal,
+    /// Mark price at the snapshot.
+    #[serde(serialize_with = "ser8")]
+    pub mark_price: Decimal,
+    /// Signed position (negative: short).
+    #[serde(serialize_with = "ser8")]
+    pub position_amt: Decimal,
+    /// Perpetual symbol, e.g. "BTCUSDT".
+    pub symbol: String,
+    /// positionAmt × (markPrice − entryPrice).
+    #[serde(serialize_with = "ser8")]
+    pub un_realized_profit: Decimal,
+}
+
+/// One day of `GET /sapi/v1/accountSnapshot?type=FUTURES`; serialises as the
+/// snapshot's `data`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FuturesDailySnapshot {
+    /// End of the UTC day (23:59:59.000), ms (not part of `data`).
+    #[serde(skip)]
+    pub update_time: i64,
+    /// Wallet assets.
+    pub assets: Vec<FuturesAsset>,
+    /// Open positions (Binance's singular field name).
+    #[serde(rename = "position")]
+    pub positions: Vec<FuturesPosition>,
+}
+
 /// Commission rates as fractions (0.001 = 0.1 %).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CommissionRates {
@@ -299,6 +395,10 @@ pub struct AccountSnapshot {
     pub transfers: Vec<Transfer>,
     /// Daily SPOT snapshots, oldest first (the last 7 days).
     pub snapshots: Vec<DailySnapshot>,
+    /// Daily MARGIN (cross margin) snapshots, the same days.
+    pub margin_snapshots: Vec<MarginDailySnapshot>,
+    /// Daily FUTURES (USDⓈ-M) snapshots, the same days.
+    pub futures_snapshots: Vec<FuturesDailySnapshot>,
     /// Standard commission rates.
     pub commission: CommissionRates,
     /// Deposit addresses, one per coin and network; the first of a coin is

@@ -11,7 +11,10 @@ use axum::Json;
 use serde::Serialize;
 
 use super::{reply, signed};
-use crate::account::{ser8, Balance, Deposit, DepositAddress, Transfer, Withdrawal};
+use crate::account::{
+    ser8, Balance, Deposit, DepositAddress, FuturesDailySnapshot, MarginDailySnapshot, Transfer,
+    Withdrawal,
+};
 use crate::error::ApiError;
 use crate::params::Params;
 use crate::state::SimState;
@@ -32,20 +35,33 @@ fn in_range(t: i64, start: Option<i64>, end: Option<i64>) -> bool {
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct SnapshotVo {
+    /// "spot", "margin" or "futures".
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub update_time: i64,
     pub data: SnapshotData,
 }
 
+/// The `data` of one snapshot day, in the shape of its type.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum SnapshotData {
+    /// `{"balances":[...],"totalAssetOfBtc":"..."}`.
+    Spot(SpotSnapshotData),
+    /// `{"marginLevel","totalAssetOfBtc","totalLiabilityOfBtc","totalNetAssetOfBtc","userAssets"}`.
+    Margin(MarginDailySnapshot),
+    /// `{"assets":[...],"position":[...]}`.
+    Futures(FuturesDailySnapshot),
+}
+
 /// The `data` of a SPOT snapshot.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
-pub struct SnapshotData {
+pub struct SpotSnapshotData {
+    pub balances: Vec<Balance>,
     #[serde(serialize_with = "ser8")]
     pub total_asset_of_btc: rust_decimal::Decimal,
-    pub balances: Vec<Balance>,
 }
 
 /// `GET /sapi/v1/accountSnapshot` body.
@@ -58,8 +74,9 @@ pub struct SnapshotResponse {
     pub snapshot_vos: Vec<SnapshotVo>,
 }
 
-/// `GET /sapi/v1/accountSnapshot?type=SPOT` (weight 2400): `startTime`,
-/// `endTime`, `limit` 7–30 (default 7). MARGIN and FUTURES answer no days.
+/// `GET /sapi/v1/accountSnapshot?type=SPOT|MARGIN|FUTURES` (weight 2400):
+/// `startTime`, `endTime`, `limit` 7–30 (default 7; outside the range it is
+/// clamped). Each type answers its own days in Binance's shape for it.
 pub async fn account_snapshot(
     State(state): State<Arc<SimState>>,
     headers: HeaderMap,
@@ -80,27 +97,49 @@ fn snapshot_body(
         "",
         &["type", "startTime", "endTime", "limit"],
     )?;
-    let spot = match p.get("type") {
+    let kind = match p.get("type") {
         None | Some("") => return Err(ApiError::mandatory("type")),
-        Some("SPOT") => true,
-        Some("MARGIN" | "FUTURES") => false,
+        Some(k @ ("SPOT" | "MARGIN" | "FUTURES")) => k.to_string(),
         Some(_) => return Err(ApiError::illegal_chars("type", "SPOT, MARGIN, FUTURES")),
     };
     let (start, end) = (p.opt_time("startTime")?, p.opt_time("endTime")?);
     let limit = p.opt_u64("limit")?.unwrap_or(7).clamp(7, 30) as usize;
-    let days: Vec<SnapshotVo> = state
-        .account()
-        .snapshots
+    let account = state.account();
+    let all: Vec<SnapshotVo> = match kind.as_str() {
+        "SPOT" => account
+            .snapshots
+            .into_iter()
+            .map(|s| SnapshotVo {
+                kind: "spot",
+                update_time: s.update_time,
+                data: SnapshotData::Spot(SpotSnapshotData {
+                    balances: s.balances,
+                    total_asset_of_btc: s.total_asset_of_btc,
+                }),
+            })
+            .collect(),
+        "MARGIN" => account
+            .margin_snapshots
+            .into_iter()
+            .map(|s| SnapshotVo {
+                kind: "margin",
+                update_time: s.update_time,
+                data: SnapshotData::Margin(s),
+            })
+            .collect(),
+        _ => account
+            .futures_snapshots
+            .into_iter()
+            .map(|s| SnapshotVo {
+                kind: "futures",
+                update_time: s.update_time,
+                data: SnapshotData::Futures(s),
+            })
+            .collect(),
+    };
+    let days: Vec<SnapshotVo> = all
         .into_iter()
-        .filter(|s| spot && in_range(s.update_time, start, end))
-        .map(|s| SnapshotVo {
-            kind: "spot",
-            update_time: s.update_time,
-            data: SnapshotData {
-                total_asset_of_btc: s.total_asset_of_btc,
-                balances: s.balances,
-            },
-        })
+        .filter(|s| in_range(s.update_time, start, end))
         .collect();
     let skip = days.len().saturating_sub(limit);
     Ok(Json(SnapshotResponse {
