@@ -6,14 +6,24 @@
 //! Either way each symbol's trade-derived position is compared with what
 //! the account holds now, and every quantity the trades do not explain
 //! marks the symbol incomplete, with the reason and the quantity.
+//!
+//! This module owns the `get_pnl` tool: its schemas, the entry point and
+//! the output (rows, totals, notes). [`selection`] decides what is covered
+//! and skipped; [`ledger`] does the average-cost arithmetic per symbol.
+
+mod ledger;
+mod selection;
 
 use crate::{coin_schema, dec_text, Raw};
 use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::exchange::fetch;
-use binance_mcp_plugin::output::{self, cap, Keep};
+use binance_mcp_plugin::output::{cap, Keep};
 use binance_mcp_plugin::{
-    json, schema, Annotations, Decimal, ErrorKind, Exchange, Request, Tool, ToolError, Value,
+    json, schema, Annotations, Decimal, Exchange, Request, Tool, ToolError, Value,
 };
+use ledger::INCOMPLETE_REASONS;
+pub(crate) use ledger::{Fill, Ledger};
+use selection::{by_holdings, by_symbols, Skip, SKIP_REASONS};
 use std::collections::BTreeMap;
 
 /// Most symbols one call may cover (each costs a myTrades request, weight 20).
@@ -29,16 +39,6 @@ pub const SKIPPED_CAP: usize = 50;
 pub const DEFAULT_QUOTE: &str = "USDT";
 /// Decimal places of the figures reported.
 const PLACES: u32 = 8;
-
-/// Why a symbol's figures are incomplete.
-const INCOMPLETE_REASONS: [&str; 4] = [
-    "trade_history_limit",
-    "sold_beyond_position",
-    "held_not_in_trades",
-    "position_not_held",
-];
-/// Why a held asset was not covered.
-const SKIP_REASONS: [&str; 4] = ["quote_asset", "no_market", "dust", "over_cap"];
 
 pub const PNL: Tool = Tool {
     name: "get_pnl",
@@ -147,134 +147,6 @@ fn ck(v: Option<Decimal>) -> Result<Decimal, ToolError> {
     })
 }
 
-/// One fill, as the PnL needs it.
-#[derive(Debug, Clone)]
-pub(crate) struct Fill {
-    pub id: i64,
-    pub is_buyer: bool,
-    pub price: Decimal,
-    pub qty: Decimal,
-    pub commission: Decimal,
-    pub commission_asset: String,
-}
-
-impl Fill {
-    fn parse(t: &Value) -> Result<Fill, ToolError> {
-        let fill = Fill {
-            id: output::int(&t["id"])?,
-            is_buyer: crate::boolean(&t["isBuyer"])?,
-            price: output::decimal(&t["price"])?,
-            qty: output::decimal(&t["qty"])?,
-            commission: output::decimal(&t["commission"])?,
-            commission_asset: output::text(&t["commissionAsset"])?,
-        };
-        if fill.price.is_sign_negative()
-            || fill.qty.is_sign_negative()
-            || fill.commission.is_sign_negative()
-        {
-            return Err(ToolError::bad_exchange_data(format!(
-                "trade {} has a negative price, quantity or commission",
-                fill.id
-            )));
-        }
-        Ok(fill)
-    }
-}
-
-/// The running state of one symbol under the average-cost method.
-#[derive(Debug, Default)]
-pub(crate) struct Ledger {
-    /// Base quantity held.
-    pub position: Decimal,
-    /// Total cost of `position`, in the quote asset.
-    pub cost: Decimal,
-    pub realized: Decimal,
-    /// Base sold beyond the known position.
-    pub unmatched: Decimal,
-    /// Commissions in third assets, by asset.
-    pub other: BTreeMap<String, Decimal>,
-}
-
-impl Ledger {
-    /// Apply one fill of a symbol with base asset `base` and quote `quote`.
-    pub(crate) fn apply(&mut self, f: &Fill, base: &str, quote: &str) -> Result<(), ToolError> {
-        let fee_in_quote = f.commission_asset == quote;
-        let fee_in_base = f.commission_asset == base;
-        if f.is_buyer {
-            // Cost grows by what was paid, quote-asset commission included.
-            self.cost = ck(self.cost.checked_add(ck(f.price.checked_mul(f.qty))?))?;
-            self.position = ck(self.position.checked_add(f.qty))?;
-            if fee_in_quote {
-                self.cost = ck(self.cost.checked_add(f.commission))?;
-            } else if fee_in_base {
-                // Fewer units received for the same cost: the average rises.
-                if f.commission > self.position {
-                    return Err(ToolError::bad_exchange_data(format!(
-                        "trade {} has a commission larger than the quantity bought",
-                        f.id
-                    )));
-                }
-                self.position = ck(self.position.checked_sub(f.commission))?;
-            }
-        } else {
-            let (matched, cost_out) = self.take(f.qty)?;
-            let proceeds = ck(f.price.checked_mul(matched))?;
-            self.realized = ck(self
-                .realized
-                .checked_add(ck(proceeds.checked_sub(cost_out))?))?;
-            self.unmatched = ck(self.unmatched.checked_add(ck(f.qty.checked_sub(matched))?))?;
-            if fee_in_quote {
-                self.realized = ck(self.realized.checked_sub(f.commission))?;
-            } else if fee_in_base {
-                // Base given up for nothing: a loss at the average cost.
-                let (m, c) = self.take(f.commission)?;
-                self.realized = ck(self.realized.checked_sub(c))?;
-                self.unmatched = ck(self.unmatched.checked_add(ck(f.commission.checked_sub(m))?))?;
-            }
-        }
-        if !fee_in_quote && !fee_in_base && !f.commission.is_zero() {
-            let slot = self.other.entry(f.commission_asset.clone()).or_default();
-            *slot = ck(slot.checked_add(f.commission))?;
-        }
-        Ok(())
-    }
-
-    /// Remove up to `qty` from the position at the average cost; returns the
-    /// quantity removed and its cost.
-    fn take(&mut self, qty: Decimal) -> Result<(Decimal, Decimal), ToolError> {
-        let matched = qty.min(self.position);
-        if matched <= Decimal::ZERO {
-            return Ok((Decimal::ZERO, Decimal::ZERO));
-        }
-        let cost_out = if matched == self.position {
-            self.cost
-        } else {
-            // Multiply first: exact whenever the average itself is.
-            ck(ck(self.cost.checked_mul(matched))?.checked_div(self.position))?
-        };
-        self.position = ck(self.position.checked_sub(matched))?;
-        self.cost = if self.position.is_zero() {
-            Decimal::ZERO
-        } else {
-            ck(self.cost.checked_sub(cost_out))?
-        };
-        Ok((matched, cost_out))
-    }
-
-    pub(crate) fn average_cost(&self) -> Result<Decimal, ToolError> {
-        if self.position.is_zero() {
-            Ok(Decimal::ZERO)
-        } else {
-            ck(self.cost.checked_div(self.position))
-        }
-    }
-
-    /// position × lastPrice − cost, i.e. position × (lastPrice − averageCost).
-    pub(crate) fn unrealized(&self, last: Decimal) -> Result<Decimal, ToolError> {
-        ck(ck(self.position.checked_mul(last))?.checked_sub(self.cost))
-    }
-}
-
 fn fig(d: Decimal) -> Value {
     json!(dec_text(d.round_dp(PLACES)))
 }
@@ -284,261 +156,6 @@ fn others(map: &BTreeMap<String, Decimal>) -> Value {
         .iter()
         .map(|(asset, amount)| json!({ "asset": asset, "amount": fig(*amount) }))
         .collect::<Vec<_>>())
-}
-
-/// `symbol` for one, `symbols` (a JSON array) for several.
-fn selection(req: Request, symbols: &[String]) -> Request {
-    match symbols {
-        [one] => req.param("symbol", one),
-        many => req.param("symbols", json!(many).to_string()),
-    }
-}
-
-fn as_list(body: Value) -> Vec<Value> {
-    match body {
-        Value::Array(items) => items,
-        other => vec![other],
-    }
-}
-
-/// One symbol to cover: (symbol, base asset).
-type Pair = (String, String);
-
-/// A held asset left out, and why (one of [`SKIP_REASONS`]).
-struct Skip {
-    asset: String,
-    held: Decimal,
-    reason: &'static str,
-    /// The market it would have used, with the holding's value in the quote.
-    market: Option<(String, Decimal)>,
-}
-
-impl Skip {
-    fn render(&self) -> Value {
-        let mut v =
-            json!({ "asset": self.asset, "heldQty": fig(self.held), "reason": self.reason });
-        if let Some((symbol, value)) = &self.market {
-            v["symbol"] = json!(symbol);
-            v["value"] = fig(*value);
-        }
-        v
-    }
-}
-
-/// What to cover: the quote asset, the symbols, their last prices, the
-/// account's holdings and (holdings only) what was left out.
-struct Plan {
-    quote: String,
-    by: &'static str,
-    pairs: Vec<Pair>,
-    last: BTreeMap<String, Decimal>,
-    held: BTreeMap<String, Decimal>,
-    skipped: Vec<Skip>,
-}
-
-/// The account's non-zero holdings (free + locked), in Binance's order.
-fn holdings(ex: &dyn Exchange) -> Result<Vec<(String, Decimal)>, ToolError> {
-    let body: Value = fetch(
-        ex,
-        &Request::spot_get("/api/v3/account").param("omitZeroBalances", "true"),
-    )?;
-    let raw = body["balances"]
-        .as_array()
-        .ok_or_else(|| ToolError::bad_exchange_data("account without 'balances'"))?;
-    let mut out = Vec::with_capacity(raw.len());
-    for b in raw {
-        let total = ck(output::decimal(&b["free"])?.checked_add(output::decimal(&b["locked"])?))?;
-        if !total.is_zero() {
-            out.push((output::text(&b["asset"])?, total));
-        }
-    }
-    Ok(out)
-}
-
-/// Base asset, quote asset and minimum order notional of a symbol.
-struct Info {
-    base: String,
-    quote: String,
-    min_notional: Decimal,
-}
-
-/// Exchange info (public, weight 20) for `symbols`.
-fn symbol_info(ex: &dyn Exchange, symbols: &[String]) -> Result<BTreeMap<String, Info>, ToolError> {
-    let info: Value = fetch(
-        ex,
-        &selection(Request::spot_get("/api/v3/exchangeInfo"), symbols)
-            .param("showPermissionSets", "false"),
-    )?;
-    let mut out = BTreeMap::new();
-    for s in info["symbols"].as_array().into_iter().flatten() {
-        let mut min_notional = Decimal::ZERO;
-        for f in s["filters"].as_array().into_iter().flatten() {
-            if matches!(f["filterType"].as_str(), Some("NOTIONAL" | "MIN_NOTIONAL"))
-                && !f["minNotional"].is_null()
-            {
-                min_notional = min_notional.max(output::decimal(&f["minNotional"])?);
-            }
-        }
-        out.insert(
-            output::text(&s["symbol"])?,
-            Info {
-                base: output::text(&s["baseAsset"])?,
-                quote: output::text(&s["quoteAsset"])?,
-                min_notional,
-            },
-        );
-    }
-    Ok(out)
-}
-
-/// Last prices by symbol from a ticker/price answer.
-fn prices(body: Value) -> Result<BTreeMap<String, Decimal>, ToolError> {
-    let mut last = BTreeMap::new();
-    for p in as_list(body) {
-        last.insert(output::text(&p["symbol"])?, output::decimal(&p["price"])?);
-    }
-    Ok(last)
-}
-
-/// The caller's symbols: they must share one quote asset (and be `quote`,
-/// when given), refused before any signed request.
-fn by_symbols(
-    ex: &dyn Exchange,
-    symbols: Vec<String>,
-    quote_arg: Option<String>,
-) -> Result<Plan, ToolError> {
-    let info = symbol_info(ex, &symbols)?;
-    let mut pairs = Vec::with_capacity(symbols.len());
-    let mut quotes = Vec::with_capacity(symbols.len());
-    for s in &symbols {
-        let i = info
-            .get(s)
-            .ok_or_else(|| ToolError::bad_exchange_data(format!("exchange info lacks {s}")))?;
-        pairs.push((s.clone(), i.base.clone()));
-        quotes.push((s.clone(), i.quote.clone()));
-    }
-    let quote = quotes[0].1.clone();
-    if quotes.iter().any(|(_, q)| *q != quote) {
-        let each: Vec<String> = quotes.iter().map(|(s, q)| format!("{s}: {q}")).collect();
-        return Err(ToolError {
-            data: Some(Box::new(
-                json!({ "argument": "symbols", "example": "[\"BTCUSDT\",\"ETHUSDT\"]" }),
-            )),
-            ..ToolError::new(
-                ErrorKind::InvalidArgument,
-                format!(
-                    "argument 'symbols' mixes quote assets ({})",
-                    each.join(", ")
-                ),
-                "call get_pnl once per quote asset, e.g. {\"symbols\":[\"BTCUSDT\",\"ETHUSDT\"]}",
-            )
-        });
-    }
-    if let Some(q) = quote_arg.filter(|q| *q != quote) {
-        return Err(ToolError::invalid(
-            "quote",
-            format!("is {q} but the symbols' quote asset is {quote}"),
-            &format!("\"{quote}\", or omit quote"),
-        ));
-    }
-    let held = holdings(ex)?.into_iter().collect();
-    let last = prices(fetch(
-        ex,
-        &selection(Request::spot_get("/api/v3/ticker/price"), &symbols),
-    )?)?;
-    Ok(Plan {
-        quote,
-        by: "symbols",
-        pairs,
-        last,
-        held,
-        skipped: Vec::new(),
-    })
-}
-
-/// The account's holdings with an `<asset><quote>` market: the most valuable
-/// [`MAX_SYMBOLS`] that are not dust; every other held asset is skipped with
-/// its reason.
-fn by_holdings(ex: &dyn Exchange, quote: String) -> Result<Plan, ToolError> {
-    let held = holdings(ex)?;
-    // Every last price (weight 4): which markets exist, and the values.
-    let last = prices(fetch(ex, &Request::spot_get("/api/v3/ticker/price"))?)?;
-    let mut skipped = Vec::new();
-    let mut candidates = Vec::new(); // (asset, held, symbol, value)
-    for (asset, qty) in &held {
-        let symbol = format!("{asset}{quote}");
-        let skip = |reason| Skip {
-            asset: asset.clone(),
-            held: *qty,
-            reason,
-            market: None,
-        };
-        if *asset == quote {
-            skipped.push(skip("quote_asset"));
-        } else if let Some(price) = last.get(&symbol) {
-            candidates.push((asset.clone(), *qty, symbol, ck(qty.checked_mul(*price))?));
-        } else {
-            skipped.push(skip("no_market"));
-        }
-    }
-    candidates.sort_by(|a, b| b.3.cmp(&a.3).then_with(|| a.0.cmp(&b.0)));
-    let over = |(asset, held, symbol, value): (String, Decimal, String, Decimal), reason| Skip {
-        asset,
-        held,
-        reason,
-        market: Some((symbol, value)),
-    };
-    let rest = if candidates.len() > CANDIDATES_CAP {
-        candidates.split_off(CANDIDATES_CAP)
-    } else {
-        Vec::new()
-    };
-    let info = if candidates.is_empty() {
-        BTreeMap::new()
-    } else {
-        let symbols: Vec<String> = candidates.iter().map(|c| c.2.clone()).collect();
-        symbol_info(ex, &symbols)?
-    };
-    let mut pairs = Vec::new();
-    for c in candidates {
-        // A listed symbol that only looks like <asset><quote> does not count.
-        let fits = info.get(&c.2).filter(|i| i.base == c.0 && i.quote == quote);
-        match fits {
-            None => skipped.push(Skip {
-                market: None,
-                ..over(c, "no_market")
-            }),
-            Some(i) if c.3 < i.min_notional => skipped.push(over(c, "dust")),
-            Some(_) if pairs.len() >= MAX_SYMBOLS => skipped.push(over(c, "over_cap")),
-            Some(_) => pairs.push((c.2, c.0)),
-        }
-    }
-    skipped.extend(rest.into_iter().map(|c| over(c, "over_cap")));
-    // The quote first, then what has a market (most valuable first), then
-    // what has none.
-    let rank = |s: &Skip| match s.reason {
-        "quote_asset" => 0,
-        "over_cap" => 1,
-        "dust" => 2,
-        _ => 3,
-    };
-    skipped.sort_by(|a, b| {
-        rank(a)
-            .cmp(&rank(b))
-            .then_with(|| {
-                let v = |s: &Skip| s.market.as_ref().map(|m| m.1);
-                v(b).cmp(&v(a))
-            })
-            .then_with(|| a.asset.cmp(&b.asset))
-    });
-    Ok(Plan {
-        quote,
-        by: "holdings",
-        pairs,
-        last,
-        held: held.into_iter().collect(),
-        skipped,
-    })
 }
 
 fn pnl(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
@@ -588,20 +205,7 @@ fn pnl(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
 
         let held = plan.held.get(base).copied().unwrap_or_default();
         // Every quantity the trades used do not explain, with its reason.
-        let mut incomplete: Vec<(&'static str, Option<Decimal>)> = Vec::new();
-        if (fills.len() as i64) >= TRADES_LIMIT {
-            incomplete.push(("trade_history_limit", None));
-        }
-        if !ledger.unmatched.is_zero() {
-            incomplete.push(("sold_beyond_position", Some(ledger.unmatched)));
-        }
-        if held > ledger.position {
-            let q = ck(held.checked_sub(ledger.position))?;
-            incomplete.push(("held_not_in_trades", Some(q)));
-        } else if held < ledger.position {
-            let q = ck(ledger.position.checked_sub(held))?;
-            incomplete.push(("position_not_held", Some(q)));
-        }
+        let incomplete = ledger.incomplete(fills.len(), held)?;
         for (reason, _) in &incomplete {
             by_reason.entry(reason).or_default().push(symbol.clone());
         }
