@@ -5,10 +5,11 @@
 //! (here `target/plugins`, shared by debug and release host builds) so the
 //! nested build never waits on the outer one's lock.
 //!
-//! The built components are copied to `$OUT_DIR/plugins`, whose path the
-//! binary takes as its default plugin directory. Test fixture plugins
-//! (`tests/fixtures/*`) are built alongside and copied to
-//! `$OUT_DIR/test-plugins`, never into the default directory.
+//! The built components are copied to `$OUT_DIR/plugins` and embedded in
+//! the binary (`$OUT_DIR/builtin_plugins.rs`, `include_bytes!`), so a copied
+//! or `cargo install`ed binary carries its first-party plugins and needs no
+//! build tree. Test fixture plugins (`tests/fixtures/*`) are built alongside
+//! and copied to `$OUT_DIR/test-plugins`, never embedded.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -47,8 +48,10 @@ fn main() {
         "cargo:rustc-env=BINANCE_MCP_TEST_PLUGIN_DIR={}",
         fixtures_dest.display()
     );
+    let embed = out_dir.join("builtin_plugins.rs");
     if std::env::var_os("BINANCE_MCP_SKIP_PLUGIN_BUILD").is_some() {
         println!("cargo:warning=BINANCE_MCP_SKIP_PLUGIN_BUILD is set: plugins were not built");
+        write_embedding(&embed, &dest, &[]);
         return;
     }
 
@@ -82,6 +85,24 @@ fn main() {
     let built = target_dir.join(TARGET).join(PROFILE);
     install(&built, &plugins, &dest);
     install(&built, &fixtures, &fixtures_dest);
+    write_embedding(&embed, &dest, &plugins);
+}
+
+/// Write the table of embedded plugins: `(name, component bytes)`.
+fn write_embedding(file: &Path, dir: &Path, crates: &[String]) {
+    let mut code = String::from(
+        "/// The first-party plugins compiled into this binary: (plugin name, component).\n\
+         pub const BUILTIN_PLUGINS: &[(&str, &[u8])] = &[\n",
+    );
+    for p in crates {
+        let path = dir.join(format!("{}.wasm", p.replace('-', "_")));
+        code.push_str(&format!(
+            "    ({p:?}, include_bytes!({:?})),\n",
+            path.display().to_string()
+        ));
+    }
+    code.push_str("];\n");
+    std::fs::write(file, code).expect("write builtin_plugins.rs");
 }
 
 /// Copy the built components of `crates` from `built` into a fresh `dest`.

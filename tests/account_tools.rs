@@ -563,7 +563,7 @@ async fn every_account_tool_reports_the_simulators_values() {
     assert_eq!(pnl["covered"], json!(traded));
     assert_eq!(pnl["skipped"], json!([]));
     assert!(pnl.get("startTime").is_none());
-    check_pnl(&state, &a, &pnl, &traded);
+    check_pnl(state, &a, &pnl, &traded);
     assert!(pnl["notes"].as_array().unwrap().len() >= 3);
 
     // get_pnl without symbols: the holdings with a USDT market, the most
@@ -585,7 +585,7 @@ async fn every_account_tool_reports_the_simulators_values() {
             (value, m.symbol.clone())
         })
         .collect();
-    by_value.sort_by(|x, y| y.0.cmp(&x.0));
+    by_value.sort_by_key(|x| std::cmp::Reverse(x.0));
     let covered: Vec<&str> = by_value.iter().map(|(_, s)| s.as_str()).collect();
     assert!(covered.len() >= 4 && covered.len() <= 10, "{covered:?}");
     let auto = s.ok(&client, "get_pnl", json!({})).await;
@@ -595,7 +595,7 @@ async fn every_account_tool_reports_the_simulators_values() {
         auto["skipped"],
         json!([{"asset": "USDT", "heldQty": d(held("USDT")), "reason": "quote_asset"}])
     );
-    check_pnl(&state, &a, &auto, &covered);
+    check_pnl(state, &a, &auto, &covered);
     // Symbols the account holds but never traded cannot be complete.
     let untraded = auto["symbols"]
         .as_array()
@@ -625,7 +625,7 @@ async fn every_account_tool_reports_the_simulators_values() {
             .map(|x| json!({"asset": x, "heldQty": d(held(x)), "reason": "no_market"})),
     );
     assert_eq!(btc_quote["skipped"], json!(want));
-    check_pnl(&state, &a, &btc_quote, &["ETHBTC"]);
+    check_pnl(state, &a, &btc_quote, &["ETHBTC"]);
 
     // get_deposit_history: every deposit, newest first, field for field.
     let dep = s.ok(&client, "get_deposit_history", json!({})).await;

@@ -181,30 +181,105 @@ fn bad_configuration_fails_fast_naming_the_variable() {
     );
     let out = run(std_command("http://127.0.0.1:9").args(["--plugins", "/no/such/dir", "tools"]));
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("/no/such/dir"));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("/no/such/dir"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    assert_eq!(
+        stderr.matches("No such file or directory").count(),
+        1,
+        "said once: {stderr}"
+    );
 }
 
 #[test]
 fn two_plugins_exporting_one_tool_are_refused_naming_both() {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("dup-plugins");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let market = std::path::Path::new(env!("BINANCE_MCP_BUILTIN_PLUGIN_DIR")).join("market.wasm");
-    let fixture = std::path::Path::new(env!("BINANCE_MCP_TEST_PLUGIN_DIR")).join("misbehave.wasm");
-    std::fs::copy(&market, dir.join("market.wasm")).unwrap();
-    std::fs::copy(&fixture, dir.join("misbehave.wasm")).unwrap();
+    // `dupe` exports get_server_time, as the built-in market plugin does.
     let out = run(std_command("http://127.0.0.1:9")
         .arg("--plugins")
-        .arg(&dir)
+        .arg(fixture_dir("dupe"))
         .arg("tools"));
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
     assert!(
         stderr.contains("get_server_time")
-            && stderr.contains("market.wasm")
-            && stderr.contains("misbehave.wasm"),
+            && stderr.contains("market (built-in)")
+            && stderr.contains("dupe.wasm"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_plugin_file_overrides_the_built_in_of_its_name() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("override-plugins");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let market = std::path::Path::new(env!("BINANCE_MCP_BUILTIN_PLUGIN_DIR")).join("market.wasm");
+    std::fs::copy(&market, dir.join("market.wasm")).unwrap();
+    let out = run(std_command("http://127.0.0.1:9")
+        .env("RUST_LOG", "info")
+        .arg("--plugins")
+        .arg(&dir)
+        .arg("tools"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("overrides the built-in plugin"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stdout).contains("get_order_book"));
+}
+
+/// The first-party plugins are inside the binary: a copy elsewhere works
+/// without the build tree, and carries no path into it.
+#[test]
+fn the_binary_is_relocatable() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("relocated");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let copy = dir.join("binance-mcp");
+    std::fs::copy(bin(), &copy).unwrap();
+    let out = run(std::process::Command::new(&copy)
+        .env_clear()
+        .env("BINANCE_MCP_CACHE_DIR", cache_dir())
+        .arg("tools"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for (tool, _) in readme_tools()
+        .into_iter()
+        .filter(|(t, _)| t != "get_deposit_address")
+    {
+        assert!(stdout.contains(&tool), "{tool} missing:\n{stdout}");
+    }
+    let bytes = std::fs::read(&copy).unwrap();
+    let build_dir = env!("BINANCE_MCP_BUILTIN_PLUGIN_DIR").as_bytes();
+    assert!(
+        !bytes.windows(build_dir.len()).any(|w| w == build_dir),
+        "the binary refers to the build tree"
+    );
+}
+
+/// `binance-mcp tools | head -1`: a reader that goes away is no failure.
+#[test]
+fn a_closed_stdout_ends_the_cli_quietly() {
+    use std::io::Read;
+    let mut child = std_command("http://127.0.0.1:9")
+        .arg("tools")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader is gone before the first line
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.trim().is_empty(), "quiet: {stderr}");
 }
 
 #[test]

@@ -12,7 +12,7 @@ use support::*;
 fn call_fixture(tool: &str, extra: &[&str]) -> (Option<i32>, Value, String) {
     let out = std_command("http://127.0.0.1:9")
         .arg("--plugins")
-        .arg(env!("BINANCE_MCP_TEST_PLUGIN_DIR"))
+        .arg(fixture_dir("misbehave"))
         .args(extra)
         .args(["call", tool])
         .output()

@@ -113,7 +113,12 @@ fn call_overhead(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("wasm", tool), |b| {
             b.iter(|| {
                 let out = host
-                    .call(black_box(tool), black_box(args))
+                    .call(
+                        black_box(tool),
+                        black_box(args),
+                        std::time::Instant::now() + Duration::from_secs(30),
+                        None,
+                    )
                     .unwrap()
                     .unwrap();
                 black_box(out.to_string())

@@ -1,12 +1,17 @@
 //! Wiring: from a [`Config`] to a running [`PluginHost`] (and, in sim mode,
-//! the simulator it talks to).
+//! the simulator it talks to), and back down again: [`App::shutdown`]
+//! cancels and awaits everything the host started.
 
 use crate::config::{Config, ExchangeMode};
 use crate::exchange::http::{BaseUrls, HttpGateway, DEFAULT_TIMEOUT};
 use crate::exchange::ratelimit::RateLimiter;
 use crate::exchange::signing::Signer;
 use crate::exchange::{Credentials, ExchangeService};
+use crate::lifecycle::{Lifecycle, SHUTDOWN_GRACE};
+use crate::mcp::McpServer;
 use crate::policy::Policy;
+use crate::runtime::admission::AdmissionLimits;
+use crate::runtime::builtin::BUILTIN_PLUGINS;
 use crate::runtime::cache::ComponentCache;
 use crate::runtime::engine::Limits;
 use crate::runtime::PluginHost;
@@ -17,8 +22,26 @@ use std::sync::Arc;
 /// A host and whatever must live as long as it.
 pub struct App {
     pub host: Arc<PluginHost>,
+    /// Owner of every task the host started.
+    pub lifecycle: Lifecycle,
+    /// How many calls may run at once.
+    pub admission: AdmissionLimits,
     /// The in-process simulator in `--exchange sim` mode.
     pub sim: Option<binance_sim::Simulator>,
+}
+
+impl App {
+    /// The MCP server over this host.
+    pub fn server(&self) -> McpServer {
+        McpServer::new(self.host.clone(), self.admission, self.lifecycle.clone())
+    }
+
+    /// Cancel and await every task the host started (plugin calls, the
+    /// clock sync), so nothing runs when the async runtime goes away.
+    pub async fn shutdown(self) {
+        self.lifecycle.shutdown(SHUTDOWN_GRACE).await;
+        drop(self.sim);
+    }
 }
 
 /// Start the simulator if asked, build the gateway, load the plugins.
@@ -53,41 +76,48 @@ pub async fn start(mut config: Config) -> anyhow::Result<App> {
         spot: config.spot_url.clone(),
         usdm_futures: config.futures_url.clone(),
     };
+    let lifecycle = Lifecycle::new();
+    let cancel = lifecycle.token().clone();
     let gateway = HttpGateway::new(urls, tokio::runtime::Handle::current(), DEFAULT_TIMEOUT)
-        .context("cannot build the HTTP client")?;
+        .context("cannot build the HTTP client")?
+        .with_cancel(cancel.clone());
     let credentials = credentials(&mut config)?;
     let signed = credentials.is_some();
     let service = ExchangeService::with(
         Arc::new(gateway),
         credentials,
         config.recv_window_ms,
-        RateLimiter::default(),
+        RateLimiter::default().with_cancel(cancel.clone()),
     );
     let policy = Policy {
         allow_deposit_address: config.allow_deposit_address,
     };
     let limits = Limits {
         call_timeout: config.call_timeout,
+        // One pool slot per admitted call, and one for loading.
+        concurrency: config.admission.total + 1,
         ..Limits::default()
     };
     let plugin_dir = config.plugin_dir.clone();
     let service_for_host = service.clone();
     let cache = ComponentCache::new(config.cache_dir.clone());
     // Loading compiles (or deserialises) components: blocking work.
-    let host = tokio::task::spawn_blocking(move || -> anyhow::Result<PluginHost> {
-        let mut host = PluginHost::new(service_for_host, limits)?;
-        let files = PluginHost::plugin_files(&plugin_dir)?;
-        host.load_files(&files, &cache, &policy)?;
-        Ok(host)
-    })
-    .await
-    .context("plugin loading was aborted")??;
+    let host = lifecycle
+        .spawn_blocking(move || -> anyhow::Result<PluginHost> {
+            let mut host = PluginHost::new(service_for_host, limits)?.with_cancel(cancel);
+            let sources = PluginHost::sources(BUILTIN_PLUGINS, plugin_dir.as_deref())?;
+            host.load_sources(&sources, &cache, &policy)?;
+            Ok(host)
+        })
+        .await
+        .context("plugin loading was aborted")??;
     if signed {
         // Measure the clock offset in the background: serving need not wait
         // for a network round trip, and the first signed request measures it
-        // itself if this has not finished. Offline this only warns.
+        // itself if this has not finished. Offline this only warns. Owned by
+        // the lifecycle: shutdown cancels and awaits it.
         let service = host.service().clone();
-        tokio::task::spawn_blocking(move || match service.sync_clock() {
+        lifecycle.spawn_blocking(move || match service.sync_clock() {
             Ok(offset) => tracing::info!(offset_ms = offset, "measured the Binance clock offset"),
             Err(e) => {
                 tracing::warn!(error = %e.message, "could not measure the Binance clock offset at start")
@@ -96,6 +126,8 @@ pub async fn start(mut config: Config) -> anyhow::Result<App> {
     }
     Ok(App {
         host: Arc::new(host),
+        lifecycle,
+        admission: config.admission,
         sim,
     })
 }

@@ -2,6 +2,7 @@
 //! defaults. A bad value fails fast with one line naming the flag or variable
 //! and what is expected.
 
+use crate::runtime::admission::{AdmissionLimits, MAX_CALLS_LIMIT};
 use crate::secret::Secret;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -58,7 +59,10 @@ pub struct Config {
     /// Offer `get_deposit_address`.
     pub allow_deposit_address: bool,
     pub policy: Option<PathBuf>,
-    pub plugin_dir: PathBuf,
+    /// Plugins to add to (or override) the built-in ones.
+    pub plugin_dir: Option<PathBuf>,
+    /// Calls running at once, in total and per plugin.
+    pub admission: AdmissionLimits,
     /// `None` = no compiled-component cache.
     pub cache_dir: Option<PathBuf>,
     pub sim_seed: u64,
@@ -82,6 +86,8 @@ pub struct Flags {
     pub private_key: Option<PathBuf>,
     pub recv_window: Option<u32>,
     pub allow_deposit_address: bool,
+    pub max_concurrent_calls: Option<u32>,
+    pub max_concurrent_per_plugin: Option<u32>,
 }
 
 /// A configuration error: one line, naming the source.
@@ -205,6 +211,28 @@ fn check_url(value: &str, source_name: &str, schemes: [&str; 2]) -> Result<Strin
     Ok(format!("{scheme}://{authority}"))
 }
 
+/// A whole number from 1 to `max`, from a flag or its variable.
+fn count(
+    env: Env,
+    flag: Option<u32>,
+    flag_name: &str,
+    var_name: &str,
+    max: u32,
+) -> Result<Option<u32>, ConfigError> {
+    let (raw, from) = match (flag, var(env, var_name)) {
+        (Some(n), _) => (n.to_string(), flag_name),
+        (None, Some(v)) => (v, var_name),
+        (None, None) => return Ok(None),
+    };
+    match raw.trim().parse::<u32>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
+        _ => Err(err(
+            from,
+            format!("expected a whole number from 1 to {max}, got '{raw}'"),
+        )),
+    }
+}
+
 fn check_recv_window(w: u32, source_name: &str) -> Result<u32, ConfigError> {
     if (1..=60_000).contains(&w) {
         Ok(w)
@@ -245,12 +273,7 @@ fn secret(env: Env, names: &[&str]) -> Result<Option<Secret>, ConfigError> {
 
 impl Config {
     /// Resolve flags over the environment `env` over defaults.
-    /// `builtin_plugins` is the directory the build put the plugins in.
-    pub fn resolve(
-        flags: &Flags,
-        env: Env,
-        builtin_plugins: PathBuf,
-    ) -> Result<Config, ConfigError> {
+    pub fn resolve(flags: &Flags, env: Env) -> Result<Config, ConfigError> {
         let testnet = match (flags.testnet, var(env, "BINANCE_TESTNET")) {
             (true, _) => true,
             (false, Some(v)) => parse_bool(&v, "BINANCE_TESTNET")?,
@@ -373,8 +396,24 @@ impl Config {
         let plugin_dir = flags
             .plugins
             .clone()
-            .or_else(|| var(env, "BINANCE_MCP_PLUGIN_DIR").map(PathBuf::from))
-            .unwrap_or(builtin_plugins);
+            .or_else(|| var(env, "BINANCE_MCP_PLUGIN_DIR").map(PathBuf::from));
+        let total = count(
+            env,
+            flags.max_concurrent_calls,
+            "--max-concurrent-calls",
+            "BINANCE_MCP_MAX_CONCURRENT_CALLS",
+            MAX_CALLS_LIMIT,
+        )?
+        .unwrap_or(AdmissionLimits::default().total);
+        let per_plugin = count(
+            env,
+            flags.max_concurrent_per_plugin,
+            "--max-concurrent-per-plugin",
+            "BINANCE_MCP_MAX_CONCURRENT_PER_PLUGIN",
+            total,
+        )?
+        .unwrap_or(total.div_ceil(2));
+        let admission = AdmissionLimits { total, per_plugin };
         let cache_dir = if flags.no_cache {
             None
         } else {
@@ -416,6 +455,7 @@ impl Config {
             secret_key,
             policy,
             plugin_dir,
+            admission,
             cache_dir,
             sim_seed,
             call_timeout,
@@ -433,7 +473,7 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Config::resolve(&flags, &|k| map.get(k).cloned(), PathBuf::from("/builtin"))
+        Config::resolve(&flags, &|k| map.get(k).cloned())
     }
 
     #[test]
@@ -441,7 +481,8 @@ mod tests {
         let c = resolve(Flags::default(), &[]).unwrap();
         assert_eq!(c.mode, ExchangeMode::Live);
         assert_eq!(c.spot_url, LIVE.spot);
-        assert_eq!(c.plugin_dir, PathBuf::from("/builtin"));
+        assert_eq!(c.plugin_dir, None, "the built-in plugins only");
+        assert_eq!(c.admission, AdmissionLimits::default());
         assert!(c.api_key.is_none());
     }
 
@@ -523,6 +564,59 @@ mod tests {
         }
         let ws = check_url("ws://stream.binance.com", "BINANCE_WS_URL", ["wss", "ws"]);
         assert!(ws.unwrap_err().problem.contains("use wss://"));
+    }
+
+    #[test]
+    fn concurrency_limits_are_bounded_and_default_to_half_per_plugin() {
+        let c = resolve(
+            Flags::default(),
+            &[("BINANCE_MCP_MAX_CONCURRENT_CALLS", "8")],
+        )
+        .unwrap();
+        assert_eq!(
+            c.admission,
+            AdmissionLimits {
+                total: 8,
+                per_plugin: 4
+            }
+        );
+        let c = resolve(
+            Flags {
+                max_concurrent_calls: Some(10),
+                max_concurrent_per_plugin: Some(10),
+                ..Flags::default()
+            },
+            &[],
+        )
+        .unwrap();
+        assert_eq!(c.admission.per_plugin, 10);
+        for (flags, vars, name) in [
+            (
+                Flags {
+                    max_concurrent_calls: Some(0),
+                    ..Flags::default()
+                },
+                vec![],
+                "--max-concurrent-calls",
+            ),
+            (
+                Flags {
+                    max_concurrent_per_plugin: Some(33),
+                    ..Flags::default()
+                },
+                vec![],
+                "--max-concurrent-per-plugin",
+            ),
+            (
+                Flags::default(),
+                vec![("BINANCE_MCP_MAX_CONCURRENT_CALLS", "lots")],
+                "BINANCE_MCP_MAX_CONCURRENT_CALLS",
+            ),
+        ] {
+            let e = resolve(flags, &vars).unwrap_err();
+            assert_eq!(e.source_name, name);
+            assert!(e.problem.contains("whole number from 1 to"), "{e}");
+        }
     }
 
     #[test]

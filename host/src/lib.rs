@@ -13,6 +13,7 @@ pub mod app;
 pub mod capabilities;
 pub mod config;
 pub mod exchange;
+pub mod lifecycle;
 pub mod mcp;
 pub mod policy;
 pub mod runtime;

@@ -2,11 +2,12 @@
 //! stdout is the MCP channel in `serve`; every log line goes to stderr.
 
 use binance_mcp::config::{Config, Flags};
-use binance_mcp::mcp::McpServer;
 use binance_mcp::runtime::PluginHost;
 use clap::{Parser, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// MCP server for Binance: market data (and, when enabled, account and
 /// trading) tools run as sandboxed WebAssembly plugins.
@@ -55,6 +56,12 @@ struct Cli {
     /// Offer get_deposit_address (env BINANCE_MCP_ALLOW_DEPOSIT_ADDRESS). Off by default: addresses in transcripts invite address-substitution scams.
     #[arg(long, global = true)]
     allow_deposit_address: bool,
+    /// Tool calls running at once, all plugins together, 1-256; more queue (env BINANCE_MCP_MAX_CONCURRENT_CALLS; default 32).
+    #[arg(long, global = true, value_name = "N")]
+    max_concurrent_calls: Option<u32>,
+    /// Tool calls running at once per plugin, 1 to the total; more queue (env BINANCE_MCP_MAX_CONCURRENT_PER_PLUGIN; default half the total).
+    #[arg(long, global = true, value_name = "N")]
+    max_concurrent_per_plugin: Option<u32>,
     #[command(subcommand)]
     command: Command,
 }
@@ -93,9 +100,10 @@ fn main() -> ExitCode {
         private_key: cli.private_key.clone(),
         recv_window: cli.recv_window,
         allow_deposit_address: cli.allow_deposit_address,
+        max_concurrent_calls: cli.max_concurrent_calls,
+        max_concurrent_per_plugin: cli.max_concurrent_per_plugin,
     };
-    let builtin = PathBuf::from(env!("BINANCE_MCP_BUILTIN_PLUGIN_DIR"));
-    let config = match Config::resolve(&flags, &|k| std::env::var(k).ok(), builtin) {
+    let config = match Config::resolve(&flags, &|k| std::env::var(k).ok()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("binance-mcp: configuration error: {e}");
@@ -112,7 +120,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli.command, config)) {
+    let outcome = runtime.block_on(run(cli.command, config));
+    // Everything the host started was cancelled and awaited in `run`; what
+    // is left (a stdin read parked on a blocking thread) is not waited for.
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    match outcome {
         Ok(code) => code,
         Err(e) => {
             eprintln!("binance-mcp: {e:#}");
@@ -123,13 +135,39 @@ fn main() -> ExitCode {
 
 async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
     let app = binance_mcp::app::start(config).await?;
+    let outcome = execute(command, &app).await;
+    app.shutdown().await;
+    match outcome {
+        // A closed stdout (`binance-mcp tools | head`) is the reader's choice,
+        // not a failure: exit quietly.
+        Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
+        other => other,
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Write `text` and a newline to stdout, reporting (not panicking on) a
+/// closed pipe.
+fn print(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")?;
+    out.flush()
+}
+
+async fn execute(command: Command, app: &binance_mcp::app::App) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve => {
-            binance_mcp::mcp::stdio::serve(McpServer::new(app.host.clone())).await?;
+            binance_mcp::mcp::stdio::serve(app.server()).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Tools => {
-            print_tools(&app.host);
+            print_tools(&app.host)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Call { tool, arguments } => {
@@ -140,8 +178,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::from(2));
                 }
             };
-            let server = McpServer::new(app.host.clone());
-            match server.call(tool, args).await {
+            let server = app.server();
+            match server.call(tool, args, None).await {
                 Err(unknown) => {
                     eprintln!("binance-mcp: {unknown}; `binance-mcp tools` lists them");
                     Ok(ExitCode::from(2))
@@ -157,7 +195,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                             .collect::<Vec<_>>()
                             .join("\n"),
                     };
-                    println!("{body}");
+                    print(&body)?;
                     Ok(if failed {
                         ExitCode::FAILURE
                     } else {
@@ -169,8 +207,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn print_tools(host: &PluginHost) {
-    println!("{:<32} {:<8} {:<32} TITLE", "TOOL", "PLUGIN", "ANNOTATIONS");
+fn print_tools(host: &PluginHost) -> std::io::Result<()> {
+    print(&format!(
+        "{:<32} {:<8} {:<32} TITLE",
+        "TOOL", "PLUGIN", "ANNOTATIONS"
+    ))?;
     for t in host.tools() {
         let s = t.spec;
         let mut notes = Vec::new();
@@ -184,14 +225,15 @@ fn print_tools(host: &PluginHost) {
         if s.open_world {
             notes.push("open-world");
         }
-        println!(
+        print(&format!(
             "{:<32} {:<8} {:<32} {}",
             s.name,
             t.plugin,
             notes.join(","),
             s.title
-        );
+        ))?;
     }
+    Ok(())
 }
 
 /// Logs go to stderr only (stdout is the MCP channel). `RUST_LOG` overrides

@@ -25,6 +25,27 @@ pub fn cache_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("component-cache")
 }
 
+/// A plugin directory holding only the test fixture `name` (from
+/// `tests/fixtures/<name>`), which the host loads beside its built-in
+/// plugins. Made once per fixture; the copy is atomic, so tests running in
+/// parallel never see half a file.
+pub fn fixture_dir(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("fixture-{name}"));
+    let file = dir.join(format!("{name}.wasm"));
+    if !file.is_file() {
+        std::fs::create_dir_all(&dir).expect("create the fixture directory");
+        let built = PathBuf::from(env!("BINANCE_MCP_TEST_PLUGIN_DIR")).join(format!("{name}.wasm"));
+        let tmp = dir.join(format!(
+            ".{name}.{}.{:?}.tmp",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::copy(&built, &tmp).expect("copy the fixture plugin");
+        std::fs::rename(&tmp, &file).expect("install the fixture plugin");
+    }
+    dir
+}
+
 /// Start a simulator with `seed` on a free loopback port.
 pub async fn sim(seed: u64) -> Simulator {
     Simulator::start(SimConfig { seed, port: 0 })

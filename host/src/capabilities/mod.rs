@@ -10,6 +10,7 @@ use crate::exchange::{ExchangeGrant, ExchangeService};
 use crate::runtime::engine::Limits;
 use std::sync::Arc;
 use std::time::Instant;
+use tokio_util::sync::CancellationToken;
 use wasmtime::component::ResourceTable;
 use wasmtime::{StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
@@ -36,23 +37,55 @@ impl Grants {
     }
 }
 
+/// Time kept from a call's budget for the plugin to turn its last answer
+/// into output: exchange requests must end this much before the deadline.
+const SHAPING_RESERVE: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// What one call runs under besides its grants: when it must end, the
+/// shutdown signal, and where its log events go besides stderr.
+#[derive(Clone)]
+pub struct CallEnv {
+    /// The end of the call's wall-clock budget.
+    pub deadline: Instant,
+    /// Cancelled on shutdown: the plugin is stopped at its next epoch tick.
+    pub cancel: CancellationToken,
+    /// The MCP client's log stream, when it asked for one.
+    pub log: Option<log::LogSink>,
+}
+
+impl CallEnv {
+    /// A call starting now with the whole `limits.call_timeout`, never
+    /// cancelled, logging to stderr only.
+    pub fn starting_now(limits: &Limits) -> Self {
+        CallEnv {
+            deadline: Instant::now() + limits.call_timeout,
+            cancel: CancellationToken::new(),
+            log: None,
+        }
+    }
+}
+
 /// The data of one call's `Store`: a narrow context per capability.
 pub struct PluginState {
     wasi: WasiCtx,
     table: ResourceTable,
+    /// Checked at every epoch tick: past it, or once cancelled, the plugin traps.
+    pub(crate) deadline: Instant,
+    pub(crate) cancel: CancellationToken,
     pub(crate) limits: StoreLimits,
     pub(crate) log: log::LogCtx,
     pub(crate) exchange: exchange::ExchangeCtx,
 }
 
 impl PluginState {
-    /// Fresh state for one call of plugin `plugin` under `limits`: memory
-    /// capped, and the call's wall-clock budget starting now.
+    /// Fresh state for one call of plugin `plugin` under `limits` (memory)
+    /// and `env` (deadline, cancellation, log stream).
     pub fn new(
         plugin: Arc<str>,
         grants: &Grants,
         service: ExchangeService,
         limits: &Limits,
+        env: CallEnv,
     ) -> Self {
         // No environment, arguments, preopened directories, network or
         // inherited stdio: the builder's defaults, with sockets denied outright.
@@ -64,6 +97,8 @@ impl PluginState {
         PluginState {
             wasi,
             table: ResourceTable::new(),
+            deadline: env.deadline,
+            cancel: env.cancel,
             limits: StoreLimitsBuilder::new()
                 .memory_size(limits.memory_bytes)
                 .instances(16)
@@ -71,14 +106,17 @@ impl PluginState {
                 .memories(4)
                 .trap_on_grow_failure(true)
                 .build(),
-            log: log::LogCtx {
-                plugin: plugin.clone(),
-            },
+            log: log::LogCtx::new(plugin.clone(), env.log),
             exchange: exchange::ExchangeCtx {
                 plugin,
                 grant: grants.exchange.clone().unwrap_or_default(),
                 service,
-                deadline: Instant::now() + limits.call_timeout,
+                // The plugin still has to shape the answer (or the error)
+                // after its last request: requests end a little earlier.
+                deadline: env
+                    .deadline
+                    .checked_sub(SHAPING_RESERVE)
+                    .unwrap_or(env.deadline),
             },
         }
     }

@@ -10,6 +10,7 @@ use super::catalogue::{Method, Venue};
 use super::{Gateway, HttpRequest, HttpResponse, TransportError};
 use std::time::Duration;
 use tokio::runtime::Handle;
+use tokio_util::sync::CancellationToken;
 
 /// How long one HTTP exchange may take before it counts as unreachable.
 /// Binance answers reads in well under a second; ten seconds leaves room for
@@ -35,6 +36,9 @@ pub struct HttpGateway {
     timeout: Duration,
     urls: BaseUrls,
     runtime: Handle,
+    /// Shutdown: a read still waiting on the exchange gives up at once; a
+    /// write is left to finish (its outcome matters).
+    cancel: CancellationToken,
 }
 
 impl HttpGateway {
@@ -57,7 +61,14 @@ impl HttpGateway {
             timeout,
             urls,
             runtime,
+            cancel: CancellationToken::new(),
         })
+    }
+
+    /// Give up reads in flight when `token` is cancelled (shutdown).
+    pub fn with_cancel(mut self, token: CancellationToken) -> Self {
+        self.cancel = token;
+        self
     }
 
     fn base(&self, venue: Venue) -> &str {
@@ -143,7 +154,22 @@ impl Gateway for HttpGateway {
                 location,
             })
         };
-        self.runtime.block_on(fut)
+        if request.method != Method::Get {
+            return self.runtime.block_on(fut);
+        }
+        let cancelled = TransportError {
+            base_url: base.to_string(),
+            detail: "the server is shutting down".into(),
+            timed_out: false,
+            connect_failed: false,
+            retryable: false,
+        };
+        self.runtime.block_on(async {
+            tokio::select! {
+                answer = fut => answer,
+                () = self.cancel.cancelled() => Err(cancelled),
+            }
+        })
     }
 }
 

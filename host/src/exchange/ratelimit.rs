@@ -30,6 +30,7 @@ use crate::tool_error::{ErrorKind, ToolError};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio_util::sync::CancellationToken;
 
 /// Binance's spot REQUEST_WEIGHT limit per minute (exchangeInfo.rateLimits).
 pub const SPOT_WEIGHT_PER_MINUTE: u32 = 6000;
@@ -219,7 +220,12 @@ pub struct RateLimiter {
     changed: [Condvar; 3],
     /// Binance's clock minus this machine's, ms.
     offset_ms: AtomicI64,
+    /// Shutdown: a held request gives up instead of waiting its turn.
+    cancel: CancellationToken,
 }
+
+/// Longest single sleep of a held request: it re-checks for shutdown this often.
+const WAIT_SLICE: Duration = Duration::from_millis(100);
 
 impl Default for RateLimiter {
     fn default() -> Self {
@@ -251,7 +257,14 @@ impl RateLimiter {
             ],
             changed: [Condvar::new(), Condvar::new(), Condvar::new()],
             offset_ms: AtomicI64::new(0),
+            cancel: CancellationToken::new(),
         }
+    }
+
+    /// Stop holding requests when `token` is cancelled (shutdown).
+    pub fn with_cancel(mut self, token: CancellationToken) -> Self {
+        self.cancel = token;
+        self
     }
 
     /// Align the windows to Binance's clock: `offset_ms` = server − local.
@@ -281,6 +294,13 @@ impl RateLimiter {
         let started = Instant::now();
         let mut s = self.lock(budget);
         loop {
+            if self.cancel.is_cancelled() {
+                return Err(ToolError::new(
+                    ErrorKind::ExchangeUnavailable,
+                    "the server is shutting down; the request was not sent",
+                    "call again once the server has restarted",
+                ));
+            }
             let now = Instant::now();
             let now_ms = self.server_ms();
             s.roll(now_ms, now);
@@ -311,7 +331,7 @@ impl RateLimiter {
             }
             tracing::debug!(%budget, wait_ms = wait.as_millis() as u64, used = s.used(), limit = s.limit, "rate limit: holding a request");
             let (guard, _) = self.changed[budget.index()]
-                .wait_timeout(s, wait.min(left))
+                .wait_timeout(s, wait.min(left).min(WAIT_SLICE))
                 .unwrap_or_else(|p| p.into_inner());
             s = guard;
         }

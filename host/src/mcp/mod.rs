@@ -5,21 +5,27 @@
 //! `{code, kind, message, recovery, …}` the model can act on; only a request
 //! that cannot be routed (an unknown tool) is a protocol error.
 
+mod logging;
 pub mod stdio;
 
+use crate::capabilities::log::{LogSink, PluginLog};
+use crate::lifecycle::Lifecycle;
+use crate::runtime::admission::{Admission, AdmissionLimits};
 use crate::runtime::plugin::ToolSpec;
 use crate::runtime::{PluginHost, UnknownTool};
 use crate::tool_error::{ErrorKind, ToolError};
+use logging::ClientLevel;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
     ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
     ToolAnnotations,
 };
-use rmcp::service::RequestContext;
+use rmcp::service::{Peer, RequestContext};
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 use serde_json::json;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
+use stdio::MAX_ARGUMENT_BYTES;
 
 /// What the server tells a client about itself at initialization.
 const INSTRUCTIONS: &str = "Binance market data (and, when the operator enables them, account and trading tools). \
@@ -35,39 +41,73 @@ const TRACED_RESULT: usize = 512;
 pub struct McpServer {
     host: Arc<PluginHost>,
     tools: Arc<Vec<Tool>>,
+    admission: Arc<Admission>,
+    lifecycle: Lifecycle,
+    /// The client's `logging/setLevel`: plugin events at or above it are
+    /// sent as `notifications/message`. `None` until the client asks.
+    log_level: Arc<Mutex<Option<ClientLevel>>>,
 }
 
 impl McpServer {
-    /// Register every tool of `host`.
-    pub fn new(host: Arc<PluginHost>) -> Self {
+    /// Register every tool of `host`; calls are admitted under `limits` and
+    /// owned by `lifecycle`.
+    pub fn new(host: Arc<PluginHost>, limits: AdmissionLimits, lifecycle: Lifecycle) -> Self {
         let tools = host.tools().map(|t| to_mcp_tool(t.spec)).collect();
+        let admission = Admission::new(limits, host.plugins().iter().map(|p| &*p.name));
         McpServer {
             host,
             tools: Arc::new(tools),
+            admission: Arc::new(admission),
+            lifecycle,
+            log_level: Arc::new(Mutex::new(None)),
         }
     }
 
-    /// Run one call through the host on a blocking thread and shape the result.
+    /// Run one call: wait for admission within the call's budget, run it on
+    /// a blocking thread owned by the lifecycle, and shape the result. Plugin
+    /// log events go to `peer` too when the client set a level.
     pub async fn call(
         &self,
         name: String,
         arguments: serde_json::Value,
+        peer: Option<Peer<RoleServer>>,
     ) -> Result<CallToolResult, UnknownTool> {
-        if self.host.tool(&name).is_none() {
+        let Some(tool) = self.host.tool(&name) else {
             return Err(UnknownTool(name));
-        }
-        let host = self.host.clone();
+        };
+        let plugin = tool.plugin.to_string();
         let args = arguments.to_string();
+        if args.len() > MAX_ARGUMENT_BYTES {
+            return Ok(oversized(args.len()));
+        }
         let started = Instant::now();
-        let tool = name.clone();
-        let joined = tokio::task::spawn_blocking(move || host.call(&tool, &args)).await;
-        let outcome = match joined {
-            Ok(r) => r?,
-            Err(e) => Err(ToolError::new(
-                ErrorKind::Internal,
-                format!("the call to '{name}' was aborted: {e}"),
-                "retry; if it persists, report it",
-            )),
+        let deadline = started + self.host.limits().call_timeout;
+        let outcome = match self
+            .admission
+            .admit(&plugin, &name, deadline, self.lifecycle.token())
+            .await
+        {
+            Err(refused) => Err(refused),
+            Ok(admitted) => {
+                let log = self.log_sink(peer);
+                let host = self.host.clone();
+                let tool = name.clone();
+                let joined = self
+                    .lifecycle
+                    .spawn_blocking(move || {
+                        let _admitted = admitted;
+                        host.call(&tool, &args, deadline, log)
+                    })
+                    .await;
+                match joined {
+                    Ok(r) => r?,
+                    Err(e) => Err(ToolError::new(
+                        ErrorKind::Internal,
+                        format!("the call to '{name}' was aborted: {e}"),
+                        "retry; if it persists, report it",
+                    )),
+                }
+            }
         };
         let ms = started.elapsed().as_secs_f64() * 1e3;
         Ok(match outcome {
@@ -85,6 +125,39 @@ impl McpServer {
             }
         })
     }
+
+    /// A sink for one call's plugin log events, forwarding those at or above
+    /// the client's level to `peer`; `None` when the client asked for none.
+    fn log_sink(&self, peer: Option<Peer<RoleServer>>) -> Option<LogSink> {
+        let peer = peer?;
+        let min = (*self.log_level.lock().unwrap_or_else(|p| p.into_inner()))?;
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<PluginLog>();
+        self.lifecycle.spawn(async move {
+            while let Some(event) = rx.recv().await {
+                let level = ClientLevel::of(event.level);
+                if level >= min {
+                    logging::notify(&peer, level, &event).await;
+                }
+            }
+        });
+        Some(tx)
+    }
+}
+
+/// The tool error for arguments over [`MAX_ARGUMENT_BYTES`].
+fn oversized(bytes: usize) -> CallToolResult {
+    let err = ToolError::new(
+        ErrorKind::InvalidArgument,
+        format!("the arguments of this call are {bytes} bytes; the limit is {MAX_ARGUMENT_BYTES} bytes"),
+        "send only the documented arguments, with short values (split long symbol lists across calls)",
+    )
+    .with_data("limit_bytes", MAX_ARGUMENT_BYTES);
+    tracing::warn!(
+        bytes,
+        limit = MAX_ARGUMENT_BYTES,
+        "refused a tool call with oversized arguments"
+    );
+    CallToolResult::error(vec![ContentBlock::text(err.to_json().to_string())])
 }
 
 fn to_mcp_tool(spec: &ToolSpec) -> Tool {
@@ -105,8 +178,12 @@ fn to_mcp_tool(spec: &ToolSpec) -> Tool {
 }
 
 impl ServerHandler for McpServer {
+    #[allow(deprecated)] // logging: see mcp/logging.rs
     fn get_info(&self) -> ServerConfig {
-        let capabilities = ServerCapabilities::builder().enable_tools().build();
+        let capabilities = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_logging()
+            .build();
         ServerConfig::new(capabilities)
             .with_server_info(
                 Implementation::new("binance-mcp", env!("CARGO_PKG_VERSION"))
@@ -123,6 +200,18 @@ impl ServerHandler for McpServer {
         Ok(ListToolsResult::with_all_items(self.tools.as_ref().clone()))
     }
 
+    #[allow(deprecated)] // rmcp marks logging deprecated (SEP-2577); clients still use it
+    async fn set_level(
+        &self,
+        request: rmcp::model::SetLevelRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        let level = ClientLevel::from_mcp(request.level);
+        tracing::info!(?level, "client set the log level");
+        *self.log_level.lock().unwrap_or_else(|p| p.into_inner()) = Some(level);
+        Ok(())
+    }
+
     fn get_tool(&self, name: &str) -> Option<Tool> {
         self.tools.iter().find(|t| t.name == name).cloned()
     }
@@ -130,13 +219,24 @@ impl ServerHandler for McpServer {
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
+        if let Some(bytes) = request
+            .arguments
+            .as_ref()
+            .and_then(|a| a.get(stdio::OVERSIZED_MARKER))
+            .and_then(|b| b.as_u64())
+        {
+            return Ok(CallToolResponse::Complete(oversized(bytes as usize)));
+        }
         let arguments = request
             .arguments
             .map(serde_json::Value::Object)
             .unwrap_or_else(|| json!({}));
-        match self.call(request.name.to_string(), arguments).await {
+        match self
+            .call(request.name.to_string(), arguments, Some(context.peer))
+            .await
+        {
             Ok(result) => Ok(CallToolResponse::Complete(result)),
             Err(UnknownTool(name)) => Err(McpError::invalid_params(
                 format!("unknown tool '{name}'; call tools/list for the available tools"),

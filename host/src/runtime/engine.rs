@@ -69,7 +69,17 @@ pub fn start_epoch_ticker(engine: &Engine) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The deadline, in ticks, for one call.
-pub fn deadline_ticks(limits: &Limits) -> u64 {
-    (limits.call_timeout.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64
+/// Make `store` trap at the first epoch tick past its call's deadline or
+/// after shutdown began (checked every [`EPOCH_TICK`]; both trap as
+/// `Trap::Interrupt`, and the caller tells them apart by the token).
+pub fn watch_deadline(store: &mut wasmtime::Store<crate::capabilities::PluginState>) {
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(|ctx| {
+        let state = ctx.data();
+        if state.cancel.is_cancelled() || std::time::Instant::now() >= state.deadline {
+            Ok(wasmtime::UpdateDeadline::Interrupt)
+        } else {
+            Ok(wasmtime::UpdateDeadline::Continue(1))
+        }
+    });
 }

@@ -6,22 +6,31 @@
 //! call — or one model conversation — into the next; memory is capped by
 //! `StoreLimits` and time by epoch interruption.
 
+pub mod admission;
 pub mod bindings;
 pub mod cache;
 pub mod convert;
 pub mod engine;
 pub mod plugin;
 
-use crate::capabilities::PluginState;
+/// The first-party plugins compiled into the binary (`host/build.rs`).
+pub mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_plugins.rs"));
+}
+
+use crate::capabilities::log::LogSink;
+use crate::capabilities::{CallEnv, PluginState};
 use crate::exchange::ExchangeService;
 use crate::policy::Policy;
 use crate::tool_error::{ErrorKind, ToolError};
 use cache::ComponentCache;
-use engine::{deadline_ticks, Limits};
-use plugin::{LoadError, LoadedPlugin, ToolSpec};
+use engine::{watch_deadline, Limits};
+use plugin::{LoadError, LoadedPlugin, PluginSource, ToolSpec};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
+use tokio_util::sync::CancellationToken;
 use wasmtime::{Engine, Store};
 
 /// Largest structured output a plugin may return (bytes of JSON). Plugins cap
@@ -34,9 +43,9 @@ pub const MAX_OUTPUT_BYTES: usize = 512 * 1024;
 pub enum HostError {
     #[error("cannot create the WebAssembly engine: {0}")]
     Engine(String),
-    #[error("cannot read the plugin directory {dir}: {source} (build the plugins with `cargo build`, or pass --plugins DIR)")]
-    PluginDir { dir: String, source: std::io::Error },
-    #[error("no plugins (*.wasm) in {dir} (build them with `cargo build`, or pass --plugins DIR)")]
+    #[error("cannot read the plugin directory {dir}: {reason}; pass --plugins an existing directory of *.wasm components")]
+    PluginDir { dir: String, reason: String },
+    #[error("no plugins to load: this binary was built without its plugins (BINANCE_MCP_SKIP_PLUGIN_BUILD) and {dir} has no *.wasm components")]
     NoPlugins { dir: String },
     #[error(transparent)]
     Load(#[from] LoadError),
@@ -69,6 +78,8 @@ pub struct PluginHost {
     index: HashMap<String, (usize, usize)>,
     service: ExchangeService,
     limits: Limits,
+    /// Shutdown: running plugins are stopped at their next epoch tick.
+    cancel: CancellationToken,
 }
 
 /// How a tool is registered, for listings.
@@ -89,15 +100,58 @@ impl PluginHost {
             index: HashMap::new(),
             service,
             limits,
+            cancel: CancellationToken::new(),
         })
+    }
+
+    /// Stop running plugins when `token` is cancelled (shutdown).
+    pub fn with_cancel(mut self, token: CancellationToken) -> Self {
+        self.cancel = token;
+        self
+    }
+
+    /// The limits every call runs under.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// What to load: the plugins compiled into the binary, then every
+    /// `*.wasm` in `dir` (in name order) — a file named after a built-in
+    /// plugin replaces it, any other adds a plugin.
+    pub fn sources(
+        builtin: &[(&str, &'static [u8])],
+        dir: Option<&Path>,
+    ) -> Result<Vec<PluginSource>, HostError> {
+        let mut sources: Vec<PluginSource> = builtin
+            .iter()
+            .map(|(name, bytes)| PluginSource::builtin(name, bytes))
+            .collect();
+        let Some(dir) = dir else {
+            return Ok(sources);
+        };
+        for path in Self::plugin_files(dir)? {
+            let file = PluginSource::file(&path)?;
+            match sources.iter_mut().find(|s| s.name == file.name) {
+                Some(existing) => {
+                    tracing::info!(plugin = %file.name, file = %file.origin, "a plugin file overrides the built-in plugin");
+                    *existing = file;
+                }
+                None => sources.push(file),
+            }
+        }
+        if sources.is_empty() {
+            return Err(HostError::NoPlugins {
+                dir: dir.display().to_string(),
+            });
+        }
+        Ok(sources)
     }
 
     /// Every `*.wasm` in `dir`, in name order.
     pub fn plugin_files(dir: &Path) -> Result<Vec<PathBuf>, HostError> {
-        let shown = dir.display().to_string();
-        let entries = std::fs::read_dir(dir).map_err(|source| HostError::PluginDir {
-            dir: shown.clone(),
-            source,
+        let entries = std::fs::read_dir(dir).map_err(|e| HostError::PluginDir {
+            dir: dir.display().to_string(),
+            reason: io_reason(&e),
         })?;
         let mut files: Vec<PathBuf> = entries
             .flatten()
@@ -105,52 +159,59 @@ impl PluginHost {
             .filter(|p| p.extension().is_some_and(|x| x == "wasm") && p.is_file())
             .collect();
         files.sort();
-        if files.is_empty() {
-            return Err(HostError::NoPlugins { dir: shown });
-        }
         Ok(files)
     }
 
-    /// Load every plugin file with the grants `policy` gives it, registering
-    /// the tools the policy exposes and refusing duplicate plugin or tool
-    /// names.
+    /// Load every plugin source with the grants `policy` gives it,
+    /// registering the tools the policy exposes and refusing duplicate
+    /// plugin or tool names.
+    pub fn load_sources(
+        &mut self,
+        sources: &[PluginSource],
+        cache: &ComponentCache,
+        policy: &Policy,
+    ) -> Result<(), HostError> {
+        for source in sources {
+            let grants = policy.grants_for(&source.name);
+            let mut plugin = LoadedPlugin::load(
+                &self.engine,
+                cache,
+                source,
+                grants,
+                &self.service,
+                &self.limits,
+            )?;
+            if *plugin.name != source.name {
+                // Grants are chosen by name before the manifest is read; a
+                // plugin claiming another name must not borrow its grants.
+                return Err(HostError::NameMismatch {
+                    file: source.origin.clone(),
+                    name: plugin.name.to_string(),
+                });
+            }
+            plugin.tools.retain(|t| policy.exposes(&t.name));
+            tracing::info!(plugin = &*plugin.name, origin = %plugin.origin, version = %plugin.version, tools = plugin.tools.len(), cache = ?plugin.cache, "loaded plugin");
+            self.register(plugin)?;
+        }
+        Ok(())
+    }
+
+    /// Load every plugin file in `files` (see [`PluginHost::load_sources`]).
     pub fn load_files(
         &mut self,
         files: &[PathBuf],
         cache: &ComponentCache,
         policy: &Policy,
     ) -> Result<(), HostError> {
-        for path in files {
-            let stem = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let grants = policy.grants_for(&stem);
-            let mut plugin = LoadedPlugin::load(
-                &self.engine,
-                cache,
-                path,
-                grants,
-                &self.service,
-                &self.limits,
-            )?;
-            if plugin.name.as_ref() != stem {
-                // Grants are chosen by file name before the manifest is read;
-                // a plugin claiming another name must not borrow its grants.
-                return Err(HostError::NameMismatch {
-                    file: path.display().to_string(),
-                    name: plugin.name.to_string(),
-                });
-            }
-            plugin.tools.retain(|t| policy.exposes(&t.name));
-            tracing::info!(plugin = &*plugin.name, version = %plugin.version, tools = plugin.tools.len(), cache = ?plugin.cache, "loaded plugin");
-            self.register(plugin)?;
-        }
-        Ok(())
+        let sources = files
+            .iter()
+            .map(|f| PluginSource::file(f))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.load_sources(&sources, cache, policy)
     }
 
     fn register(&mut self, plugin: LoadedPlugin) -> Result<(), HostError> {
-        let describe = |p: &LoadedPlugin| format!("{} ({})", p.name, p.file.display());
+        let describe = |p: &LoadedPlugin| format!("{} ({})", p.name, p.origin);
         for tool in &plugin.tools {
             if let Some((other, _)) = self.index.get(&tool.name) {
                 return Err(HostError::DuplicateTool {
@@ -163,8 +224,8 @@ impl PluginHost {
         if let Some(other) = self.plugins.iter().find(|p| p.name == plugin.name) {
             return Err(HostError::DuplicatePlugin {
                 name: plugin.name.to_string(),
-                first: other.file.display().to_string(),
-                second: plugin.file.display().to_string(),
+                first: other.origin.clone(),
+                second: plugin.origin.clone(),
             });
         }
         let p = self.plugins.len();
@@ -205,8 +266,9 @@ impl PluginHost {
         })
     }
 
-    /// Run one tool call in a fresh instance. Blocks (network included):
-    /// call it from a blocking thread.
+    /// Run one tool call in a fresh instance, to finish by `deadline`, its
+    /// log events also going to `log` when given. Blocks (network
+    /// included): call it from a blocking thread.
     ///
     /// `Err` only for an unknown tool; every other failure — bad arguments,
     /// exchange errors, a trapping or runaway plugin — is the inner
@@ -215,25 +277,39 @@ impl PluginHost {
         &self,
         name: &str,
         arguments: &str,
+        deadline: Instant,
+        log: Option<LogSink>,
     ) -> Result<Result<Value, ToolError>, UnknownTool> {
         let (p, _) = *self
             .index
             .get(name)
             .ok_or_else(|| UnknownTool(name.to_string()))?;
         let plugin = &self.plugins[p];
-        Ok(self.run(plugin, name, arguments))
+        let env = CallEnv {
+            deadline,
+            cancel: self.cancel.clone(),
+            log,
+        };
+        Ok(self.run(plugin, name, arguments, env))
     }
 
-    fn run(&self, plugin: &LoadedPlugin, name: &str, arguments: &str) -> Result<Value, ToolError> {
+    fn run(
+        &self,
+        plugin: &LoadedPlugin,
+        name: &str,
+        arguments: &str,
+        env: CallEnv,
+    ) -> Result<Value, ToolError> {
         let state = PluginState::new(
             plugin.name.clone(),
             &plugin.grants,
             self.service.clone(),
             &self.limits,
+            env,
         );
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limits);
-        store.set_epoch_deadline(deadline_ticks(&self.limits));
+        watch_deadline(&mut store);
         let trapped = |e: wasmtime::Error| self.trap_error(&plugin.name, name, e);
         let instance = plugin.pre.instantiate(&mut store).map_err(trapped)?;
         let out = instance
@@ -246,9 +322,21 @@ impl PluginHost {
 
     fn trap_error(&self, plugin: &str, tool: &str, e: wasmtime::Error) -> ToolError {
         let detail = format!("{e:#}");
-        let timed_out = e.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt);
+        let interrupted = e.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt);
+        if interrupted && self.cancel.is_cancelled() {
+            tracing::info!(
+                plugin,
+                tool,
+                "plugin call stopped: the server is shutting down"
+            );
+            return ToolError::new(
+                ErrorKind::ExchangeUnavailable,
+                format!("tool '{tool}' was stopped because the server is shutting down"),
+                "call it again once the server has restarted",
+            );
+        }
         tracing::warn!(plugin, tool, error = %detail, "plugin call failed");
-        if timed_out {
+        if interrupted {
             ToolError::new(
                 ErrorKind::Internal,
                 format!(
@@ -264,6 +352,15 @@ impl PluginHost {
                 "this is a plugin bug or a resource limit; retry with smaller arguments, or report it",
             )
         }
+    }
+}
+
+/// An I/O error as one clause, without Rust's "(os error N)" suffix.
+fn io_reason(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
     }
 }
 

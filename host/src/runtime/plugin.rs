@@ -3,8 +3,8 @@
 
 use super::bindings::{ToolPlugin, ToolPluginPre};
 use super::cache::{CacheOutcome, ComponentCache};
-use super::engine::{deadline_ticks, Limits};
-use crate::capabilities::{Grants, PluginState};
+use super::engine::{watch_deadline, Limits};
+use crate::capabilities::{CallEnv, Grants, PluginState};
 use crate::exchange::ExchangeService;
 use std::path::Path;
 use std::sync::Arc;
@@ -43,11 +43,49 @@ pub struct ToolSpec {
     pub open_world: bool,
 }
 
+/// Where a plugin's component comes from: embedded in the binary, or a
+/// file of the operator's plugin directory.
+#[derive(Debug, Clone)]
+pub struct PluginSource {
+    /// The name it is expected to carry (a file's stem, or the built-in's name).
+    pub name: String,
+    /// For messages: `built-in` or the file's path.
+    pub origin: String,
+    pub bytes: std::borrow::Cow<'static, [u8]>,
+}
+
+impl PluginSource {
+    /// A plugin compiled into the binary.
+    pub fn builtin(name: &str, bytes: &'static [u8]) -> Self {
+        PluginSource {
+            name: name.to_string(),
+            origin: "built-in".to_string(),
+            bytes: std::borrow::Cow::Borrowed(bytes),
+        }
+    }
+
+    /// A component file; its stem is the name it must carry.
+    pub fn file(path: &Path) -> Result<Self, LoadError> {
+        let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Ok(PluginSource {
+            name: path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            origin: path.display().to_string(),
+            bytes: std::borrow::Cow::Owned(bytes),
+        })
+    }
+}
+
 /// A plugin ready to run calls.
 pub struct LoadedPlugin {
     pub name: Arc<str>,
-    /// The component file it was loaded from.
-    pub file: std::path::PathBuf,
+    /// Where it was loaded from: `built-in` or a file's path.
+    pub origin: String,
     pub version: String,
     pub tools: Vec<ToolSpec>,
     pub grants: Grants,
@@ -82,23 +120,24 @@ impl LoadedPlugin {
     pub fn load(
         engine: &Engine,
         cache: &ComponentCache,
-        path: &Path,
+        source: &PluginSource,
         grants: Grants,
         service: &ExchangeService,
         limits: &Limits,
     ) -> Result<LoadedPlugin, LoadError> {
-        let shown = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
-            path: shown.clone(),
-            source,
-        })?;
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "plugin".into());
+        let shown = if source.origin == "built-in" {
+            format!("{} (built-in)", source.name)
+        } else {
+            source.origin.clone()
+        };
+        let stem = if source.name.is_empty() {
+            "plugin".to_string()
+        } else {
+            source.name.clone()
+        };
         let (component, outcome) =
             cache
-                .load(engine, &stem, &bytes)
+                .load(engine, &stem, &source.bytes)
                 .map_err(|e| LoadError::Compile {
                     path: shown.clone(),
                     detail: format!("{e:#}"),
@@ -113,10 +152,16 @@ impl LoadedPlugin {
 
         let mut store = Store::new(
             engine,
-            PluginState::new(Arc::from(stem.as_str()), &grants, service.clone(), limits),
+            PluginState::new(
+                Arc::from(stem.as_str()),
+                &grants,
+                service.clone(),
+                limits,
+                CallEnv::starting_now(limits),
+            ),
         );
         store.limiter(|s| &mut s.limits);
-        store.set_epoch_deadline(deadline_ticks(limits));
+        watch_deadline(&mut store);
         let manifest_err = |e: wasmtime::Error| LoadError::Manifest {
             path: shown.clone(),
             detail: format!("{e:#}"),
@@ -166,7 +211,7 @@ impl LoadedPlugin {
         }
         Ok(LoadedPlugin {
             name: Arc::from(manifest.name.as_str()),
-            file: path.to_path_buf(),
+            origin: source.origin.clone(),
             version: manifest.version,
             tools,
             grants,
