@@ -3,6 +3,8 @@
 //! rmcp's client over stdio.
 #![allow(dead_code)]
 
+pub mod raw;
+
 use binance_sim::{SimConfig, Simulator};
 use rmcp::model::{CallToolRequestParams, CallToolResult, ClientConfig, ProtocolVersion};
 use rmcp::service::RunningService;

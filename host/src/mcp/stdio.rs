@@ -43,7 +43,16 @@ const EDGE: usize = 4096;
 /// Serve until the client closes stdin or stdout.
 pub async fn serve(server: McpServer) -> anyhow::Result<()> {
     let (read, write) = rmcp::transport::stdio_pipes();
-    let running = server.serve(LineTransport::new(read, write)).await?;
+    let running = match server.serve(LineTransport::new(read, write)).await {
+        Ok(running) => running,
+        Err(rmcp::service::ServerInitializeError::ConnectionClosed(during)) => {
+            // A client that goes away before initializing ends the session;
+            // nothing failed.
+            tracing::info!(%during, "the client closed the connection before initializing");
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let reason = running.waiting().await?;
     tracing::info!(?reason, "MCP session ended");
     Ok(())
@@ -175,8 +184,18 @@ impl<R: AsyncRead + Unpin + Send, W: AsyncWrite + Unpin + Send + 'static> LineTr
             return None;
         }
         match serde_json::from_slice::<RxJsonRpcMessage<RoleServer>>(line) {
-            Ok(message) if line.len() > MAX_ARGUMENT_BYTES => Some(cap_arguments(message)),
-            Ok(message) => Some(message),
+            Ok(message) => {
+                if let Some((id, error)) = malformed_standard_request(&message) {
+                    tracing::warn!(message = %error.message, "refused a request with invalid params");
+                    let _ = self.refuse(Some(id), error).await;
+                    return None;
+                }
+                if line.len() > MAX_ARGUMENT_BYTES {
+                    Some(cap_arguments(message))
+                } else {
+                    Some(message)
+                }
+            }
             Err(e) if e.is_syntax() || e.is_eof() => {
                 tracing::warn!(bytes = line.len(), error = %e, "a line from the client is not JSON: answered -32700");
                 let _ = self
@@ -290,6 +309,53 @@ fn trim_line(line: &[u8]) -> &[u8] {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     line.strip_suffix(b"\r").unwrap_or(line)
 }
+
+/// A standard method whose params did not fit its type arrives from rmcp's
+/// parser as a custom request, which rmcp would answer -32601 "method not
+/// found": it is -32602, invalid params.
+fn malformed_standard_request(
+    message: &RxJsonRpcMessage<RoleServer>,
+) -> Option<(RequestId, ErrorData)> {
+    use rmcp::model::{ClientRequest, JsonRpcMessage};
+    let JsonRpcMessage::Request(req) = message else {
+        return None;
+    };
+    let ClientRequest::CustomRequest(custom) = &req.request else {
+        return None;
+    };
+    let message = match custom.method.as_str() {
+        "tools/call" => {
+            let args = custom.params.as_ref().and_then(|p| p.get("arguments"));
+            if args.is_some_and(|a| !a.is_object()) {
+                "tools/call arguments must be a JSON object, e.g. {\"symbol\":\"BTCUSDT\"}"
+                    .to_string()
+            } else {
+                "tools/call params must be {\"name\": string, \"arguments\": object}".to_string()
+            }
+        }
+        m if STANDARD_REQUESTS.contains(&m) => format!("invalid params for {m}"),
+        _ => return None,
+    };
+    Some((req.id.clone(), ErrorData::invalid_params(message, None)))
+}
+
+/// Requests of MCP 2025-11-25 a client may send (a custom request by one of
+/// these names is one whose params did not parse).
+const STANDARD_REQUESTS: &[&str] = &[
+    "initialize",
+    "ping",
+    "tools/list",
+    "tools/call",
+    "resources/list",
+    "resources/read",
+    "resources/templates/list",
+    "resources/subscribe",
+    "resources/unsubscribe",
+    "prompts/list",
+    "prompts/get",
+    "completion/complete",
+    "logging/setLevel",
+];
 
 /// A `tools/call` whose arguments are over [`MAX_ARGUMENT_BYTES`] gets its
 /// arguments replaced by the marker carrying their size.

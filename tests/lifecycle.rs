@@ -1,0 +1,69 @@
+//! Start and stop, through the real binary: no process ever prints a panic
+//! (background work is cancelled and awaited before the runtime goes), and
+//! closing stdin ends the server promptly even with a runaway call in flight.
+
+mod support;
+
+use binance_sim::{SIM_API_KEY, SIM_SECRET_KEY};
+use serde_json::json;
+use std::time::{Duration, Instant};
+use support::raw::Raw;
+use support::*;
+
+/// 50 runs each of `tools`, `call` and `serve` with stdin closed at once,
+/// with keys so the start-up clock sync is in the background every time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_starts_and_stops_of_each_command_print_no_panic() {
+    let sim = sim(41).await;
+    let url = sim.spot_url();
+    let runs = tokio::task::spawn_blocking(move || {
+        let mut failures = Vec::new();
+        for i in 0..50 {
+            for args in [
+                &["tools"][..],
+                &["call", "get_server_time"][..],
+                &["serve"][..],
+            ] {
+                let out = std_command(&url)
+                    .env("BINANCE_API_KEY", SIM_API_KEY)
+                    .env("BINANCE_SECRET_KEY", SIM_SECRET_KEY)
+                    .args(args)
+                    .stdin(std::process::Stdio::null())
+                    .output()
+                    .expect("run binance-mcp");
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                if stderr.contains("panicked") || !out.status.success() {
+                    failures.push(format!("run {i} {args:?}: {:?} {stderr}", out.status));
+                }
+            }
+        }
+        failures
+    })
+    .await
+    .unwrap();
+    assert!(
+        runs.is_empty(),
+        "{} failed runs:\n{}",
+        runs.len(),
+        runs.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_stdin_stops_a_runaway_call_instead_of_waiting_for_it() {
+    let sim = sim(42).await;
+    let mut cmd = command(&sim.spot_url(), &sim.futures_url());
+    cmd.args(["--call-timeout", "60", "--plugins"])
+        .arg(fixture_dir("misbehave"));
+    let mut raw = Raw::initialized(cmd).await;
+    raw.call(1, "spin", json!({})).await;
+    raw.call(2, "spin", json!({})).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let closed = Instant::now();
+    let (status, stderr) = raw.finish(Duration::from_secs(30)).await;
+    let took = closed.elapsed();
+    assert!(status.is_some_and(|s| s.success()), "{status:?} {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // The call timeout is 60 s; shutdown stops the plugins at their next tick.
+    assert!(took < Duration::from_secs(10), "exit took {took:?}");
+}
