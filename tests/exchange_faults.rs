@@ -169,6 +169,18 @@ async fn absurd_rate_limit_headers_are_clamped() {
     client.cancel().await.unwrap();
 }
 
+/// The simulator never banned the host, and saw at most one 429: after it
+/// the host stopped sending.
+fn assert_never_banned(sim: &Simulator) {
+    let stats = sim.state().stats();
+    assert_eq!(stats.status_418, 0, "the host provoked a ban");
+    assert!(
+        stats.status_429 <= 1,
+        "the host kept sending after a 429: {} of them",
+        stats.status_429
+    );
+}
+
 /// `n` calls of `tool` at once; returns (successes, error bodies).
 async fn concurrently(client: &Client, n: usize, tool: &str, args: Value) -> (usize, Vec<Value>) {
     let mut set = tokio::task::JoinSet::new();
@@ -207,13 +219,7 @@ async fn a_burst_after_heavy_use_is_held_not_banned() {
         assert_eq!(e["code"], -32001, "only rate-limit refusals: {e}");
         assert!(e["retry_after_secs"].as_u64().unwrap() >= 1, "{e}");
     }
-    let stats = sim.state().stats();
-    assert_eq!(stats.status_418, 0, "no ban");
-    assert!(
-        stats.status_429 <= 1,
-        "at most one 429: {}",
-        stats.status_429
-    );
+    assert_never_banned(&sim);
     client.cancel().await.unwrap();
 }
 
@@ -230,13 +236,7 @@ async fn a_fresh_process_learns_the_minutes_weight_before_a_burst() {
     for e in &errors {
         assert_eq!(e["code"], -32001, "only rate-limit refusals: {e}");
     }
-    let stats = sim.state().stats();
-    assert_eq!(stats.status_418, 0, "no ban");
-    assert!(
-        stats.status_429 <= 1,
-        "at most one 429: {}",
-        stats.status_429
-    );
+    assert_never_banned(&sim);
     client.cancel().await.unwrap();
 }
 
@@ -350,12 +350,7 @@ async fn the_real_weight_limit_stops_the_host_before_a_ban() {
         limited.is_some() || stats.status_429 == 1,
         "the limit was reached"
     );
-    assert_eq!(stats.status_418, 0, "the host never provokes a ban");
-    assert!(
-        stats.status_429 <= 1,
-        "after the first 429 the host stops sending: {}",
-        stats.status_429
-    );
+    assert_never_banned(&sim);
     client.cancel().await.unwrap();
 }
 

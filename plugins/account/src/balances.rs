@@ -64,15 +64,25 @@ pub const ACCOUNT_INFO: Tool = Tool {
     run: account_info,
 };
 
-fn account_info(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
-    Args::parse(args, &[])?;
-    let body: Value = fetch(
+/// `GET /api/v3/account` without zero balances.
+pub(crate) fn account(ex: &dyn Exchange) -> Result<Value, ToolError> {
+    fetch(
         ex,
         &Request::spot_get("/api/v3/account").param("omitZeroBalances", "true"),
-    )?;
-    let raw = body["balances"]
+    )
+}
+
+/// The `balances` rows of an account answer.
+pub(crate) fn balance_rows(body: &Value) -> Result<&Vec<Value>, ToolError> {
+    body["balances"]
         .as_array()
-        .ok_or_else(|| ToolError::bad_exchange_data("account without 'balances'"))?;
+        .ok_or_else(|| ToolError::bad_exchange_data("account without 'balances'"))
+}
+
+fn account_info(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
+    Args::parse(args, &[])?;
+    let body = account(ex)?;
+    let raw = balance_rows(&body)?;
     let mut balances = Vec::new();
     for b in raw {
         // omitZeroBalances already drops them; a zero row is skipped anyway.

@@ -65,13 +65,8 @@ pub(super) struct Plan {
 
 /// The account's non-zero holdings (free + locked), in Binance's order.
 fn holdings(ex: &dyn Exchange) -> Result<Vec<(String, Decimal)>, ToolError> {
-    let body: Value = fetch(
-        ex,
-        &Request::spot_get("/api/v3/account").param("omitZeroBalances", "true"),
-    )?;
-    let raw = body["balances"]
-        .as_array()
-        .ok_or_else(|| ToolError::bad_exchange_data("account without 'balances'"))?;
+    let body = crate::balances::account(ex)?;
+    let raw = crate::balances::balance_rows(&body)?;
     let mut out = Vec::with_capacity(raw.len());
     for b in raw {
         let total = ck(output::decimal(&b["free"])?.checked_add(output::decimal(&b["locked"])?))?;
