@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use crate::error::ApiError;
 use crate::faults::Fault;
 use crate::limits::{secs_until, Verdict};
-use crate::state::{now_ms, SimState};
+use crate::state::SimState;
 use crate::weight::{window_reset_ms, Budget, RequestWeight};
 
 /// The 429 body for a broken limit.
@@ -133,7 +133,7 @@ pub async fn gate(State(state): State<Arc<SimState>>, req: Request, next: Next) 
 
 /// Rate limiting and weight charging around the handler.
 async fn limited(state: &SimState, path: &str, req: Request, next: Next) -> Response {
-    let now = now_ms();
+    let now = state.window_now_ms();
     match state.limiter().before(now) {
         Verdict::Pass => {}
         Verdict::TooMany { retry_after } => {
@@ -161,7 +161,7 @@ async fn limited(state: &SimState, path: &str, req: Request, next: Next) -> Resp
         .extensions()
         .get::<RequestWeight>()
         .map_or(0, |w| w.0);
-    let now = now_ms();
+    let now = state.window_now_ms();
     if is_get && window.used(now).saturating_add(weight) > limit {
         return reject(now);
     }

@@ -36,6 +36,7 @@ pub struct SimState {
     sapi_uid_weight: WeightWindow,
     spot_limit: AtomicU32,
     clock_offset_ms: AtomicI64,
+    window_offset_ms: AtomicI64,
     account: Mutex<Account>,
     keys: KeyStore,
     limiter: RateLimiter,
@@ -62,6 +63,7 @@ impl SimState {
             sapi_uid_weight: WeightWindow::default(),
             spot_limit: AtomicU32::new(SPOT_WEIGHT_LIMIT_1M),
             clock_offset_ms: AtomicI64::new(0),
+            window_offset_ms: AtomicI64::new(0),
             account: Mutex::new(Account::new(account, seed)),
             keys: KeyStore::default(),
             limiter: RateLimiter::default(),
@@ -97,22 +99,22 @@ impl SimState {
 
     /// Spot request weight used in the current minute.
     pub fn weight_used_1m(&self) -> u32 {
-        self.spot_weight.used(now_ms())
+        self.spot_weight.used(self.window_now_ms())
     }
 
     /// `/sapi` IP weight used in the current minute (`X-SAPI-USED-IP-WEIGHT-1M`).
     pub fn sapi_ip_weight_used_1m(&self) -> u32 {
-        self.sapi_ip_weight.used(now_ms())
+        self.sapi_ip_weight.used(self.window_now_ms())
     }
 
     /// `/sapi` UID weight used in the current minute (`X-SAPI-USED-UID-WEIGHT-1M`).
     pub fn sapi_uid_weight_used_1m(&self) -> u32 {
-        self.sapi_uid_weight.used(now_ms())
+        self.sapi_uid_weight.used(self.window_now_ms())
     }
 
     /// USD-M futures request weight used in the current minute.
     pub fn futures_weight_used_1m(&self) -> u32 {
-        self.futures_weight.used(now_ms())
+        self.futures_weight.used(self.window_now_ms())
     }
 
     /// The weight window and per-minute limit of an API budget.
@@ -128,7 +130,7 @@ impl SimState {
     /// Charges `weight` to the current minute's spot (`/api`) window, as
     /// another process on the same IP would have; returns the new total.
     pub fn use_spot_weight(&self, weight: u32) -> u32 {
-        self.spot_weight.charge(weight, now_ms())
+        self.spot_weight.charge(weight, self.window_now_ms())
     }
 
     /// Sets the spot (`/api`) REQUEST_WEIGHT limit per minute.
@@ -141,6 +143,19 @@ impl SimState {
     /// to validate `timestamp`.
     pub fn server_time_ms(&self) -> i64 {
         now_ms() + self.clock_offset_ms.load(Ordering::Relaxed)
+    }
+
+    /// The clock the weight windows (and the 429/418 logic) run on: the
+    /// system clock plus [`SimState::set_window_offset_ms`].
+    pub fn window_now_ms(&self) -> i64 {
+        now_ms() + self.window_offset_ms.load(Ordering::Relaxed)
+    }
+
+    /// Shifts the weight windows' minute boundaries `offset` ms against the
+    /// system clock: a client whose minutes are the system clock's (and not
+    /// the exchange's) sees them roll over at the wrong moment.
+    pub fn set_window_offset_ms(&self, offset: i64) {
+        self.window_offset_ms.store(offset, Ordering::Relaxed);
     }
 
     /// Runs the server clock `offset` ms ahead of (negative: behind) the

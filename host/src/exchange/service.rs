@@ -136,7 +136,25 @@ impl ExchangeService {
         if endpoint.method == Method::Get {
             self.read(endpoint, &request.params, credentials, deadline)
         } else {
-            super::outcome::write(self, endpoint, request.params, credentials, deadline)
+            let client_order_id = request
+                .params
+                .iter()
+                .find(|(k, _)| k == "newClientOrderId" || k == "origClientOrderId")
+                .map(|(_, v)| v.clone());
+            let outcome =
+                super::outcome::write(self, endpoint, request.params, credentials, deadline);
+            // Every write's outcome is logged: it must never be lost, not even
+            // when the call that made it is stopped on shutdown before the
+            // plugin could report it.
+            match &outcome {
+                Ok(answer) => {
+                    tracing::info!(path = endpoint.path, method = %endpoint.method, status = answer.status, client_order_id = ?client_order_id, "write done")
+                }
+                Err(e) => {
+                    tracing::warn!(path = endpoint.path, method = %endpoint.method, code = e.kind.code(), binance_code = ?e.exchange_code, client_order_id = ?client_order_id, outcome = ?e.data.get("outcome"), error = %e.message, "write failed or outcome unknown")
+                }
+            }
+            outcome
         }
     }
 

@@ -234,9 +234,8 @@ impl<R: AsyncRead + Unpin + Send, W: AsyncWrite + Unpin + Send + 'static> LineTr
     /// An oversized line: a call becomes a tool error, anything else -32600.
     async fn oversized(&mut self, skip: Oversized) -> Option<RxJsonRpcMessage<RoleServer>> {
         let found = find_id(&skip.head, &skip.tail);
-        let is_call = find_str(&skip.head, "\"method\"").is_some_and(|_| {
-            contains(&skip.head, b"\"tools/call\"") || contains(&skip.tail, b"\"tools/call\"")
-        });
+        let is_call =
+            contains(&skip.head, b"\"tools/call\"") || contains(&skip.tail, b"\"tools/call\"");
         tracing::warn!(bytes = skip.bytes, limit = MAX_MESSAGE_BYTES, id = ?found, "a message over the size limit was skipped unread");
         let id = found?;
         if is_call {
