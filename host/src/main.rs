@@ -247,26 +247,37 @@ fn init_tracing(command: &Command) {
         Command::Serve => "info",
         _ => "warn",
     };
-    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
+    use tracing_subscriber::filter::{filter_fn, FilterExt};
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    // The HTTP stack logs full URLs (query string, signature included) at
-    // debug level: cap it whatever RUST_LOG says.
-    for quiet in [
-        "reqwest=info",
-        "hyper=info",
-        "hyper_util=info",
-        "h2=info",
-        "rustls=info",
-        "rmcp=info",
-        "binance_sim=info",
-    ] {
-        if let Ok(directive) = quiet.parse() {
-            filter = filter.add_directive(directive);
-        }
-    }
-    tracing_subscriber::fmt()
+    // Capped at `info` whatever RUST_LOG says (and never raised above what
+    // it says): the HTTP stack logs full URLs (query string, signature
+    // included) at debug, rmcp whole requests and results, the simulator
+    // request URIs.
+    const CAPPED: [&str; 7] = [
+        "reqwest",
+        "hyper",
+        "hyper_util",
+        "h2",
+        "rustls",
+        "rmcp",
+        "binance_sim",
+    ];
+    let cap = filter_fn(|meta| {
+        let target = meta.target();
+        let capped = CAPPED.iter().any(|t| {
+            target
+                .strip_prefix(t)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+        });
+        !capped || *meta.level() <= tracing::Level::INFO
+    });
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
-        .with_env_filter(filter)
         .with_ansi(false)
-        .init();
+        .with_filter(filter.and(cap));
+    tracing_subscriber::registry().with(layer).init();
 }
