@@ -84,7 +84,7 @@ async fn thirty_two_runaway_calls_do_not_block_another_plugin() {
     // 16 ran at once (the per-plugin limit); a queued call admitted just
     // before its own deadline runs out the rest of it.
     assert!(
-        (16..32).contains(&stopped),
+        (16..=32).contains(&stopped),
         "{stopped} ran, {queued_out} queued out"
     );
     client.cancel().await.unwrap();

@@ -24,13 +24,15 @@ async fn fifty_starts_and_stops_of_each_command_print_no_panic() {
                 &["call", "get_server_time"][..],
                 &["serve"][..],
             ] {
-                let out = std_command(&url)
-                    .env("BINANCE_API_KEY", SIM_API_KEY)
+                let mut cmd = std_command(&url);
+                cmd.env("BINANCE_API_KEY", SIM_API_KEY)
                     .env("BINANCE_SECRET_KEY", SIM_SECRET_KEY)
                     .args(args)
-                    .stdin(std::process::Stdio::null())
-                    .output()
-                    .expect("run binance-mcp");
+                    .stdin(std::process::Stdio::null());
+                let Some(out) = output_within(cmd, Duration::from_secs(30)) else {
+                    failures.push(format!("run {i} {args:?}: did not exit within 30 s"));
+                    continue;
+                };
                 let stderr = String::from_utf8_lossy(&out.stderr);
                 if stderr.contains("panicked") || !out.status.success() {
                     failures.push(format!("run {i} {args:?}: {:?} {stderr}", out.status));
@@ -47,6 +49,30 @@ async fn fifty_starts_and_stops_of_each_command_print_no_panic() {
         runs.len(),
         runs.join("\n")
     );
+}
+
+/// Run `cmd` to completion, or kill it after `limit`.
+fn output_within(mut cmd: std::process::Command, limit: Duration) -> Option<std::process::Output> {
+    use std::process::Stdio;
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run binance-mcp");
+    let id = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(limit) {
+        Ok(out) => out.ok(),
+        Err(_) => {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &id.to_string()])
+                .status();
+            None
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

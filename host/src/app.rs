@@ -26,6 +26,8 @@ pub struct App {
     pub lifecycle: Lifecycle,
     /// How many calls may run at once.
     pub admission: AdmissionLimits,
+    /// Whether requests can be signed (keys are configured).
+    signed: bool,
     /// The in-process simulator in `--exchange sim` mode.
     pub sim: Option<binance_sim::Simulator>,
 }
@@ -34,6 +36,31 @@ impl App {
     /// The MCP server over this host.
     pub fn server(&self) -> McpServer {
         McpServer::new(self.host.clone(), self.admission, self.lifecycle.clone())
+    }
+
+    /// Measure the clock offset in the background, keys or not: it aligns
+    /// the rate limiter's windows to Binance's minute (and signed requests'
+    /// timestamps). Serving need not wait for the round trip; the first
+    /// signed request measures it itself if this has not finished. Owned by
+    /// the lifecycle: shutdown cancels and awaits it. (Not for `tools`,
+    /// which sends nothing.)
+    pub fn sync_clock_in_background(&self) {
+        let service = self.host.service().clone();
+        let signed = self.signed;
+        self.lifecycle
+            .spawn_blocking(move || match service.sync_clock() {
+                Ok(offset) => {
+                    tracing::info!(offset_ms = offset, "measured the Binance clock offset")
+                }
+                // Without keys only window alignment depends on it (the
+                // limiter learns the minute's count from the first answer).
+                Err(e) if !signed => {
+                    tracing::info!(error = %e.message, "could not measure the Binance clock offset at start")
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e.message, "could not measure the Binance clock offset at start")
+                }
+            });
     }
 
     /// Cancel and await every task the host started (plugin calls, the
@@ -111,23 +138,11 @@ pub async fn start(mut config: Config) -> anyhow::Result<App> {
         })
         .await
         .context("plugin loading was aborted")??;
-    if signed {
-        // Measure the clock offset in the background: serving need not wait
-        // for a network round trip, and the first signed request measures it
-        // itself if this has not finished. Offline this only warns. Owned by
-        // the lifecycle: shutdown cancels and awaits it.
-        let service = host.service().clone();
-        lifecycle.spawn_blocking(move || match service.sync_clock() {
-            Ok(offset) => tracing::info!(offset_ms = offset, "measured the Binance clock offset"),
-            Err(e) => {
-                tracing::warn!(error = %e.message, "could not measure the Binance clock offset at start")
-            }
-        });
-    }
     Ok(App {
         host: Arc::new(host),
         lifecycle,
         admission: config.admission,
+        signed,
         sim,
     })
 }

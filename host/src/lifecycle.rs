@@ -20,9 +20,9 @@ use tokio_util::task::TaskTracker;
 
 /// How long shutdown waits for cancelled work to wind down before it gives
 /// up on it. Cancelled reads and plugin code stop within milliseconds; the
-/// wait is for writes in flight, whose requests time out within their call's
-/// budget anyway.
-pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// wait is for a write in flight: its request may take the gateway's 10 s
+/// timeout, and resolving a lost answer 3 s more.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 
 /// The owner of the host's background work. Cheap to clone (shared state).
 #[derive(Clone, Default)]

@@ -161,6 +161,9 @@ fn print(text: &str) -> std::io::Result<()> {
 }
 
 async fn execute(command: Command, app: &binance_mcp::app::App) -> anyhow::Result<ExitCode> {
+    if !matches!(command, Command::Tools) {
+        app.sync_clock_in_background();
+    }
     match command {
         Command::Serve => {
             binance_mcp::mcp::stdio::serve(app.server()).await?;

@@ -130,6 +130,12 @@ impl Raw {
         (field("VmRSS:"), field("VmHWM:"))
     }
 
+    /// Reset the server's peak-memory mark (`VmHWM`) to its current RSS.
+    pub fn reset_peak_memory(&self) {
+        let pid = self.child.id().expect("running");
+        std::fs::write(format!("/proc/{pid}/clear_refs"), "5").expect("clear_refs");
+    }
+
     /// Close stdin and wait (at most `wait`) for the process to exit;
     /// returns its stderr.
     pub async fn finish(mut self, wait: Duration) -> (Option<std::process::ExitStatus>, String) {

@@ -49,10 +49,14 @@ pub const MAX_429_PAUSE: Duration = Duration::from_secs(300);
 const DEFAULT_418_PAUSE: Duration = Duration::from_secs(120);
 /// Binance's longest IP ban.
 pub const MAX_BAN: Duration = Duration::from_secs(3 * 86_400);
-/// Kept after a window's computed end before sending into the next one: the
-/// clock offset is an estimate, and a request arriving just before
-/// Binance's minute turns would land in the full window.
-const WINDOW_MARGIN: Duration = Duration::from_millis(500);
+/// How far the host's windows lag Binance's: a window is taken to turn this
+/// long after its computed end, because the clock offset is an estimate and
+/// a request arriving just before Binance's minute turns would land in the
+/// full window.
+const WINDOW_MARGIN_MS: i64 = 500;
+/// Largest clock offset believed: a `serverTime` further off than a day is
+/// not Binance's clock (and would overflow window arithmetic).
+const MAX_OFFSET_MS: i64 = 86_400_000;
 
 const MINUTE_MS: i64 = 60_000;
 const TEN_S_MS: i64 = 10_000;
@@ -102,18 +106,33 @@ impl std::fmt::Display for Budget {
 
 /// A reserved slot: returned by [`RateLimiter::acquire`], handed back with
 /// the answer to [`RateLimiter::observe`] or, when none came, to
-/// [`RateLimiter::release`].
+/// [`RateLimiter::release`]. Dropped without either (an early return, a
+/// panic), it is released as possibly sent, so the weight stays counted and
+/// the slot is never leaked.
 #[derive(Debug)]
 #[must_use = "hand the reservation back with observe() or release()"]
-pub struct Reservation {
+pub struct Reservation<'a> {
+    limiter: &'a RateLimiter,
     budget: Budget,
     weight: u32,
+    /// The window minute it was reserved in.
+    minute: i64,
+    settled: bool,
 }
 
-impl Reservation {
+impl Reservation<'_> {
     /// The budget it was taken on.
     pub fn budget(&self) -> Budget {
         self.budget
+    }
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        if !self.settled {
+            self.settled = true;
+            self.limiter.settle_alone(self, true);
+        }
     }
 }
 
@@ -241,8 +260,8 @@ fn local_ms() -> i64 {
 
 /// Time from `now_ms` to the start of the window after the one holding it.
 fn to_next(now_ms: i64, window_ms: i64) -> Duration {
-    let next = (now_ms.div_euclid(window_ms) + 1) * window_ms;
-    Duration::from_millis((next - now_ms).max(0) as u64)
+    let into = now_ms.rem_euclid(window_ms);
+    Duration::from_millis((window_ms - into) as u64)
 }
 
 impl RateLimiter {
@@ -269,11 +288,18 @@ impl RateLimiter {
 
     /// Align the windows to Binance's clock: `offset_ms` = server − local.
     pub fn set_clock_offset(&self, offset_ms: i64) {
-        self.offset_ms.store(offset_ms, Ordering::Relaxed);
+        let bounded = offset_ms.clamp(-MAX_OFFSET_MS, MAX_OFFSET_MS);
+        if bounded != offset_ms {
+            tracing::warn!(offset_ms, "an implausible clock offset; windows use ±1 day");
+        }
+        self.offset_ms.store(bounded, Ordering::Relaxed);
     }
 
+    /// Binance's time as the windows see it: lagging by the margin.
     fn server_ms(&self) -> i64 {
-        local_ms() + self.offset_ms.load(Ordering::Relaxed)
+        local_ms()
+            .saturating_add(self.offset_ms.load(Ordering::Relaxed))
+            .saturating_sub(WINDOW_MARGIN_MS)
     }
 
     fn lock(&self, budget: Budget) -> MutexGuard<'_, BudgetState> {
@@ -290,7 +316,7 @@ impl RateLimiter {
         weight: u32,
         is_order: bool,
         max_wait: Duration,
-    ) -> Result<Reservation, ToolError> {
+    ) -> Result<Reservation<'_>, ToolError> {
         let started = Instant::now();
         let mut s = self.lock(budget);
         loop {
@@ -313,7 +339,13 @@ impl RateLimiter {
                         s.orders_10s += 1;
                         s.orders_1d += 1;
                     }
-                    return Ok(Reservation { budget, weight });
+                    return Ok(Reservation {
+                        limiter: self,
+                        budget,
+                        weight,
+                        minute: s.minute,
+                        settled: false,
+                    });
                 }
                 Admission::Wait { wait, why } => (wait, why),
             };
@@ -339,14 +371,20 @@ impl RateLimiter {
 
     /// Hand back a reservation with what its answer said: the exchange's
     /// weight and order counts, and a 429 or 418.
-    pub fn observe(&self, reservation: Reservation, answer: Observed) {
+    pub fn observe(&self, mut reservation: Reservation<'_>, answer: Observed) {
+        reservation.settled = true;
         let budget = reservation.budget;
         let now = Instant::now();
         let now_ms = self.server_ms();
         let mut s = self.lock(budget);
         s.roll(now_ms, now);
-        settle(&mut s, &reservation, true);
-        if let Some(reported) = answer.used_weight_1m {
+        // A header counts only for the minute the request was sent in: an
+        // answer that straddles the turn reports the old minute's figure.
+        let reported = answer
+            .used_weight_1m
+            .filter(|_| reservation.minute == s.minute);
+        settle(&mut s, &reservation, true, reported.is_some());
+        if let Some(reported) = reported {
             let reported = if reported > s.limit {
                 tracing::warn!(%budget, reported, limit = s.limit, "the exchange reported more weight than the limit; counting the minute as full");
                 s.limit
@@ -396,11 +434,16 @@ impl RateLimiter {
     /// Hand back a reservation whose request got no answer. `maybe_sent`:
     /// the request may have reached the exchange (a timeout, a dropped
     /// connection), so its weight still counts; a refused connection does not.
-    pub fn release(&self, reservation: Reservation, maybe_sent: bool) {
+    pub fn release(&self, mut reservation: Reservation<'_>, maybe_sent: bool) {
+        reservation.settled = true;
+        self.settle_alone(&reservation, maybe_sent);
+    }
+
+    fn settle_alone(&self, reservation: &Reservation<'_>, maybe_sent: bool) {
         let budget = reservation.budget;
         let mut s = self.lock(budget);
         s.roll(self.server_ms(), Instant::now());
-        settle(&mut s, &reservation, maybe_sent);
+        settle(&mut s, reservation, maybe_sent, false);
         drop(s);
         self.changed[budget.index()].notify_all();
     }
@@ -414,12 +457,18 @@ impl RateLimiter {
     }
 }
 
-/// Move a reservation out of flight, counting it when it reached the exchange.
-fn settle(s: &mut BudgetState, r: &Reservation, count: bool) {
+/// Move a reservation out of flight, counting it when it (may have)
+/// reached the exchange. Without a header to supersede it, its weight is
+/// added to the exchange's last figure too: that figure includes other
+/// processes' use, which `counted` does not.
+fn settle(s: &mut BudgetState, r: &Reservation<'_>, count: bool, header: bool) {
     s.inflight = s.inflight.saturating_sub(r.weight);
     s.inflight_requests = s.inflight_requests.saturating_sub(1);
     if count {
         s.counted = s.counted.saturating_add(r.weight);
+        if !header && r.minute == s.minute {
+            s.reported = s.reported.map(|used| used.saturating_add(r.weight));
+        }
     }
 }
 
@@ -443,19 +492,19 @@ fn admit(s: &BudgetState, weight: u32, is_order: bool, now: Instant, now_ms: i64
     // window (Binance accepts it there); otherwise it must fit.
     if used.saturating_add(weight) > s.limit && (used > 0 || s.inflight_requests > 0) {
         return Admission::Wait {
-            wait: to_next(now_ms, MINUTE_MS) + WINDOW_MARGIN,
+            wait: to_next(now_ms, MINUTE_MS),
             why: Reason::Weight,
         };
     }
     if is_order && s.orders_1d >= ORDERS_PER_DAY {
         return Admission::Wait {
-            wait: to_next(now_ms, DAY_MS) + WINDOW_MARGIN,
+            wait: to_next(now_ms, DAY_MS),
             why: Reason::Orders,
         };
     }
     if is_order && s.orders_10s >= ORDERS_PER_10S {
         return Admission::Wait {
-            wait: to_next(now_ms, TEN_S_MS) + WINDOW_MARGIN,
+            wait: to_next(now_ms, TEN_S_MS),
             why: Reason::Orders,
         };
     }
@@ -466,7 +515,7 @@ fn admit(s: &BudgetState, weight: u32, is_order: bool, now: Instant, now_ms: i64
 /// a 418 ban at most [`MAX_BAN`]; a 429 beyond [`MAX_429_PAUSE`] (or
 /// without the header) until the current minute ends. Clamps are logged.
 pub fn bounded_retry_after(status: u16, retry_after: Option<u32>, now_ms: i64) -> Duration {
-    let window_end = to_next(now_ms, MINUTE_MS) + WINDOW_MARGIN;
+    let window_end = to_next(now_ms, MINUTE_MS);
     let asked = retry_after.map(|s| Duration::from_secs(s.into()));
     match (status, asked) {
         (418, None) => DEFAULT_418_PAUSE,

@@ -206,3 +206,42 @@ fn windows_end_on_the_exchanges_boundaries() {
     s.roll(120_000, Instant::now());
     assert_eq!((s.reported, s.counted), (None, 0), "a new exchange minute");
 }
+
+#[test]
+fn weight_without_a_header_adds_to_the_exchanges_figure() {
+    // An earlier process used 5000; this host's timed-out reads still count.
+    let rl = learned(6000, 2400, Budget::Spot, 5000);
+    for _ in 0..20 {
+        let r = rl.acquire(Budget::Spot, 50, false, NO_WAIT).unwrap();
+        rl.release(r, true);
+    }
+    assert_eq!(rl.usage(Budget::Spot), (6000, 6000));
+    assert!(rl.acquire(Budget::Spot, 1, false, NO_WAIT).is_err());
+}
+
+#[test]
+fn a_header_from_the_previous_minute_does_not_pin_the_new_one() {
+    let rl = learned(6000, 2400, Budget::Spot, 10);
+    let r = rl.acquire(Budget::Spot, 1, false, NO_WAIT).unwrap();
+    // The minute turns while the request is out; its answer still reports
+    // the old minute's count.
+    rl.set_clock_offset(60_000);
+    rl.observe(r, said(5990));
+    let (used, _) = rl.usage(Budget::Spot);
+    assert!(
+        used <= 1,
+        "the old minute's figure was not carried over: {used}"
+    );
+}
+
+#[test]
+fn a_dropped_reservation_is_released_and_still_counted() {
+    let rl = learned(100, 100, Budget::Spot, 0);
+    {
+        let _r = rl.acquire(Budget::Spot, 30, false, NO_WAIT).unwrap();
+    }
+    assert_eq!(rl.usage(Budget::Spot), (31, 100));
+    // Nothing is left in flight: a request is not held for an answer.
+    let r = rl.acquire(Budget::Spot, 69, false, NO_WAIT).unwrap();
+    rl.release(r, false);
+}

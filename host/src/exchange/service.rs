@@ -29,8 +29,6 @@ pub const MAX_READ_ATTEMPTS: u32 = 3;
 pub const RETRY_BASE: Duration = Duration::from_millis(200);
 /// Budget for a request made outside any tool call (clock sync at start).
 const UNBOUNDED_BUDGET: Duration = Duration::from_secs(10);
-/// Longest a request queues for the rate limiter inside a call.
-const MAX_QUEUE_WAIT: Duration = Duration::from_secs(10);
 /// Binance's default receive window.
 pub const DEFAULT_RECV_WINDOW_MS: u32 = 5000;
 
@@ -190,6 +188,7 @@ impl ExchangeService {
         deadline: Option<Instant>,
     ) -> Result<Response, ToolError> {
         let deadline = deadline.unwrap_or_else(|| Instant::now() + UNBOUNDED_BUDGET);
+        // Fixed when the read starts: each attempt gets the same share.
         let per_attempt = attempt_timeout(deadline.saturating_duration_since(Instant::now()));
         let mut attempt = 0;
         let mut resynced = false;
@@ -279,10 +278,10 @@ impl ExchangeService {
         let time_left = left(Instant::now()).ok_or_else(out_of_time)?;
         let weight = endpoint.weight_of(params);
         let budget = Budget::of(endpoint);
-        let reservation =
-            self.inner
-                .limiter
-                .acquire(budget, weight, is_order, time_left.min(MAX_QUEUE_WAIT))?;
+        let reservation = self
+            .inner
+            .limiter
+            .acquire(budget, weight, is_order, time_left)?;
         let Some(time_left) = left(Instant::now()) else {
             self.inner.limiter.release(reservation, false);
             return Err(out_of_time());

@@ -7,7 +7,9 @@
 //!   `tools/call` that large (its id found at the start or the end of the
 //!   line) is answered with a tool error, anything else with -32600;
 //! - a call whose `arguments` exceed [`MAX_ARGUMENT_BYTES`] is answered
-//!   with a tool error before anything but the size check looked at them;
+//!   with a tool error before the plugin sees them (the message itself,
+//!   at most 1 MiB, is parsed; the arguments are measured, not used);
+//! - a JSON-RPC batch (removed from MCP) is answered -32600;
 //! - a line that is not JSON is answered -32700 (rmcp ignores it, leaving a
 //!   client to wait for its own timeout), and a `tools/call` whose
 //!   `arguments` is not an object -32602 (rmcp would say -32601);
@@ -166,18 +168,21 @@ impl<R: AsyncRead + Unpin + Send, W: AsyncWrite + Unpin + Send + 'static> LineTr
         }
     }
 
-    /// Answer a line the server will not see with a protocol error (a
-    /// failed write closes the session).
-    fn refuse(
-        &self,
-        id: Option<RequestId>,
-        error: ErrorData,
-    ) -> impl std::future::Future<Output = std::io::Result<()>> + Send + 'static {
-        self.write_message(&ServerJsonRpcMessage::error(error, id))
+    /// Answer a line the server will not see with a protocol error. The
+    /// write runs as its own short task: `receive` is polled inside rmcp's
+    /// `select!` and may be dropped at any await, which would lose the answer
+    /// or leave half a line on stdout. The task holds the writer lock for the
+    /// whole line, so lines never interleave; a failed write closes the
+    /// session.
+    fn refuse(&self, id: Option<RequestId>, error: ErrorData) {
+        let write = self.write_message(&ServerJsonRpcMessage::error(error, id));
+        tokio::spawn(async move {
+            let _ = write.await;
+        });
     }
 
     /// Turn one whole line into a message for the server, or answer it here.
-    async fn screen(&mut self, line: &[u8]) -> Option<RxJsonRpcMessage<RoleServer>> {
+    fn screen(&self, line: &[u8]) -> Option<RxJsonRpcMessage<RoleServer>> {
         let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
         let line = trim_line(line);
         if line.is_empty() {
@@ -187,7 +192,7 @@ impl<R: AsyncRead + Unpin + Send, W: AsyncWrite + Unpin + Send + 'static> LineTr
             Ok(message) => {
                 if let Some((id, error)) = malformed_standard_request(&message) {
                     tracing::warn!(message = %error.message, "refused a request with invalid params");
-                    let _ = self.refuse(Some(id), error).await;
+                    self.refuse(Some(id), error);
                     return None;
                 }
                 if line.len() > MAX_ARGUMENT_BYTES {
@@ -198,9 +203,19 @@ impl<R: AsyncRead + Unpin + Send, W: AsyncWrite + Unpin + Send + 'static> LineTr
             }
             Err(e) if e.is_syntax() || e.is_eof() => {
                 tracing::warn!(bytes = line.len(), error = %e, "a line from the client is not JSON: answered -32700");
-                let _ = self
-                    .refuse(None, ErrorData::parse_error(format!("not JSON: {e}"), None))
-                    .await;
+                self.refuse(None, ErrorData::parse_error(format!("not JSON: {e}"), None));
+                None
+            }
+            Err(_) if line.first() == Some(&b'[') => {
+                // JSON-RPC batches were removed from MCP (2025-06-18).
+                tracing::warn!("a JSON-RPC batch from the client: answered -32600");
+                self.refuse(
+                    None,
+                    ErrorData::invalid_request(
+                        "JSON-RPC batches are not supported by MCP; send one message per line",
+                        None,
+                    ),
+                );
                 None
             }
             Err(e) => {
@@ -208,11 +223,12 @@ impl<R: AsyncRead + Unpin + Send, W: AsyncWrite + Unpin + Send + 'static> LineTr
                 let id = value
                     .get("id")
                     .and_then(|id| serde_json::from_value(id.clone()).ok());
-                let method = value.get("method").and_then(Value::as_str).unwrap_or("");
+                let method = shown(value.get("method").and_then(Value::as_str).unwrap_or(""));
+                let method = method.as_str();
                 let Some(id) = id else {
                     // A notification rmcp does not know (an LSP message, a
                     // newer spec's): ignored, as rmcp and the other SDKs do.
-                    tracing::debug!(method, error = %e, "ignoring a notification that does not parse");
+                    tracing::debug!(method, "ignoring a notification that does not parse");
                     return None;
                 };
                 let arguments = value.pointer("/params/arguments");
@@ -222,17 +238,23 @@ impl<R: AsyncRead + Unpin + Send, W: AsyncWrite + Unpin + Send + 'static> LineTr
                         None,
                     )
                 } else {
-                    ErrorData::invalid_request(format!("invalid {method} request: {e}"), None)
+                    ErrorData::invalid_request(
+                        format!(
+                            "invalid {method} request: {}",
+                            crate::capabilities::log::escaped(&e.to_string(), 200)
+                        ),
+                        None,
+                    )
                 };
-                tracing::warn!(method, error = %e, "refused a request that does not parse");
-                let _ = self.refuse(Some(id), error).await;
+                tracing::warn!(method, error = %crate::capabilities::log::escaped(&e.to_string(), 200), "refused a request that does not parse");
+                self.refuse(Some(id), error);
                 None
             }
         }
     }
 
     /// An oversized line: a call becomes a tool error, anything else -32600.
-    async fn oversized(&mut self, skip: Oversized) -> Option<RxJsonRpcMessage<RoleServer>> {
+    fn oversized(&self, skip: Oversized) -> Option<RxJsonRpcMessage<RoleServer>> {
         let found = find_id(&skip.head, &skip.tail);
         let is_call =
             contains(&skip.head, b"\"tools/call\"") || contains(&skip.tail, b"\"tools/call\"");
@@ -248,7 +270,7 @@ impl<R: AsyncRead + Unpin + Send, W: AsyncWrite + Unpin + Send + 'static> LineTr
             ),
             None,
         );
-        let _ = self.refuse(Some(id), error).await;
+        self.refuse(Some(id), error);
         None
     }
 }
@@ -280,11 +302,11 @@ where
                     tracing::info!(error = %e, "cannot read stdin: ending the MCP session");
                     return None;
                 }
-                Ok(Line::Oversized(skip)) => self.oversized(skip).await,
+                // From here to the return nothing awaits: a whole line is
+                // handled, or answered, before `receive` can be dropped.
+                Ok(Line::Oversized(skip)) => self.oversized(skip),
                 Ok(Line::Whole) => {
-                    let line = std::mem::take(&mut self.line);
-                    let message = self.screen(&line).await;
-                    self.line = line;
+                    let message = self.screen(&self.line);
                     self.line.clear();
                     message
                 }
@@ -302,6 +324,12 @@ where
         let mut w = self.write.lock().await;
         w.flush().await
     }
+}
+
+/// Client text in a message or log line: control characters escaped, at
+/// most 64 characters.
+fn shown(s: &str) -> String {
+    crate::capabilities::log::escaped(s, 64)
 }
 
 fn trim_line(line: &[u8]) -> &[u8] {
@@ -332,7 +360,7 @@ fn malformed_standard_request(
                 "tools/call params must be {\"name\": string, \"arguments\": object}".to_string()
             }
         }
-        m if STANDARD_REQUESTS.contains(&m) => format!("invalid params for {m}"),
+        m if STANDARD_REQUESTS.contains(&m) => format!("invalid params for {}", shown(m)),
         _ => return None,
     };
     Some((req.id.clone(), ErrorData::invalid_params(message, None)))

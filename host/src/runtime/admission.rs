@@ -21,6 +21,9 @@ pub const DEFAULT_MAX_CALLS: u32 = 32;
 pub const DEFAULT_MAX_CALLS_PER_PLUGIN: u32 = 16;
 /// Largest configurable total (the instance pool is sized from it).
 pub const MAX_CALLS_LIMIT: u32 = 256;
+/// Least time a call must have left to be started: one admitted with less
+/// would only hit its deadline, which would read as a plugin failure.
+pub const MIN_RUN: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The configured limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +84,9 @@ impl Admission {
             .get(plugin)
             .cloned()
             .unwrap_or_else(|| Arc::new(Semaphore::new(self.limits.per_plugin as usize)));
-        let deadline = tokio::time::Instant::from_std(until);
+        // Slots must come while enough of the budget is left to use them.
+        let latest = until.checked_sub(MIN_RUN).unwrap_or(until);
+        let deadline = tokio::time::Instant::from_std(latest);
         let queue = mine.clone();
         let wait = async {
             let p = queue.acquire_owned().await.ok()?;
