@@ -1,0 +1,279 @@
+//! Tool-call latency over the whole path, per tool: an MCP client (a raw
+//! JSON-RPC client over stdio, no SDK overhead) → the real release binary →
+//! the simulator on loopback and back, measured in the same run against the
+//! floor: the same HTTP request made directly to the simulator by this
+//! benchmark. Also the first call after start against a warm call.
+//!
+//! `cargo bench -p binance-mcp --bench latency`
+//!
+//! The host's spot weight budget is Binance's (6000/min): the benchmark
+//! paces itself and waits for the next minute instead of being held.
+
+#[path = "../../tests/support/raw.rs"]
+#[allow(dead_code)]
+mod raw;
+
+use binance_mcp::exchange::signing::Signer;
+use binance_mcp::secret::Secret;
+use binance_sim::{SIM_API_KEY, SIM_SECRET_KEY};
+use raw::{tool_body, Raw};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// One case: the tool and its arguments, the request the plugin makes, its
+/// weight, and how many samples.
+struct Case {
+    label: &'static str,
+    tool: &'static str,
+    args: Value,
+    path: &'static str,
+    query: &'static str,
+    signed: bool,
+    weight: u32,
+    samples: usize,
+}
+
+fn cases() -> Vec<Case> {
+    let case = |label, tool, args, path, query, weight, samples| Case {
+        label,
+        tool,
+        args,
+        path,
+        query,
+        signed: false,
+        weight,
+        samples,
+    };
+    vec![
+        case(
+            "server time",
+            "get_server_time",
+            json!({}),
+            "/api/v3/time",
+            "",
+            1,
+            200,
+        ),
+        case(
+            "ticker price",
+            "get_ticker_price",
+            json!({"symbol":"BTCUSDT"}),
+            "/api/v3/ticker/price",
+            "symbol=BTCUSDT",
+            2,
+            200,
+        ),
+        case(
+            "book 10",
+            "get_order_book",
+            json!({"symbol":"BTCUSDT","limit":10}),
+            "/api/v3/depth",
+            "symbol=BTCUSDT&limit=10",
+            5,
+            200,
+        ),
+        case(
+            "book 100",
+            "get_order_book",
+            json!({"symbol":"BTCUSDT","limit":100}),
+            "/api/v3/depth",
+            "symbol=BTCUSDT&limit=100",
+            5,
+            200,
+        ),
+        case(
+            "book 1000",
+            "get_order_book",
+            json!({"symbol":"BTCUSDT","limit":1000}),
+            "/api/v3/depth",
+            "symbol=BTCUSDT&limit=1000",
+            50,
+            50,
+        ),
+        case(
+            "trades 100",
+            "get_recent_trades",
+            json!({"symbol":"BTCUSDT","limit":100}),
+            "/api/v3/trades",
+            "symbol=BTCUSDT&limit=100",
+            25,
+            80,
+        ),
+        case(
+            "klines 100",
+            "get_klines",
+            json!({"symbol":"BTCUSDT","interval":"1h","limit":100}),
+            "/api/v3/klines",
+            "symbol=BTCUSDT&interval=1h&limit=100",
+            2,
+            200,
+        ),
+        Case {
+            signed: true,
+            ..case(
+                "account info",
+                "get_account_info",
+                json!({}),
+                "/api/v3/account",
+                "omitZeroBalances=true",
+                20,
+                100,
+            )
+        },
+    ]
+}
+
+fn pct(sorted: &[Duration], p: f64) -> Duration {
+    sorted[(((sorted.len() - 1) as f64) * p).round() as usize]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn epoch_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// Keeps this benchmark's own weight within the minute's budget.
+struct Pace {
+    minute: u64,
+    used: u32,
+}
+
+impl Pace {
+    async fn reserve(&mut self, weight: u32) {
+        let minute = epoch_ms() / 60_000;
+        if minute != self.minute {
+            self.minute = minute;
+            self.used = 0;
+        }
+        if self.used + weight > 5500 {
+            let wait = 60_000 - epoch_ms() % 60_000 + 1500;
+            tokio::time::sleep(Duration::from_millis(wait)).await;
+            self.minute = epoch_ms() / 60_000;
+            self.used = 0;
+        }
+        self.used += weight;
+    }
+}
+
+fn command(sim: &binance_sim::Simulator) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_binance-mcp"));
+    cmd.env_clear()
+        .env("RUST_LOG", "warn")
+        .env("BINANCE_BASE_URL", sim.spot_url())
+        .env("BINANCE_FUTURES_BASE_URL", sim.futures_url())
+        .env("BINANCE_API_KEY", SIM_API_KEY)
+        .env("BINANCE_SECRET_KEY", SIM_SECRET_KEY)
+        .env(
+            "BINANCE_MCP_CACHE_DIR",
+            std::env::temp_dir().join("binance-mcp-bench-cache"),
+        );
+    cmd
+}
+
+/// The floor: the plugin's request, made directly.
+async fn direct(http: &reqwest::Client, base: &str, case: &Case, signer: &Signer) -> Duration {
+    let mut query = case.query.to_string();
+    if case.signed {
+        query.push_str(&format!("&timestamp={}&recvWindow=5000", epoch_ms()));
+        let signature = signer.sign(&query);
+        query.push_str(&format!("&signature={signature}"));
+    }
+    let url = if query.is_empty() {
+        format!("{base}{}", case.path)
+    } else {
+        format!("{base}{}?{query}", case.path)
+    };
+    let t = Instant::now();
+    let mut req = http.get(url);
+    if case.signed {
+        req = req.header("X-MBX-APIKEY", SIM_API_KEY);
+    }
+    let resp = req.send().await.expect("simulator answers");
+    assert!(resp.status().is_success(), "{}", resp.status());
+    let _ = resp.bytes().await.expect("body");
+    t.elapsed()
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return; // `cargo test --benches` probes benches with --list
+    }
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let sim = binance_sim::Simulator::start(binance_sim::SimConfig { seed: 7, port: 0 })
+        .await
+        .expect("simulator");
+    sim.set_weight_limit(u32::MAX); // the floor's requests must not limit the host's
+    let http = reqwest::Client::builder().build().expect("client");
+    let signer = Signer::Hmac(Secret::from_untrimmed(SIM_SECRET_KEY.to_string()));
+    let mut pace = Pace { minute: 0, used: 0 };
+
+    // First call after start, five fresh processes (compiled-plugin cache warm).
+    let mut first = Vec::new();
+    for _ in 0..6 {
+        let mut raw = Raw::initialized(command(&sim)).await;
+        pace.reserve(2).await;
+        let t = Instant::now();
+        raw.call(1, "get_ticker_price", json!({"symbol":"BTCUSDT"}))
+            .await;
+        let (is_error, body) = tool_body(&raw.response(1).await);
+        assert!(!is_error, "{body}");
+        first.push(t.elapsed());
+        raw.finish(Duration::from_secs(10)).await;
+    }
+    first.remove(0); // the first process may fill the cache
+    first.sort();
+
+    let mut raw = Raw::initialized(command(&sim)).await;
+    let mut id = 10;
+    println!("| tool | floor p50 | ours p50 | ours p99 | overhead p50 | ratio |");
+    println!("|---|---|---|---|---|---|");
+    let mut warm_ticker = Duration::ZERO;
+    for case in cases() {
+        let (mut floor, mut ours) = (Vec::new(), Vec::new());
+        for i in 0..case.samples + 5 {
+            // The floor's requests count too: the simulator reports both.
+            pace.reserve(case.weight * 2).await;
+            let f = direct(&http, &sim.spot_url(), &case, &signer).await;
+            id += 1;
+            let t = Instant::now();
+            raw.call(id, case.tool, case.args.clone()).await;
+            let m = raw.response(id).await;
+            let o = t.elapsed();
+            let (is_error, body) = tool_body(&m);
+            assert!(!is_error, "{} failed: {body}", case.label);
+            if i >= 5 {
+                floor.push(f);
+                ours.push(o);
+            }
+        }
+        floor.sort();
+        ours.sort();
+        let (f50, o50, o99) = (pct(&floor, 0.5), pct(&ours, 0.5), pct(&ours, 0.99));
+        if case.tool == "get_ticker_price" {
+            warm_ticker = o50;
+        }
+        println!(
+            "| {} | {:.2} ms | {:.2} ms | {:.2} ms | +{:.2} ms | {:.2} |",
+            case.label,
+            ms(f50),
+            ms(o50),
+            ms(o99),
+            ms(o50.saturating_sub(f50)),
+            o50.as_secs_f64() / f50.as_secs_f64()
+        );
+    }
+    println!(
+        "first call after start (get_ticker_price, 5 fresh processes): median {:.2} ms, max {:.2} ms; warm p50 {:.2} ms; ratio {:.2}",
+        ms(pct(&first, 0.5)),
+        ms(*first.last().unwrap()),
+        ms(warm_ticker),
+        pct(&first, 0.5).as_secs_f64() / warm_ticker.as_secs_f64()
+    );
+    raw.finish(Duration::from_secs(10)).await;
+}
