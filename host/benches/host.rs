@@ -121,7 +121,7 @@ fn call_overhead(c: &mut Criterion) {
                     )
                     .unwrap()
                     .unwrap();
-                black_box(out.to_string())
+                black_box(out.text)
             })
         });
         let exchange = CannedExchange(body);

@@ -12,7 +12,7 @@ use crate::capabilities::log::{LogSink, PluginLog};
 use crate::lifecycle::Lifecycle;
 use crate::runtime::admission::{Admission, AdmissionLimits};
 use crate::runtime::plugin::ToolSpec;
-use crate::runtime::{PluginHost, UnknownTool};
+use crate::runtime::{PluginHost, ToolOutput, UnknownTool};
 use crate::tool_error::{ErrorKind, ToolError};
 use logging::ClientLevel;
 use rmcp::model::{
@@ -111,13 +111,17 @@ impl McpServer {
         };
         let ms = started.elapsed().as_secs_f64() * 1e3;
         Ok(match outcome {
-            Ok(value) => {
+            Ok(ToolOutput { value, text }) => {
                 tracing::info!(tool = %name, ms, "tool call ok");
                 if tracing::enabled!(tracing::Level::TRACE) {
-                    let shown = crate::runtime::convert::cap_text(value.to_string(), TRACED_RESULT);
+                    let shown = crate::runtime::convert::cap_text(text.clone(), TRACED_RESULT);
                     tracing::trace!(tool = %name, result = %shown, "tool result (truncated)");
                 }
-                CallToolResult::structured(value)
+                // The plugin's own text is the text block (the host checked it
+                // parses to `value`): one serialization fewer per answer.
+                let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+                result.structured_content = Some(value);
+                result
             }
             Err(err) => {
                 tracing::info!(tool = %name, ms, code = err.kind.code(), binance_code = ?err.exchange_code, "tool call failed");

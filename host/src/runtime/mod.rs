@@ -11,6 +11,7 @@ pub mod bindings;
 pub mod cache;
 pub mod convert;
 pub mod engine;
+pub mod output;
 pub mod plugin;
 
 /// The first-party plugins compiled into the binary (`host/build.rs`).
@@ -33,10 +34,8 @@ use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 use wasmtime::{Engine, Store};
 
-/// Largest structured output a plugin may return (bytes of JSON). Plugins cap
-/// their own lists far below this; the host's cap is the backstop that keeps
-/// a buggy plugin from flooding a model's context.
-pub const MAX_OUTPUT_BYTES: usize = 512 * 1024;
+use output::parse_output;
+pub use output::MAX_OUTPUT_BYTES;
 
 /// Why the host could not start its plugins.
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +62,15 @@ pub enum HostError {
         first: String,
         second: String,
     },
+}
+
+/// A plugin's checked output: the JSON value, and the plugin's own text of
+/// it (valid, compact JSON), so the text block of the answer need not be
+/// serialized again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolOutput {
+    pub value: Value,
+    pub text: String,
 }
 
 /// A call for a tool no plugin exports: a protocol error, not a tool error.
@@ -279,7 +287,7 @@ impl PluginHost {
         arguments: &str,
         deadline: Instant,
         log: Option<LogSink>,
-    ) -> Result<Result<Value, ToolError>, UnknownTool> {
+    ) -> Result<Result<ToolOutput, ToolError>, UnknownTool> {
         let (p, _) = *self
             .index
             .get(name)
@@ -299,7 +307,7 @@ impl PluginHost {
         name: &str,
         arguments: &str,
         env: CallEnv,
-    ) -> Result<Value, ToolError> {
+    ) -> Result<ToolOutput, ToolError> {
         let state = PluginState::new(
             plugin.name.clone(),
             &plugin.grants,
@@ -317,7 +325,8 @@ impl PluginHost {
             .call_call_tool(&mut store, name, arguments)
             .map_err(trapped)?
             .map_err(convert::from_wit_error)?;
-        parse_output(&plugin.name, &out)
+        let value = parse_output(&plugin.name, &out)?;
+        Ok(ToolOutput { value, text: out })
     }
 
     fn trap_error(&self, plugin: &str, tool: &str, e: wasmtime::Error) -> ToolError {
@@ -366,38 +375,4 @@ fn io_reason(e: &std::io::Error) -> String {
 
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
-}
-
-/// Check a plugin's output: valid JSON, an object, within the size cap.
-fn parse_output(plugin: &str, out: &str) -> Result<Value, ToolError> {
-    let bug = |m: String| ToolError::new(ErrorKind::Internal, m, "this is a plugin bug; report it");
-    if out.len() > MAX_OUTPUT_BYTES {
-        return Err(bug(format!(
-            "plugin '{plugin}' returned {} bytes, more than the {MAX_OUTPUT_BYTES}-byte cap",
-            out.len()
-        )));
-    }
-    match serde_json::from_str::<Value>(out) {
-        Ok(v @ Value::Object(_)) => Ok(v),
-        Ok(_) => Err(bug(format!(
-            "plugin '{plugin}' returned JSON that is not an object"
-        ))),
-        Err(e) => Err(bug(format!(
-            "plugin '{plugin}' returned invalid JSON ({e})"
-        ))),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn outputs_are_checked() {
-        assert!(parse_output("p", r#"{"a":1}"#).is_ok());
-        assert!(parse_output("p", "[1]").is_err());
-        assert!(parse_output("p", "{").is_err());
-        let big = format!(r#"{{"a":"{}"}}"#, "x".repeat(MAX_OUTPUT_BYTES));
-        assert!(parse_output("p", &big).unwrap_err().message.contains("cap"));
-    }
 }
