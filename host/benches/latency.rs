@@ -9,16 +9,15 @@
 //! The host's spot weight budget is Binance's (6000/min): the benchmark
 //! paces itself and waits for the next minute instead of being held.
 
-#[path = "../../tests/support/raw.rs"]
-#[allow(dead_code)]
-mod raw;
+mod support;
 
 use binance_mcp::exchange::signing::Signer;
 use binance_mcp::secret::Secret;
 use binance_sim::{SIM_API_KEY, SIM_SECRET_KEY};
-use raw::{tool_body, Raw};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use support::raw::{tool_body, Raw};
+use support::{millis as ms, percentile as pct};
 
 /// One case: the tool and its arguments, the request the plugin makes, its
 /// weight, and how many samples.
@@ -123,14 +122,6 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-fn pct(sorted: &[Duration], p: f64) -> Duration {
-    sorted[(((sorted.len() - 1) as f64) * p).round() as usize]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
 fn epoch_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -161,12 +152,8 @@ impl Pace {
 }
 
 fn command(sim: &binance_sim::Simulator) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_binance-mcp"));
-    cmd.env_clear()
-        .env("RUST_LOG", "warn")
-        .env("BINANCE_BASE_URL", sim.spot_url())
-        .env("BINANCE_FUTURES_BASE_URL", sim.futures_url())
-        .env("BINANCE_API_KEY", SIM_API_KEY)
+    let mut cmd = support::command(sim);
+    cmd.env("BINANCE_API_KEY", SIM_API_KEY)
         .env("BINANCE_SECRET_KEY", SIM_SECRET_KEY)
         .env(
             "BINANCE_MCP_CACHE_DIR",

@@ -5,31 +5,21 @@
 //!
 //! `cargo bench -p binance-mcp --bench load`
 
-#[path = "../../tests/support/raw.rs"]
-#[allow(dead_code)]
-mod raw;
+mod support;
 
-use raw::{tool_body, Raw};
 use serde_json::json;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
+use support::raw::{tool_body, Raw};
+use support::{millis, percentile};
 
 fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+    format!("{:.2} ms", millis(d))
 }
 
 fn command(sim: &binance_sim::Simulator) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_binance-mcp"));
-    cmd.env_clear()
-        .env("RUST_LOG", "warn")
-        .env("BINANCE_BASE_URL", sim.spot_url())
-        .env("BINANCE_FUTURES_BASE_URL", sim.futures_url())
-        .arg("--no-cache");
+    let mut cmd = support::command(sim);
+    cmd.arg("--no-cache");
     cmd
 }
 

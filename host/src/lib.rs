@@ -19,4 +19,5 @@ pub mod mcp;
 pub mod policy;
 pub mod runtime;
 pub mod secret;
+pub mod text;
 pub mod tool_error;

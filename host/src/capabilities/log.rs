@@ -8,6 +8,7 @@
 //! characters are escaped so that no event can forge a log line.
 
 use crate::runtime::bindings::binance::mcp::log::{Host, Level};
+use crate::text::escaped;
 use std::sync::Arc;
 
 /// Longest message (and longest rendering of the fields) kept from one
@@ -55,26 +56,6 @@ impl LogCtx {
             sink,
         }
     }
-}
-
-/// `s` with control characters escaped (`\n`, `\r`, `\t`, `\u{..}`) and cut
-/// to at most `max` bytes.
-pub fn escaped(s: &str, max: usize) -> String {
-    let mut out = String::with_capacity(s.len().min(max));
-    for c in s.chars() {
-        let before = out.len();
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-        if out.len() > max {
-            out.truncate(before);
-            out.push('…');
-            break;
-        }
-    }
-    out
 }
 
 impl Host for LogCtx {
@@ -136,13 +117,6 @@ impl Drop for LogCtx {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn control_characters_are_escaped_and_text_capped() {
-        assert_eq!(escaped("a\nb\r\u{1b}[31m", 100), "a\\nb\\r\\u{1b}[31m");
-        let long = escaped(&"é".repeat(100), 11);
-        assert!(long.len() <= 11 + '…'.len_utf8() && long.ends_with('…'));
-    }
 
     #[test]
     fn events_are_capped_per_call_and_forwarded() {

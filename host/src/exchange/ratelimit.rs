@@ -120,13 +120,6 @@ pub struct Reservation<'a> {
     settled: bool,
 }
 
-impl Reservation<'_> {
-    /// The budget it was taken on.
-    pub fn budget(&self) -> Budget {
-        self.budget
-    }
-}
-
 impl Drop for Reservation<'_> {
     fn drop(&mut self) {
         if !self.settled {

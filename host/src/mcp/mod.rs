@@ -114,7 +114,7 @@ impl McpServer {
             Ok(ToolOutput { value, text }) => {
                 tracing::info!(tool = %name, ms, "tool call ok");
                 if tracing::enabled!(tracing::Level::TRACE) {
-                    let shown = crate::runtime::convert::cap_text(text.clone(), TRACED_RESULT);
+                    let shown = crate::text::cap_text(text.clone(), TRACED_RESULT);
                     tracing::trace!(tool = %name, result = %shown, "tool result (truncated)");
                 }
                 // The plugin's own text is the text block (the host checked it

@@ -241,12 +241,12 @@ impl<R: AsyncRead + Unpin + Send, W: AsyncWrite + Unpin + Send + 'static> LineTr
                     ErrorData::invalid_request(
                         format!(
                             "invalid {method} request: {}",
-                            crate::capabilities::log::escaped(&e.to_string(), 200)
+                            crate::text::escaped(&e.to_string(), 200)
                         ),
                         None,
                     )
                 };
-                tracing::warn!(method, error = %crate::capabilities::log::escaped(&e.to_string(), 200), "refused a request that does not parse");
+                tracing::warn!(method, error = %crate::text::escaped(&e.to_string(), 200), "refused a request that does not parse");
                 self.refuse(Some(id), error);
                 None
             }
@@ -329,7 +329,7 @@ where
 /// Client text in a message or log line: control characters escaped, at
 /// most 64 characters.
 fn shown(s: &str) -> String {
-    crate::capabilities::log::escaped(s, 64)
+    crate::text::escaped(s, 64)
 }
 
 fn trim_line(line: &[u8]) -> &[u8] {

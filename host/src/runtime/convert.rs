@@ -1,24 +1,12 @@
 //! Conversions between the WIT records and the host's own types.
 
 use super::bindings::binance::mcp::types as wit;
+use crate::text::cap_text;
 use crate::tool_error::{ErrorKind, ToolError};
 
 /// Longest message, recovery or exchange message kept from a plugin's error:
 /// a plugin must not be able to flood a model's context through its errors.
 pub const MAX_ERROR_TEXT: usize = 2048;
-
-/// Cut `s` to at most `max` bytes on a character boundary, marking the cut.
-pub fn cap_text(mut s: String, max: usize) -> String {
-    if s.len() > max {
-        let mut end = max;
-        while !s.is_char_boundary(end) {
-            end -= 1;
-        }
-        s.truncate(end);
-        s.push('…');
-    }
-    s
-}
 
 /// Host error → WIT error (what a capability returns to a plugin).
 pub fn to_wit_error(e: ToolError) -> wit::ToolError {
@@ -77,13 +65,6 @@ fn parse_data(data: Option<String>) -> serde_json::Map<String, serde_json::Value
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cap_text_cuts_on_char_boundaries() {
-        assert_eq!(cap_text("abc".into(), 5), "abc");
-        assert_eq!(cap_text("abcdef".into(), 3), "abc…");
-        assert_eq!(cap_text("ééé".into(), 3), "é…");
-    }
 
     #[test]
     fn plugin_errors_are_capped() {

@@ -89,7 +89,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
             if out.contains_key(&key) {
                 return Err(serde::de::Error::custom(format!(
                     "duplicate key '{}'",
-                    crate::capabilities::log::escaped(&key, 64)
+                    crate::text::escaped(&key, 64)
                 )));
             }
             out.insert(key, v);
