@@ -43,7 +43,7 @@ async fn call_runs_the_full_path_and_exit_codes_tell_the_outcome() {
     ]));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
-    assert_eq!(v["prices"][0]["price"], d(btc.last_price()));
+    assert_eq!(v["prices"]["BTCUSDT"], d(btc.last_price()));
 
     let out = run(std_command(&sim.spot_url()).args([
         "call",

@@ -27,8 +27,9 @@ async fn every_market_tool_reports_the_simulators_values() {
     let info = s
         .ok(&client, "get_exchange_info", json!({"symbol":"btcusdt"}))
         .await;
-    let sym = &info["symbols"][0];
-    assert_eq!(info["count"], 1);
+    let rules = table(&info);
+    let sym = &rules[0];
+    assert_eq!(rules.len(), 1);
     assert_eq!(sym["symbol"], "BTCUSDT");
     assert_eq!(sym["status"], btc.status.as_str());
     assert_eq!(sym["baseAsset"], btc.base_asset.as_str());
@@ -37,11 +38,10 @@ async fn every_market_tool_reports_the_simulators_values() {
     assert_eq!(sym["stepSize"], d(btc.step_size));
     assert_eq!(sym["minQty"], d(btc.min_qty));
     assert_eq!(sym["minNotional"], d(btc.min_notional));
+    assert!(sym["orderTypes"].as_str().unwrap().contains("LIMIT"));
     let all = s.ok(&client, "get_exchange_info", json!({})).await;
-    assert_eq!(
-        all["count"].as_u64().unwrap() as usize,
-        state.symbols().len()
-    );
+    assert_eq!(table(&all).len(), state.symbols().len());
+    assert!(all["asOf"].as_str().unwrap().ends_with('Z'));
     let broken = s
         .ok(
             &client,
@@ -49,11 +49,9 @@ async fn every_market_tool_reports_the_simulators_values() {
             json!({"symbolStatus":"BREAK"}),
         )
         .await;
-    let broken_syms: Vec<&str> = broken["symbols"]
-        .as_array()
-        .unwrap()
+    let broken_syms: Vec<String> = table(&broken)
         .iter()
-        .map(|x| x["symbol"].as_str().unwrap())
+        .map(|x| x["symbol"].as_str().unwrap().to_string())
         .collect();
     let expected: Vec<&str> = state
         .markets()
@@ -69,13 +67,13 @@ async fn every_market_tool_reports_the_simulators_values() {
             json!({"symbols":["ETHUSDT","LTCUSDT"]}),
         )
         .await;
-    assert_eq!(two["count"], 2);
+    assert_eq!(table(&two).len(), 2);
 
     // get_ticker: every field equals the simulator's 24 h statistics.
     let tk = s
         .ok(&client, "get_ticker", json!({"symbol":"BTCUSDT"}))
         .await;
-    let tk = &tk["tickers"][0];
+    let tk = &table(&tk)[0];
     let st = &btc.ticker;
     assert_eq!(tk["lastPrice"], d(st.last_price));
     assert_eq!(tk["openPrice"], d(st.open_price));
@@ -89,25 +87,20 @@ async fn every_market_tool_reports_the_simulators_values() {
     assert_eq!(tk["askPrice"], d(btc.asks[0].0));
     assert_eq!(tk["count"].as_u64().unwrap(), st.count);
     let all = s.ok(&client, "get_ticker", json!({})).await;
-    assert_eq!(
-        all["tickers"].as_array().unwrap().len(),
-        state.symbols().len()
-    );
+    assert_eq!(table(&all).len(), state.symbols().len());
 
     // get_ticker_price and get_book_ticker.
     let p = s
         .ok(&client, "get_ticker_price", json!({"symbol":"BTCUSDT"}))
         .await;
-    assert_eq!(p["prices"][0]["price"], d(btc.last_price()));
+    assert_eq!(p["prices"], json!({ "BTCUSDT": d(btc.last_price()) }));
     let ps = s.ok(&client, "get_ticker_price", json!({})).await;
+    assert_eq!(
+        ps["prices"].as_object().unwrap().len(),
+        state.symbols().len()
+    );
     for m in state.markets() {
-        let found = ps["prices"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["symbol"] == m.symbol.as_str())
-            .expect("every symbol priced");
-        assert_eq!(found["price"], d(m.last_price()), "{}", m.symbol);
+        assert_eq!(ps["prices"][&m.symbol], d(m.last_price()), "{}", m.symbol);
     }
     let bt = s
         .ok(
@@ -116,7 +109,7 @@ async fn every_market_tool_reports_the_simulators_values() {
             json!({"symbols":["BTCUSDT","ETHUSDT"]}),
         )
         .await;
-    for row in bt["tickers"].as_array().unwrap() {
+    for row in table(&bt) {
         let m = state.market(row["symbol"].as_str().unwrap()).unwrap();
         assert_eq!(row["bidPrice"], d(m.bids[0].0));
         assert_eq!(row["bidQty"], d(m.bids[0].1));
@@ -186,7 +179,7 @@ async fn every_market_tool_reports_the_simulators_values() {
             json!({"symbol":"BTCUSDT","limit":20}),
         )
         .await;
-    let got = tr["trades"].as_array().unwrap();
+    let got = table(&tr);
     let want = &btc.trades[btc.trades.len() - 20..];
     assert_eq!(got.len(), 20);
     for (g, w) in got.iter().zip(want) {
@@ -194,7 +187,7 @@ async fn every_market_tool_reports_the_simulators_values() {
         assert_eq!(g["price"], d(w.price));
         assert_eq!(g["qty"], d(w.qty));
         assert_eq!(g["quoteQty"], d(w.quote_qty));
-        assert_eq!(g["time"].as_i64().unwrap(), w.time);
+        assert_eq!(g["time"], iso(w.time));
         assert_eq!(g["isBuyerMaker"].as_bool().unwrap(), w.is_buyer_maker);
     }
 
@@ -208,19 +201,27 @@ async fn every_market_tool_reports_the_simulators_values() {
         )
         .await;
     let want = btc.klines(Interval::H1, Some(start), None, 5, now_ms());
-    let got = kl["klines"].as_array().unwrap();
+    let got = table(&kl);
     assert_eq!(got.len(), 5);
     assert_eq!(want.len(), 5);
     for (g, w) in got.iter().zip(&want) {
-        assert_eq!(g["openTime"].as_i64().unwrap(), w.open_time);
+        assert_eq!(g["openTime"], iso(w.open_time));
         assert_eq!(g["open"], d(w.open));
         assert_eq!(g["high"], d(w.high));
         assert_eq!(g["low"], d(w.low));
         assert_eq!(g["close"], d(w.close));
         assert_eq!(g["volume"], d(w.volume));
-        assert_eq!(g["closeTime"].as_i64().unwrap(), w.close_time);
         assert_eq!(g["trades"].as_u64().unwrap(), w.trades);
     }
+    // The same window written as ISO-8601 text gives the same candles.
+    let by_iso = s
+        .ok(
+            &client,
+            "get_klines",
+            json!({"symbol":"BTCUSDT","interval":"1h","startTime":iso(start),"limit":5}),
+        )
+        .await;
+    assert_eq!(by_iso["rows"], kl["rows"]);
     for interval in [
         "1s", "1m", "3m", "5m", "15m", "30m", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M",
     ] {
@@ -231,7 +232,7 @@ async fn every_market_tool_reports_the_simulators_values() {
                 json!({"symbol":"ETHUSDT","interval":interval,"limit":3}),
             )
             .await;
-        assert_eq!(k["klines"].as_array().unwrap().len(), 3, "{interval}");
+        assert_eq!(table(&k).len(), 3, "{interval}");
     }
 
     // get_average_price.
@@ -257,10 +258,11 @@ async fn long_answers_are_cut_with_a_marker_and_stay_valid() {
         )
         .await;
     let btc = sim.state().market("BTCUSDT").unwrap();
-    assert_eq!(tr["trades"].as_array().unwrap().len(), 500);
+    let trades = table(&tr);
+    assert_eq!(trades.len(), 500);
     assert_eq!(tr["truncated"]["available"], 1000);
     assert_eq!(
-        tr["trades"][499]["id"].as_u64().unwrap(),
+        trades[499]["id"].as_u64().unwrap(),
         btc.trades.last().unwrap().id
     );
     let kl = s
@@ -270,9 +272,20 @@ async fn long_answers_are_cut_with_a_marker_and_stay_valid() {
             json!({"symbol":"BTCUSDT","interval":"1m","startTime":0,"limit":1000}),
         )
         .await;
-    assert_eq!(kl["klines"].as_array().unwrap().len(), 300);
-    let next = kl["truncated"]["nextStartTime"].as_i64().unwrap();
-    assert_eq!(next, kl["klines"][299]["closeTime"].as_i64().unwrap() + 1);
+    let candles = table(&kl);
+    assert_eq!(candles.len(), 300);
+    // The cursor is the open time of the first candle not listed, and the
+    // next page starts exactly there.
+    let next = kl["truncated"]["nextStartTime"].clone();
+    let page = s
+        .ok(
+            &client,
+            "get_klines",
+            json!({"symbol":"BTCUSDT","interval":"1m","startTime":next,"limit":2}),
+        )
+        .await;
+    assert_eq!(table(&page)[0]["openTime"], next);
+    assert!(candles[299]["openTime"].as_str() < next.as_str());
     let ob = s
         .ok(
             &client,

@@ -28,7 +28,8 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The cases: a tiny answer and a 100-level order book.
+/// The cases: a tiny answer, a 100-level order book, 100 trades and 100
+/// candles (Binance's wire format, 8-decimal strings).
 fn cases() -> Vec<(&'static str, &'static str, String)> {
     let levels = |start: u32, step: i32| {
         (0..100)
@@ -56,6 +57,43 @@ fn cases() -> Vec<(&'static str, &'static str, String)> {
                 r#"{{"lastUpdateId":1027024,"bids":[{}],"asks":[{}]}}"#,
                 levels(65000, -1),
                 levels(65001, 1)
+            ),
+        ),
+        (
+            "get_recent_trades",
+            r#"{"symbol":"BTCUSDT","limit":100}"#,
+            format!(
+                "[{}]",
+                (0..100)
+                    .map(|i| format!(
+                        r#"{{"id":{},"price":"65000.{:02}000000","qty":"0.{:05}000","quoteQty":"{}.12345000","time":{},"isBuyerMaker":{},"isBestMatch":true}}"#,
+                        240_740_000 + i,
+                        i % 100,
+                        1000 + i,
+                        650 + i,
+                        1_796_155_367_594i64 + i as i64 * 517,
+                        i % 2 == 0
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        ),
+        (
+            "get_klines",
+            r#"{"symbol":"BTCUSDT","interval":"1m","limit":100}"#,
+            format!(
+                "[{}]",
+                (0..100i64)
+                    .map(|i| {
+                        let t = 1_796_155_320_000 + i * 60_000;
+                        format!(
+                            r#"[{t},"65000.{i:02}000000","65100.00000000","64900.50000000","65050.{i:02}000000","12.34567000",{},"803123.45678900",{},"6.17283500","401561.72839450","0"]"#,
+                            t + 59_999,
+                            1000 + i
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(",")
             ),
         ),
     ]

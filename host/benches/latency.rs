@@ -192,9 +192,12 @@ async fn main() {
         return; // `cargo test --benches` probes benches with --list
     }
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let sim = binance_sim::Simulator::start(binance_sim::SimConfig { seed: 7, port: 0 })
-        .await
-        .expect("simulator");
+    let sim = binance_sim::Simulator::start(binance_sim::SimConfig {
+        seed: 7,
+        ..Default::default()
+    })
+    .await
+    .expect("simulator");
     sim.set_weight_limit(u32::MAX); // the floor's requests must not limit the host's
     let http = reqwest::Client::builder().build().expect("client");
     let signer = Signer::Hmac(Secret::from_untrimmed(SIM_SECRET_KEY.to_string()));

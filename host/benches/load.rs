@@ -56,9 +56,12 @@ async fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo test --benches` probes benches with --list
     }
-    let sim = binance_sim::Simulator::start(binance_sim::SimConfig { seed: 7, port: 0 })
-        .await
-        .expect("simulator");
+    let sim = binance_sim::Simulator::start(binance_sim::SimConfig {
+        seed: 7,
+        ..Default::default()
+    })
+    .await
+    .expect("simulator");
     let mut raw = Raw::initialized(command(&sim)).await;
     for id in 1..=20 {
         raw.call(id, "get_ticker_price", json!({"symbol":"BTCUSDT"}))

@@ -38,17 +38,23 @@ impl App {
         McpServer::new(self.host.clone(), self.admission, self.lifecycle.clone())
     }
 
-    /// Measure the clock offset in the background, keys or not: it aligns
-    /// the rate limiter's windows to Binance's minute (and signed requests'
-    /// timestamps). Serving need not wait for the round trip; the first
-    /// signed request measures it itself if this has not finished. Owned by
-    /// the lifecycle: shutdown cancels and awaits it. (Not for `tools`,
+    /// Warm the path a call takes, keys or not, in a task owned by the
+    /// lifecycle (shutdown cancels and awaits it): measure the clock offset,
+    /// which aligns the rate limiter's windows to Binance's minute (and
+    /// signed requests' timestamps) and opens the connection the first call
+    /// reuses; then instantiate every plugin once ([`PluginHost::warm_up`]).
+    /// The returned handle finishes when both are done; `serve` waits for it
+    /// at most [`WARM_UP_WAIT`] before it answers anything, so the first call
+    /// neither pays for the warm-up nor competes with it. (Not for `tools`,
     /// which sends nothing.)
-    pub fn sync_clock_in_background(&self) {
+    pub fn warm_up_in_background(&self) -> tokio::task::JoinHandle<()> {
         let service = self.host.service().clone();
+        let host = self.host.clone();
         let signed = self.signed;
-        self.lifecycle
-            .spawn_blocking(move || match service.sync_clock() {
+        self.lifecycle.spawn_blocking(move || {
+            let synced = service.sync_clock();
+            host.warm_up();
+            match synced {
                 Ok(offset) => {
                     tracing::info!(offset_ms = offset, "measured the Binance clock offset")
                 }
@@ -60,7 +66,8 @@ impl App {
                 Err(e) => {
                     tracing::warn!(error = %e.message, "could not measure the Binance clock offset at start")
                 }
-            });
+            }
+        })
     }
 
     /// Cancel and await every task the host started (plugin calls, the
@@ -71,12 +78,18 @@ impl App {
     }
 }
 
+/// How long `serve` waits for the start-up warm-up before answering the
+/// client: one round trip to the exchange is well under it; an exchange that
+/// does not answer must not keep the server from starting.
+pub const WARM_UP_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Start the simulator if asked, build the gateway, load the plugins.
 pub async fn start(mut config: Config) -> anyhow::Result<App> {
     let sim = if config.mode == ExchangeMode::Sim {
         let sim = binance_sim::Simulator::start(binance_sim::SimConfig {
             seed: config.sim_seed,
             port: 0,
+            ..Default::default()
         })
         .await
         .context("cannot start the simulator on a loopback port")?;

@@ -161,11 +161,13 @@ fn print(text: &str) -> std::io::Result<()> {
 }
 
 async fn execute(command: Command, app: &binance_mcp::app::App) -> anyhow::Result<ExitCode> {
-    if !matches!(command, Command::Tools) {
-        app.sync_clock_in_background();
-    }
+    let warm = (!matches!(command, Command::Tools)).then(|| app.warm_up_in_background());
     match command {
         Command::Serve => {
+            if let Some(warm) = warm {
+                // Past the bound the warm-up goes on in the background.
+                let _ = tokio::time::timeout(binance_mcp::app::WARM_UP_WAIT, warm).await;
+            }
             binance_mcp::mcp::stdio::serve(app.server()).await?;
             Ok(ExitCode::SUCCESS)
         }

@@ -7,6 +7,12 @@
 //! ([`Simulator::start`]) for tests and for the host's `--exchange sim`
 //! mode, or as the `binance-sim` binary.
 //!
+//! [`SimConfig::scale`] sets how much it generates: the default is a small
+//! exchange (six symbols, 200-level books, a few dozen account records);
+//! [`Scale::large`] is real Binance's size (2506 symbols, 5000-level books,
+//! thousands of orders, trades, deposits and withdrawals, 307 balances), for
+//! measuring worst-case answer sizes.
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! let sim = binance_sim::Simulator::start(binance_sim::SimConfig::default()).await?;
@@ -26,12 +32,14 @@ pub mod gate;
 pub mod interval;
 pub mod klines;
 pub mod limits;
+pub mod listing;
 pub mod market;
 pub mod num;
 pub mod params;
 pub mod path;
 pub mod rng;
 pub mod routes;
+pub mod scale;
 pub mod server;
 pub mod spec;
 pub mod state;
@@ -51,6 +59,7 @@ pub use klines::Kline;
 pub use limits::SimStats;
 pub use market::{Market, Ticker24h, Trade};
 pub use rust_decimal::Decimal;
+pub use scale::Scale;
 pub use state::SimState;
 
 /// How to start a simulator.
@@ -62,12 +71,20 @@ pub struct SimConfig {
     /// Loopback port to listen on; 0 picks a free port, which is what tests
     /// want so they can run in parallel.
     pub port: u16,
+    /// How much data to generate ([`Scale::default`]: the small exchange;
+    /// [`Scale::large`]: real-Binance sizes).
+    pub scale: Scale,
 }
 
 impl Default for SimConfig {
-    /// Seed 42 (any fixed value keeps runs reproducible) and a free port.
+    /// Seed 42 (any fixed value keeps runs reproducible), a free port and
+    /// the default scale.
     fn default() -> Self {
-        SimConfig { seed: 42, port: 0 }
+        SimConfig {
+            seed: 42,
+            port: 0,
+            scale: Scale::default(),
+        }
     }
 }
 
@@ -80,11 +97,15 @@ pub struct Simulator {
 }
 
 impl Simulator {
-    /// Generates the markets from `config.seed`, anchored at the current
-    /// time, and starts serving on `127.0.0.1:config.port`. Must be called
-    /// inside a Tokio runtime.
+    /// Generates the markets from `config.seed` at `config.scale`, anchored
+    /// at the current time, and starts serving on `127.0.0.1:config.port`.
+    /// Must be called inside a Tokio runtime.
     pub async fn start(config: SimConfig) -> std::io::Result<Simulator> {
-        let state = Arc::new(SimState::generate(config.seed, state::now_ms()));
+        let state = Arc::new(SimState::generate_scaled(
+            config.seed,
+            state::now_ms(),
+            &config.scale,
+        ));
         let server = server::ServerTask::spawn(state.clone(), config.port).await?;
         Ok(Simulator { state, server })
     }
@@ -161,7 +182,14 @@ mod tests {
 
     #[test]
     fn default_config() {
-        assert_eq!(SimConfig::default(), SimConfig { seed: 42, port: 0 });
+        assert_eq!(
+            SimConfig::default(),
+            SimConfig {
+                seed: 42,
+                port: 0,
+                scale: Scale::default()
+            }
+        );
     }
 
     #[tokio::test]

@@ -1,4 +1,5 @@
-//! `binance-sim --port N --seed S`: runs the simulator until Ctrl-C.
+//! `binance-sim --port N --seed S [--scale large]`: runs the simulator
+//! until Ctrl-C.
 //!
 //! Prints the listening URL (and nothing else) on stdout so scripts can
 //! read it; logs go to stderr, filtered by `RUST_LOG` (default `info`).
@@ -6,11 +7,13 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use binance_sim::{SimConfig, Simulator};
+use binance_sim::{Scale, SimConfig, Simulator};
 
-const USAGE: &str = "usage: binance-sim [--port N] [--seed S]
-  --port N   loopback port to listen on (default 0: any free port)
-  --seed S   seed of the generated markets (default 42)";
+const USAGE: &str = "usage: binance-sim [--port N] [--seed S] [--scale default|large]
+  --port N       loopback port to listen on (default 0: any free port)
+  --seed S       seed of the generated markets (default 42)
+  --scale large  real-Binance sizes: 2500 more symbols, 5000-level books,
+                 thousands of orders and trades, 300 dust balances";
 
 fn parse_args(args: impl Iterator<Item = String>) -> Result<SimConfig, String> {
     let mut config = SimConfig::default();
@@ -34,6 +37,10 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<SimConfig, String> {
             "--seed" => {
                 let v = value("--seed")?;
                 config.seed = v.parse().map_err(|_| format!("invalid seed: {v}"))?;
+            }
+            "--scale" => {
+                let v = value("--scale")?;
+                config.scale = Scale::preset(&v).ok_or_else(|| format!("invalid scale: {v}"))?;
             }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument: {other}")),
@@ -103,9 +110,13 @@ mod tests {
             c,
             SimConfig {
                 seed: 7,
-                port: 8080
+                port: 8080,
+                scale: Scale::default()
             }
         );
+        let large = parse_args(args(&["--scale", "large"])).unwrap();
+        assert_eq!(large.scale, Scale::large());
+        assert!(parse_args(args(&["--scale=huge"])).is_err());
         assert_eq!(parse_args(args(&[])).unwrap(), SimConfig::default());
         assert!(parse_args(args(&["--port"])).is_err());
         assert!(parse_args(args(&["--bogus"])).is_err());

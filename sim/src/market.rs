@@ -8,15 +8,13 @@
 //! trade's price, high/low bound every trade in the window and the volume
 //! sums are exact decimal sums.
 
-use std::str::FromStr;
-
 use rust_decimal::Decimal;
 
 use crate::num::{to_units, units};
 use crate::path::PricePath;
 use crate::rng::{hash_parts, signed_unit, SplitMix64};
-use crate::spec::MarketSpec;
-use crate::synth::{order_book, trade_tape, Grid};
+use crate::spec::{MarketSpec, Rules};
+use crate::synth::{order_book, trade_tape, Grid, Shape};
 
 /// Length of the rolling ticker window.
 pub const DAY_MS: i64 = 86_400_000;
@@ -146,43 +144,51 @@ pub struct Market {
     pub(crate) typical_steps: i64,
 }
 
-fn dec(s: &str) -> Decimal {
-    Decimal::from_str(s).expect("market spec literals are valid decimals")
-}
-
 impl Market {
     /// Builds the market for `spec`, deterministically from `seed`, with its
     /// last trade at `anchor_ms`.
     pub fn generate(spec: &MarketSpec, seed: u64, anchor_ms: i64) -> Market {
-        let tick = dec(spec.tick_size);
-        let step = dec(spec.step_size);
-        let kline_key = hash_parts(seed, &[b"market", spec.symbol.as_bytes()]);
+        Market::from_rules(&Rules::from_spec(spec), seed, anchor_ms, Shape::DEFAULT)
+    }
+
+    /// Builds the market for `rules` with `shape`'s tape and book sizes,
+    /// deterministically from `seed` and the symbol, with its last trade at
+    /// `anchor_ms`.
+    pub fn from_rules(rules: &Rules, seed: u64, anchor_ms: i64, shape: Shape) -> Market {
+        let tick = rules.tick_size;
+        let step = rules.step_size;
+        let kline_key = hash_parts(seed, &[b"market", rules.symbol.as_bytes()]);
         // Jitter the anchor by up to ±5 % (in parts per million).
         let jitter_ppm = signed_unit(kline_key, 50_000);
-        let raw_ticks = to_units(dec(spec.anchor_price), tick) as i128;
+        let raw_ticks = to_units(rules.anchor_price, tick) as i128;
         let anchor_ticks = (raw_ticks * (1_000_000 + jitter_ppm as i128) / 1_000_000) as i64;
         let grid = Grid {
             tick,
             step,
-            min_ticks: to_units(dec(spec.min_price), tick).max(1),
-            max_ticks: to_units(dec(spec.max_price), tick),
-            typical_steps: to_units(dec(spec.typical_qty), step).max(1),
+            min_ticks: to_units(rules.min_price, tick).max(1),
+            max_ticks: to_units(rules.max_price, tick),
+            typical_steps: to_units(rules.typical_qty, step).max(1),
         };
         let path = PricePath {
             key: kline_key,
             anchor_ticks,
         };
-        let mut rng = SplitMix64::for_stream(seed, spec.symbol);
-        let trading = spec.status == "TRADING";
+        let mut rng = SplitMix64::for_stream(seed, &rules.symbol);
+        let trading = rules.status == "TRADING";
 
         let (trades, prev_close_ticks) = if trading {
-            let tape = trade_tape(&mut rng, &grid, &path, anchor_ms);
+            let tape = trade_tape(&mut rng, &grid, &path, anchor_ms, shape);
             (tape.trades, tape.start_ticks)
         } else {
             (Vec::new(), path.ticks_at(anchor_ms))
         };
         let (bids, asks) = match trades.last() {
-            Some(last) => order_book(&mut rng, &grid, to_units(last.price, tick)),
+            Some(last) => order_book(
+                &mut rng,
+                &grid,
+                to_units(last.price, tick),
+                shape.book_levels,
+            ),
             None => (Vec::new(), Vec::new()),
         };
         let last_update_id = rng.range(1_000_000_000, 90_000_000_000) as u64;
@@ -191,20 +197,20 @@ impl Market {
         let (avg_price, avg_price_close_time) = average_price(&trades, prev_close, anchor_ms);
 
         Market {
-            symbol: spec.symbol.to_string(),
-            base_asset: spec.base.to_string(),
-            quote_asset: spec.quote.to_string(),
-            status: spec.status.to_string(),
+            symbol: rules.symbol.clone(),
+            base_asset: rules.base.clone(),
+            quote_asset: rules.quote.clone(),
+            status: rules.status.clone(),
             tick_size: tick,
             step_size: step,
-            min_qty: dec(spec.min_qty),
-            max_qty: dec(spec.max_qty),
-            min_price: dec(spec.min_price),
-            max_price: dec(spec.max_price),
-            min_notional: dec(spec.min_notional),
-            max_notional: dec(spec.max_notional),
-            market_max_qty: dec(spec.market_max_qty),
-            margin_allowed: spec.margin,
+            min_qty: rules.min_qty,
+            max_qty: rules.max_qty,
+            min_price: rules.min_price,
+            max_price: rules.max_price,
+            min_notional: rules.min_notional,
+            max_notional: rules.max_notional,
+            market_max_qty: rules.market_max_qty,
+            margin_allowed: rules.margin,
             base_asset_precision: 8,
             quote_precision: 8,
             bids,
@@ -217,6 +223,17 @@ impl Market {
             avg_price_close_time,
             path,
             typical_steps: grid.typical_steps,
+        }
+    }
+
+    /// The PRICE_FILTER / LOT_SIZE grid the market was generated on.
+    pub(crate) fn grid(&self) -> Grid {
+        Grid {
+            tick: self.tick_size,
+            step: self.step_size,
+            min_ticks: to_units(self.min_price, self.tick_size).max(1),
+            max_ticks: to_units(self.max_price, self.tick_size),
+            typical_steps: self.typical_steps,
         }
     }
 

@@ -6,6 +6,10 @@
 //! 0.01 ticks and 0.001 steps. Prices are only anchors; each seed moves them
 //! by up to ±5 % so that different seeds give visibly different markets.
 
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
 /// The static description of one symbol, before any randomness.
 #[derive(Debug, Clone, Copy)]
 pub struct MarketSpec {
@@ -159,3 +163,55 @@ pub const MARKET_SPECS: &[MarketSpec] = &[
         margin: false,
     },
 ];
+
+/// The trading rules of one symbol as values: a parsed [`MarketSpec`], or a
+/// generated listing ([`crate::listing`]). Fields mean what the
+/// [`MarketSpec`] fields of the same name mean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct Rules {
+    pub symbol: String,
+    pub base: String,
+    pub quote: String,
+    pub status: String,
+    pub anchor_price: Decimal,
+    pub tick_size: Decimal,
+    pub step_size: Decimal,
+    pub min_qty: Decimal,
+    pub max_qty: Decimal,
+    pub market_max_qty: Decimal,
+    pub min_price: Decimal,
+    pub max_price: Decimal,
+    pub min_notional: Decimal,
+    pub max_notional: Decimal,
+    pub typical_qty: Decimal,
+    pub margin: bool,
+}
+
+fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("market spec literals are valid decimals")
+}
+
+impl Rules {
+    /// The rules a [`MarketSpec`] spells out.
+    pub fn from_spec(spec: &MarketSpec) -> Rules {
+        Rules {
+            symbol: spec.symbol.to_string(),
+            base: spec.base.to_string(),
+            quote: spec.quote.to_string(),
+            status: spec.status.to_string(),
+            anchor_price: dec(spec.anchor_price),
+            tick_size: dec(spec.tick_size),
+            step_size: dec(spec.step_size),
+            min_qty: dec(spec.min_qty),
+            max_qty: dec(spec.max_qty),
+            market_max_qty: dec(spec.market_max_qty),
+            min_price: dec(spec.min_price),
+            max_price: dec(spec.max_price),
+            min_notional: dec(spec.min_notional),
+            max_notional: dec(spec.max_notional),
+            typical_qty: dec(spec.typical_qty),
+            margin: spec.margin,
+        }
+    }
+}

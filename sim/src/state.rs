@@ -5,6 +5,7 @@
 //! change afterwards, so they need no locking. The account sits behind one
 //! mutex; counters and settings are atomics or their own locks.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -14,6 +15,7 @@ use crate::auth::KeyStore;
 use crate::faults::FaultInjector;
 use crate::limits::{RateLimiter, SimStats, StatsCell};
 use crate::market::Market;
+use crate::scale::Scale;
 use crate::spec::MARKET_SPECS;
 use crate::weight::{Budget, WeightWindow, SPOT_WEIGHT_LIMIT_1M};
 
@@ -30,6 +32,8 @@ pub struct SimState {
     seed: u64,
     anchor_ms: i64,
     markets: Vec<Market>,
+    /// Index of each symbol in `markets`.
+    by_symbol: HashMap<String, usize>,
     spot_weight: WeightWindow,
     futures_weight: WeightWindow,
     sapi_ip_weight: WeightWindow,
@@ -46,17 +50,33 @@ pub struct SimState {
 
 impl SimState {
     /// Generates every market from `seed`, with each market's last trade at
-    /// `anchor_ms`. Equal arguments give identical state.
+    /// `anchor_ms`, at the default [`Scale`]. Equal arguments give identical
+    /// state.
     pub fn generate(seed: u64, anchor_ms: i64) -> SimState {
-        let markets = MARKET_SPECS
+        SimState::generate_scaled(seed, anchor_ms, &Scale::default())
+    }
+
+    /// [`SimState::generate`] at `scale`: the same markets and account,
+    /// plus the extra listings, book levels and account records `scale`
+    /// asks for.
+    pub fn generate_scaled(seed: u64, anchor_ms: i64, scale: &Scale) -> SimState {
+        let mut markets = MARKET_SPECS
             .iter()
             .map(|spec| Market::generate(spec, seed, anchor_ms))
             .collect::<Vec<_>>();
-        let account = crate::account::generate::generate(seed, anchor_ms, &markets);
+        crate::scale::resize_books(&mut markets, seed, scale.book_levels);
+        markets.extend(crate::listing::listings(seed, anchor_ms, scale.listings));
+        let account = crate::account::generate::generate_scaled(seed, anchor_ms, &markets, scale);
+        let by_symbol = markets
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.symbol.clone(), i))
+            .collect();
         SimState {
             seed,
             anchor_ms,
             markets,
+            by_symbol,
             spot_weight: WeightWindow::default(),
             futures_weight: WeightWindow::default(),
             sapi_ip_weight: WeightWindow::default(),
@@ -94,7 +114,7 @@ impl SimState {
 
     /// The market for `symbol` (exact, case-sensitive match).
     pub fn market(&self, symbol: &str) -> Option<&Market> {
-        self.markets.iter().find(|m| m.symbol == symbol)
+        self.by_symbol.get(symbol).map(|&i| &self.markets[i])
     }
 
     /// Spot request weight used in the current minute.
@@ -167,6 +187,12 @@ impl SimState {
     /// A copy of the whole simulated account, for assertions.
     pub fn account(&self) -> AccountSnapshot {
         self.lock_account().snap.clone()
+    }
+
+    /// Runs `f` on the locked account's records, so a reader clones only
+    /// what it needs.
+    pub(crate) fn with_account<R>(&self, f: impl FnOnce(&AccountSnapshot) -> R) -> R {
+        f(&self.lock_account().snap)
     }
 
     /// The account, locked (poisoning is ignored: the data stays usable).

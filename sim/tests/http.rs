@@ -227,9 +227,13 @@ async fn weight_accounting() {
 
 #[tokio::test]
 async fn shutdown_closes_the_port() {
-    let sim = Simulator::start(SimConfig { seed: 7, port: 0 })
-        .await
-        .unwrap();
+    let sim = Simulator::start(SimConfig {
+        seed: 7,
+        port: 0,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     let addr = sim.addr();
     sim.shutdown().await;
     assert!(TcpStream::connect(addr).await.is_err());
@@ -237,15 +241,27 @@ async fn shutdown_closes_the_port() {
 
 #[tokio::test]
 async fn same_seed_serves_the_same_market() {
-    let a = Simulator::start(SimConfig { seed: 5, port: 0 })
-        .await
-        .unwrap();
-    let b = Simulator::start(SimConfig { seed: 5, port: 0 })
-        .await
-        .unwrap();
-    let c = Simulator::start(SimConfig { seed: 6, port: 0 })
-        .await
-        .unwrap();
+    let a = Simulator::start(SimConfig {
+        seed: 5,
+        port: 0,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let b = Simulator::start(SimConfig {
+        seed: 5,
+        port: 0,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let c = Simulator::start(SimConfig {
+        seed: 6,
+        port: 0,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     let path = "/api/v3/klines?symbol=BTCUSDT&interval=1d&startTime=1700000000000&limit=5";
     assert_eq!(get(&a, path).await.json(), get(&b, path).await.json());
     assert_ne!(get(&a, path).await.json(), get(&c, path).await.json());

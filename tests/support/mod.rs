@@ -50,9 +50,13 @@ pub fn fixture_dir(name: &str) -> PathBuf {
 
 /// Start a simulator with `seed` on a free loopback port.
 pub async fn sim(seed: u64) -> Simulator {
-    Simulator::start(SimConfig { seed, port: 0 })
-        .await
-        .expect("start the simulator")
+    Simulator::start(SimConfig {
+        seed,
+        port: 0,
+        ..Default::default()
+    })
+    .await
+    .expect("start the simulator")
 }
 
 /// The binary with a clean environment pointed at `spot_url`.
@@ -165,6 +169,36 @@ pub fn d(x: binance_sim::Decimal) -> Value {
     Value::String(x.normalize().to_string())
 }
 
+/// A millisecond time as the tools write it (ISO-8601 UTC).
+pub fn iso(ms: i64) -> Value {
+    Value::String(binance_mcp_plugin::time::iso8601_ms(ms))
+}
+
+/// A `columns` + `rows` answer as one object per row, for readable checks.
+/// Panics (failing the test) when a row's width differs from the header's.
+pub fn table(answer: &Value) -> Vec<serde_json::Map<String, Value>> {
+    let columns: Vec<&str> = answer["columns"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no columns: {answer}"))
+        .iter()
+        .map(|c| c.as_str().expect("column names are strings"))
+        .collect();
+    answer["rows"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no rows: {answer}"))
+        .iter()
+        .map(|row| {
+            let cells = row.as_array().expect("a row is an array");
+            assert_eq!(cells.len(), columns.len(), "row width: {row}");
+            columns
+                .iter()
+                .map(|c| c.to_string())
+                .zip(cells.iter().cloned())
+                .collect()
+        })
+        .collect()
+}
+
 /// The README's tool table: (tool, plugin) rows between the markers.
 pub fn readme_tools() -> Vec<(String, String)> {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
@@ -188,8 +222,27 @@ pub fn readme_tools() -> Vec<(String, String)> {
 /// Validate every successful output against the tool's outputSchema, and
 /// remember which tools were validated.
 pub struct Schemas {
-    pub validators: HashMap<String, jsonschema::Validator>,
+    /// Per tool, its outputSchema compiled as draft-07 (the TypeScript SDK)
+    /// and as 2020-12 (the MCP default, the Python SDK).
+    pub validators: HashMap<String, [jsonschema::Validator; 2]>,
     seen: Mutex<BTreeSet<String>>,
+}
+
+/// `schema` compiled by a draft-07 and a 2020-12 validator, after checking it
+/// against both meta-schemas.
+pub fn both_dialects(name: &str, schema: &Value) -> [jsonschema::Validator; 2] {
+    if let Err(e) = jsonschema::draft7::meta::validate(schema) {
+        panic!("{name}: not a valid draft-07 schema: {e}\n{schema}");
+    }
+    if let Err(e) = jsonschema::draft202012::meta::validate(schema) {
+        panic!("{name}: not a valid 2020-12 schema: {e}\n{schema}");
+    }
+    [
+        jsonschema::draft7::new(schema)
+            .unwrap_or_else(|e| panic!("{name}: draft-07 cannot compile it: {e}")),
+        jsonschema::draft202012::new(schema)
+            .unwrap_or_else(|e| panic!("{name}: 2020-12 cannot compile it: {e}")),
+    ]
 }
 
 impl Schemas {
@@ -203,10 +256,7 @@ impl Schemas {
                     .as_ref()
                     .clone(),
             );
-            validators.insert(
-                t.name.to_string(),
-                jsonschema::validator_for(&schema).expect("a valid JSON Schema"),
-            );
+            validators.insert(t.name.to_string(), both_dialects(&t.name, &schema));
         }
         Schemas {
             validators,
@@ -214,17 +264,26 @@ impl Schemas {
         }
     }
 
+    /// Call `tool`, expect success, and check the structured output against
+    /// its outputSchema in both dialects.
     pub async fn ok(&self, client: &Client, tool: &str, args: Value) -> Value {
         let out = ok(client, tool, args).await;
-        let v = self
+        self.check(tool, &out);
+        out
+    }
+
+    /// Check `out` against `tool`'s outputSchema in both dialects.
+    pub fn check(&self, tool: &str, out: &Value) {
+        let [draft7, draft2020] = self
             .validators
             .get(tool)
             .unwrap_or_else(|| panic!("{tool} is not listed"));
-        if let Err(e) = v.validate(&out) {
-            panic!("{tool} output does not match its outputSchema: {e}\n{out}");
+        for (dialect, v) in [("draft-07", draft7), ("2020-12", draft2020)] {
+            if let Err(e) = v.validate(out) {
+                panic!("{tool} output does not match its outputSchema ({dialect}): {e}\n{out}");
+            }
         }
         self.seen.lock().unwrap().insert(tool.to_string());
-        out
     }
 
     pub fn seen(&self) -> BTreeSet<String> {

@@ -165,11 +165,15 @@ fn oversized(bytes: usize) -> CallToolResult {
 }
 
 fn to_mcp_tool(spec: &ToolSpec) -> Tool {
+    // Only the hints that carry meaning: the title is the tool's own
+    // `title`, and MCP defines destructive/idempotent only for tools that
+    // are not read-only. Every byte here is paid by every conversation.
     let mut annotations = ToolAnnotations::new();
-    annotations.title = Some(spec.title.clone());
     annotations.read_only_hint = Some(spec.read_only);
-    annotations.destructive_hint = Some(spec.destructive);
-    annotations.idempotent_hint = Some(spec.idempotent);
+    if !spec.read_only {
+        annotations.destructive_hint = Some(spec.destructive);
+        annotations.idempotent_hint = Some(spec.idempotent);
+    }
     annotations.open_world_hint = Some(spec.open_world);
     Tool::new(
         spec.name.clone(),

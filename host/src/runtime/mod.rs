@@ -301,6 +301,35 @@ impl PluginHost {
         Ok(self.run(plugin, name, arguments, env))
     }
 
+    /// Instantiate every plugin once and drop the instances, without calling
+    /// anything: the first tool call after start then finds the pool's slots,
+    /// their memory pages and the instantiation path warm instead of paying
+    /// for them (it was 2.2× a warm call before this). No plugin code runs
+    /// beyond its start-up, and no state survives: each call still gets a
+    /// fresh instance.
+    pub fn warm_up(&self) {
+        for plugin in &self.plugins {
+            let env = CallEnv {
+                deadline: Instant::now() + std::time::Duration::from_secs(5),
+                cancel: self.cancel.clone(),
+                log: None,
+            };
+            let state = PluginState::new(
+                plugin.name.clone(),
+                &plugin.grants,
+                self.service.clone(),
+                &self.limits,
+                env,
+            );
+            let mut store = Store::new(&self.engine, state);
+            store.limiter(|s| &mut s.limits);
+            watch_deadline(&mut store);
+            if let Err(e) = plugin.pre.instantiate(&mut store) {
+                tracing::warn!(plugin = %plugin.name, error = %format!("{e:#}"), "warm-up instantiation failed");
+            }
+        }
+    }
+
     fn run(
         &self,
         plugin: &LoadedPlugin,

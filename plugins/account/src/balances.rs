@@ -1,34 +1,28 @@
-//! Balances, commission rates and daily snapshots.
+//! The account overview, valued in USDT, and the commission rates of a symbol.
+//!
+//! The valuation takes one request for every last price (`GET
+//! /api/v3/ticker/price` without a symbol, weight 4): an asset is valued
+//! through its `<ASSET>USDT` market or, when only the inverse exists, its
+//! `USDT<ASSET>` market; USDT itself is worth 1. Exact decimals, rounded to
+//! [`VALUE_PLACES`] places. It never fails the tool: without prices the
+//! balances are listed unvalued, with the reason.
 
-use crate::{balance, balance_schema, boolean, with_marker};
+use crate::{boolean, dec_text, with_marker};
 use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::exchange::fetch;
-use binance_mcp_plugin::output::{self, cap, Keep};
+use binance_mcp_plugin::output::{self, Keep};
 use binance_mcp_plugin::{
-    json, schema, time, Annotations, ErrorKind, Exchange, Request, Tool, ToolError, Value,
+    json, schema, Annotations, Decimal, Exchange, Request, Response, Tool, ToolError, Value,
 };
+use serde::Deserialize;
+use std::collections::HashMap;
 
-/// Most balances `get_account_info` lists.
-pub const BALANCES_CAP: usize = 200;
-/// Most balances listed per day of `get_account_snapshot`.
-pub const SNAPSHOT_BALANCES_CAP: usize = 100;
+/// Most balances `get_account_info` lists (the most valuable; a balance is
+/// at most about 130 bytes).
+pub const BALANCES_CAP: usize = 100;
 
 /// The four rates Binance reports per account or symbol.
 const RATE_FIELDS: [&str; 4] = ["maker", "taker", "buyer", "seller"];
-
-fn rates_schema(description: &str) -> Value {
-    let d = schema::decimal;
-    json!({
-        "type": "object",
-        "description": description,
-        "properties": {
-            "maker": d("Rate as a fraction (0.001 = 0.1%)"), "taker": d("Rate as a fraction"),
-            "buyer": d("Rate as a fraction"), "seller": d("Rate as a fraction")
-        },
-        "required": RATE_FIELDS,
-        "additionalProperties": false
-    })
-}
 
 fn rates(v: &Value) -> Result<Value, ToolError> {
     let mut out = serde_json::Map::new();
@@ -38,33 +32,28 @@ fn rates(v: &Value) -> Result<Value, ToolError> {
     Ok(Value::Object(out))
 }
 
+/// `get_account_info`: balances valued in USDT, the account's flags and rates.
 pub const ACCOUNT_INFO: Tool = Tool {
     name: "get_account_info",
-    title: "Spot account overview",
-    description: "The spot account: its non-zero balances (free, locked and total per asset, exact), permissions, account type, whether it can trade, withdraw and deposit, its commission rates (maker/taker/buyer/seller as fractions, 0.001 = 0.1%) and when it last changed. At most 200 balances are listed. Needs API keys (read-only permission is enough).",
+    title: "Spot account",
+    description: "Balances valued in USDT, largest first (100 listed), the total value, permissions, commission rates. Weight 24.",
     input_schema: || schema::object(json!({}), &[]),
     output_schema: || {
-        schema::object(
+        schema::output(
             json!({
-                "accountType": { "type": "string", "description": "e.g. SPOT" },
-                "canTrade": { "type": "boolean" },
-                "canWithdraw": { "type": "boolean" },
-                "canDeposit": { "type": "boolean" },
-                "permissions": { "type": "array", "items": { "type": "string" } },
-                "commissionRates": rates_schema("The account's commission rates."),
-                "updateTime": { "type": "integer", "description": "Last change, UNIX ms" },
-                "balances": { "type": "array", "items": balance_schema() },
-                "balanceCount": { "type": "integer", "description": "Non-zero balances the account holds (before any cut)" },
-                "truncated": schema::truncation()
+                "totalValueUsdt": schema::dec(),
+                "balances": schema::array(json!({ "type": "object", "required": ["asset", "free", "total"] })),
+                "unvalued": schema::array(schema::string()),
+                "truncated": crate::truncated_schema()
             }),
-            &["accountType", "canTrade", "canWithdraw", "canDeposit", "permissions", "commissionRates", "updateTime", "balances", "balanceCount"],
+            &["balances", "unvalued"],
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
     run: account_info,
 };
 
-/// `GET /api/v3/account` without zero balances.
+/// `GET /api/v3/account` without zero balances (weight 20).
 pub(crate) fn account(ex: &dyn Exchange) -> Result<Value, ToolError> {
     fetch(
         ex,
@@ -72,31 +61,101 @@ pub(crate) fn account(ex: &dyn Exchange) -> Result<Value, ToolError> {
     )
 }
 
-/// The `balances` rows of an account answer.
-pub(crate) fn balance_rows(body: &Value) -> Result<&Vec<Value>, ToolError> {
-    body["balances"]
+/// One non-zero balance of an account answer.
+pub(crate) struct Holding {
+    pub asset: String,
+    pub free: Decimal,
+    pub locked: Decimal,
+    pub total: Decimal,
+}
+
+/// The non-zero balances of an account answer, in Binance's order.
+pub(crate) fn holdings(body: &Value) -> Result<Vec<Holding>, ToolError> {
+    let raw = body["balances"]
         .as_array()
-        .ok_or_else(|| ToolError::bad_exchange_data("account without 'balances'"))
+        .ok_or_else(|| ToolError::bad_exchange_data("account without 'balances'"))?;
+    let mut out = Vec::with_capacity(raw.len());
+    for b in raw {
+        let free = output::decimal(&b["free"])?;
+        let locked = output::decimal(&b["locked"])?;
+        // omitZeroBalances already drops them; a zero row is skipped anyway.
+        if free.is_zero() && locked.is_zero() {
+            continue;
+        }
+        let total = free
+            .checked_add(locked)
+            .ok_or_else(|| ToolError::bad_exchange_data("a balance too large to add up"))?;
+        out.push(Holding {
+            asset: output::text(&b["asset"])?,
+            free,
+            locked,
+            total,
+        });
+    }
+    Ok(out)
+}
+
+/// The asset balances are valued in.
+const VALUE_ASSET: &str = "USDT";
+/// Decimal places of a value.
+const VALUE_PLACES: u32 = 8;
+
+/// One row of `ticker/price`, borrowed from the body.
+#[derive(Deserialize)]
+struct Price<'a> {
+    symbol: &'a str,
+    price: &'a str,
+}
+
+/// Every last price (weight 4). Keep the answer and read it with [`index`].
+fn fetch_prices(ex: &dyn Exchange) -> Result<Response, ToolError> {
+    ex.send(&Request::spot_get("/api/v3/ticker/price"))
+}
+
+/// The prices of a `ticker/price` answer by symbol, borrowed from it.
+fn index(resp: &Response) -> Result<HashMap<&str, &str>, ToolError> {
+    let list: Vec<Price> = resp.parse()?;
+    Ok(list.into_iter().map(|p| (p.symbol, p.price)).collect())
+}
+
+/// A positive price of `symbol`, when listed and readable.
+fn positive(index: &HashMap<&str, &str>, symbol: &str) -> Option<Decimal> {
+    let text = index.get(symbol)?;
+    output::decimal_text(text)
+        .ok()
+        .filter(|p| *p > Decimal::ZERO)
+}
+
+/// `qty` of `asset` in USDT, rounded to [`VALUE_PLACES`]; `None` when the
+/// asset has no USDT market either way (or the product overflows).
+fn value(index: &HashMap<&str, &str>, asset: &str, qty: Decimal) -> Option<Decimal> {
+    let exact = if asset == VALUE_ASSET {
+        Some(qty)
+    } else if let Some(p) = positive(index, &format!("{asset}{VALUE_ASSET}")) {
+        qty.checked_mul(p)
+    } else if let Some(p) = positive(index, &format!("{VALUE_ASSET}{asset}")) {
+        qty.checked_div(p)
+    } else {
+        None
+    };
+    exact.map(|v| v.round_dp(VALUE_PLACES).normalize())
+}
+
+/// Each holding's USDT value (`None`: no USDT market), or why there are none.
+fn values(ex: &dyn Exchange, held: &[Holding]) -> Result<Vec<Option<Decimal>>, String> {
+    let failed = |e: ToolError| format!("prices unavailable, nothing valued: {}", e.message);
+    let resp = fetch_prices(ex).map_err(failed)?;
+    let index = index(&resp).map_err(failed)?;
+    Ok(held
+        .iter()
+        .map(|h| value(&index, &h.asset, h.total))
+        .collect())
 }
 
 fn account_info(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     Args::parse(args, &[])?;
     let body = account(ex)?;
-    let raw = balance_rows(&body)?;
-    let mut balances = Vec::new();
-    for b in raw {
-        // omitZeroBalances already drops them; a zero row is skipped anyway.
-        if let Some(row) = balance(b)? {
-            balances.push(row);
-        }
-    }
-    let count = balances.len();
-    let (balances, truncated) = cap(
-        balances,
-        BALANCES_CAP,
-        Keep::First,
-        "the first 200 assets in Binance's order are listed; get_account_snapshot or get_fee_info need no full list",
-    );
+    let held = holdings(&body)?;
     let permissions = match &body["permissions"] {
         Value::Array(p) => p.iter().map(output::text).collect::<Result<Vec<_>, _>>()?,
         Value::Null => Vec::new(),
@@ -106,50 +165,78 @@ fn account_info(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
             )))
         }
     };
-    let out = json!({
+    let mut out = json!({
         "accountType": output::text(&body["accountType"])?,
         "canTrade": boolean(&body["canTrade"])?,
         "canWithdraw": boolean(&body["canWithdraw"])?,
         "canDeposit": boolean(&body["canDeposit"])?,
         "permissions": permissions,
         "commissionRates": rates(&body["commissionRates"])?,
-        "updateTime": output::int(&body["updateTime"])?,
-        "balanceCount": count,
-        "balances": balances,
+        "updateTime": output::iso(&body["updateTime"])?,
     });
-    Ok(with_marker(out, truncated))
+    // The valuation never fails the tool: without prices, nothing is valued.
+    let valued = values(ex, &held);
+    let mut rows: Vec<(Option<Decimal>, Holding)> = match &valued {
+        Ok(v) => v.iter().copied().zip(held).collect(),
+        Err(_) => held.into_iter().map(|h| (None, h)).collect(),
+    };
+    // Most valuable first, unvalued last (None sorts below every value).
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
+    let unvalued: Vec<&str> = rows
+        .iter()
+        .filter(|(v, _)| v.is_none())
+        .map(|(_, h)| h.asset.as_str())
+        .collect();
+    match &valued {
+        Ok(_) => {
+            let mut total = Decimal::ZERO;
+            for v in rows.iter().filter_map(|(v, _)| *v) {
+                total = total
+                    .checked_add(v)
+                    .ok_or_else(|| ToolError::bad_exchange_data("balances too large to add up"))?;
+            }
+            out["totalValueUsdt"] = json!(dec_text(total));
+        }
+        Err(e) => out["valuationError"] = json!(e),
+    }
+    out["unvalued"] = json!(unvalued);
+    let mut balances = Vec::with_capacity(rows.len().min(BALANCES_CAP));
+    for (value, h) in rows.iter().take(BALANCES_CAP) {
+        let mut b =
+            json!({ "asset": h.asset, "free": dec_text(h.free), "total": dec_text(h.total) });
+        if !h.locked.is_zero() {
+            b["locked"] = json!(dec_text(h.locked));
+        }
+        if let Some(v) = value {
+            b["valueUsdt"] = json!(dec_text(*v));
+        }
+        balances.push(b);
+    }
+    out["balances"] = json!(balances);
+    let marker = (rows.len() > BALANCES_CAP).then(|| {
+        output::marker(
+            BALANCES_CAP,
+            rows.len(),
+            Keep::First,
+            &format!("the most valuable are listed; totalValueUsdt covers all (in {VALUE_ASSET})"),
+        )
+    });
+    Ok(with_marker(out, marker))
 }
 
+/// `get_fee_info`: one symbol's commission rates.
 pub const FEE_INFO: Tool = Tool {
     name: "get_fee_info",
-    title: "Commission rates for a symbol",
-    description: "The account's commission rates for one symbol, as fractions (0.001 = 0.1%): standard maker/taker/buyer/seller, tax, special (when Binance reports it), and the fee discount (e.g. paying with BNB): whether it is enabled for the account and the symbol, the discount asset and rate.",
-    input_schema: || {
-        schema::object(
-            json!({ "symbol": schema::symbol("The symbol.") }),
-            &["symbol"],
-        )
-    },
+    title: "Commission rates",
+    description: "Commission rates for a symbol (0.001 = 0.1%): standard, tax, special, and the fee discount.",
+    input_schema: || schema::object(json!({ "symbol": schema::string() }), &["symbol"]),
     output_schema: || {
-        schema::object(
+        schema::output(
             json!({
-                "symbol": { "type": "string" },
-                "standardCommission": rates_schema("Standard commission rates."),
-                "taxCommission": rates_schema("Tax rates."),
-                "specialCommission": rates_schema("Special commission rates (present only when Binance reports them)."),
-                "discount": {
-                    "type": "object",
-                    "properties": {
-                        "enabledForAccount": { "type": "boolean" },
-                        "enabledForSymbol": { "type": "boolean" },
-                        "discountAsset": { "type": "string", "description": "Asset that pays the discounted fee, e.g. BNB" },
-                        "discount": schema::decimal("Discount rate on the standard commission (0.25 = 25% off)")
-                    },
-                    "required": ["enabledForAccount", "enabledForSymbol", "discountAsset", "discount"],
-                    "additionalProperties": false
-                }
+                "standardCommission": { "type": "object" },
+                "discount": { "type": "object" }
             }),
-            &["symbol", "standardCommission", "taxCommission", "discount"],
+            &["standardCommission", "discount"],
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
@@ -181,274 +268,35 @@ fn fee_info(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     Ok(out)
 }
 
-/// The account types `get_account_snapshot` takes, as Binance spells them.
-const SNAPSHOT_TYPES: [&str; 3] = ["SPOT", "MARGIN", "FUTURES"];
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
 
-pub const ACCOUNT_SNAPSHOT: Tool = Tool {
-    name: "get_account_snapshot",
-    title: "Daily account snapshots",
-    description: "Daily snapshots of one account type, oldest first, each with its time (ms and ISO-8601 UTC). type SPOT (default): the total value in BTC and the non-zero balances. type MARGIN (cross margin): total assets, liabilities and net assets in BTC, the margin level (assets / liabilities) and the non-zero user assets (free, locked, borrowed, interest, net). type FUTURES (USD-M): the wallet assets (wallet and margin balance) and the open positions (amount, negative = short; entry and mark price; unrealized profit as Binance recorded it that day). At most 100 rows per list per day are listed. limit is the number of days, 7-30 (default 7); startTime/endTime narrow the range (at most 30 days apart; Binance keeps about the last month). Expensive: Binance charges request weight 2400 per call, so call it sparingly.",
-    input_schema: || {
-        schema::object(
-            json!({
-                "type": { "type": "string", "enum": SNAPSHOT_TYPES, "default": "SPOT", "description": "Account type: SPOT, MARGIN (cross margin) or FUTURES (USD-M futures)." },
-                "startTime": schema::timestamp("First day at or after this."),
-                "endTime": schema::timestamp("Last day at or before this."),
-                "limit": schema::integer(7, 30, 7, "How many days.")
-            }),
-            &[],
-        )
-    },
-    output_schema: || {
-        let d = schema::decimal;
-        let day = |props: Value, required: &[&str]| {
-            let mut p = json!({
-                "updateTime": { "type": "integer", "description": "Snapshot time, UNIX ms" },
-                "date": { "type": "string", "description": "The same instant, ISO-8601 UTC" },
-                "truncated": schema::truncation()
-            });
-            for (k, v) in props.as_object().into_iter().flatten() {
-                p[k] = v.clone();
-            }
-            let mut req = vec!["updateTime", "date"];
-            req.extend_from_slice(required);
-            json!({ "type": "object", "properties": p, "required": req, "additionalProperties": false })
-        };
-        let rows = |props: Value, required: &[&str]| {
-            json!({ "type": "array", "items": {
-                "type": "object", "properties": props, "required": required, "additionalProperties": false
-            }})
-        };
-        let spot = day(
-            json!({
-                "totalAssetOfBtc": d("Whole spot account valued in BTC"),
-                "balances": { "type": "array", "items": balance_schema() }
-            }),
-            &["totalAssetOfBtc", "balances"],
-        );
-        let margin = day(
-            json!({
-                "totalAssetOfBtc": d("Margin account assets valued in BTC"),
-                "totalLiabilityOfBtc": d("Borrowed plus interest, valued in BTC"),
-                "totalNetAssetOfBtc": d("Assets minus liabilities, in BTC"),
-                "marginLevel": d("totalAssetOfBtc / totalLiabilityOfBtc"),
-                "userAssets": rows(
-                    json!({
-                        "asset": { "type": "string" },
-                        "free": d("Available"), "locked": d("Held by open orders"),
-                        "borrowed": d("Borrowed"), "interest": d("Interest owed"),
-                        "netAsset": d("free + locked - borrowed - interest")
-                    }),
-                    &["asset", "free", "locked", "borrowed", "interest", "netAsset"],
-                )
-            }),
-            &["totalAssetOfBtc", "totalLiabilityOfBtc", "totalNetAssetOfBtc", "marginLevel", "userAssets"],
-        );
-        let futures = day(
-            json!({
-                "assets": rows(
-                    json!({
-                        "asset": { "type": "string" },
-                        "walletBalance": d("Wallet balance"),
-                        "marginBalance": d("Wallet balance plus unrealized profit")
-                    }),
-                    &["asset", "walletBalance", "marginBalance"],
-                ),
-                "positions": rows(
-                    json!({
-                        "symbol": { "type": "string" },
-                        "positionAmt": d("Signed size, negative = short"),
-                        "entryPrice": d("Entry price"), "markPrice": d("Mark price"),
-                        "unRealizedProfit": d("Unrealized profit as Binance recorded it")
-                    }),
-                    &["symbol", "positionAmt", "entryPrice", "markPrice", "unRealizedProfit"],
-                )
-            }),
-            &["assets", "positions"],
-        );
-        schema::object(
-            json!({
-                "type": { "type": "string", "enum": SNAPSHOT_TYPES },
-                "snapshots": {
-                    "type": "array",
-                    "description": "One day each; the shape follows type: SPOT balances, MARGIN totals and userAssets, FUTURES assets and positions.",
-                    "items": { "oneOf": [spot, margin, futures] }
-                }
-            }),
-            &["type", "snapshots"],
-        )
-    },
-    annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: account_snapshot,
-};
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
 
-/// The snapshot `type` argument: SPOT, MARGIN or FUTURES (any case).
-fn snapshot_type(args: &str) -> Result<&'static str, ToolError> {
-    let bad = |shown: &str| {
-        ToolError::invalid(
-            "type",
-            format!("must be SPOT, MARGIN or FUTURES (got {shown})"),
-            "\"MARGIN\"",
-        )
-    };
-    match crate::Raw::parse(args).string("type", "\"MARGIN\"")? {
-        None => Ok("SPOT"),
-        Some(t) => SNAPSHOT_TYPES
-            .into_iter()
-            .find(|k| k.eq_ignore_ascii_case(&t))
-            .ok_or_else(|| bad(&format!("'{t}'"))),
+    #[test]
+    fn values_directly_inversely_or_not_at_all() {
+        let index: HashMap<&str, &str> = [
+            ("BTCUSDT", "65000.01000000"),
+            ("USDTBRL", "5.00000000"),
+            ("DEADUSDT", "0.00000000"),
+            ("USDTDEAD", "0.00000000"),
+            ("BADUSDT", "x"),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(value(&index, "BTC", d("0.5")), Some(d("32500.005")));
+        assert_eq!(value(&index, "BRL", d("10")), Some(d("2")));
+        // 1 / 3 is cut to 8 places.
+        let index3: HashMap<&str, &str> = [("USDTXYZ", "3")].into_iter().collect();
+        assert_eq!(value(&index3, "XYZ", d("1")), Some(d("0.33333333")));
+        assert_eq!(value(&index, "USDT", d("12.5")), Some(d("12.5")));
+        // A zero or unreadable price is no market.
+        assert_eq!(value(&index, "DEAD", d("1")), None);
+        assert_eq!(value(&index, "BAD", d("1")), None);
+        assert_eq!(value(&index, "LDBTC", d("1")), None);
     }
-}
-
-/// The rows of a list field, or none when it is absent.
-fn list<'a>(v: &'a Value, field: &str) -> Result<&'a [Value], ToolError> {
-    match v {
-        Value::Array(items) => Ok(items),
-        Value::Null => Ok(&[]),
-        other => Err(ToolError::bad_exchange_data(format!(
-            "{field} is not a list: {other}"
-        ))),
-    }
-}
-
-/// Cut one per-day list to [`SNAPSHOT_BALANCES_CAP`].
-fn day_cap(rows: Vec<Value>, what: &str) -> (Vec<Value>, Option<Value>) {
-    cap(
-        rows,
-        SNAPSHOT_BALANCES_CAP,
-        Keep::First,
-        &format!("{what} beyond the first 100 of the day are left out"),
-    )
-}
-
-/// A SPOT day's fields.
-fn spot_day(data: &Value) -> Result<(Value, Option<Value>), ToolError> {
-    let mut balances = Vec::new();
-    for b in list(&data["balances"], "balances")? {
-        if let Some(row) = balance(b)? {
-            balances.push(row);
-        }
-    }
-    let (balances, truncated) = cap(
-        balances,
-        SNAPSHOT_BALANCES_CAP,
-        Keep::First,
-        "get_account_info lists today's balances in full (up to 200)",
-    );
-    let day = json!({
-        "totalAssetOfBtc": output::dec(&data["totalAssetOfBtc"])?,
-        "balances": balances,
-    });
-    Ok((day, truncated))
-}
-
-/// A MARGIN day's fields; all-zero user assets are left out.
-fn margin_day(data: &Value) -> Result<(Value, Option<Value>), ToolError> {
-    const FIELDS: [&str; 5] = ["free", "locked", "borrowed", "interest", "netAsset"];
-    let mut assets = Vec::new();
-    for a in list(&data["userAssets"], "userAssets")? {
-        let mut row = json!({ "asset": output::text(&a["asset"])? });
-        let mut zero = true;
-        for f in FIELDS {
-            let x = output::decimal(&a[f])?;
-            zero &= x.is_zero();
-            row[f] = json!(crate::dec_text(x));
-        }
-        if !zero {
-            assets.push(row);
-        }
-    }
-    let (assets, truncated) = day_cap(assets, "user assets");
-    let day = json!({
-        "totalAssetOfBtc": output::dec(&data["totalAssetOfBtc"])?,
-        "totalLiabilityOfBtc": output::dec(&data["totalLiabilityOfBtc"])?,
-        "totalNetAssetOfBtc": output::dec(&data["totalNetAssetOfBtc"])?,
-        "marginLevel": output::dec(&data["marginLevel"])?,
-        "userAssets": assets,
-    });
-    Ok((day, truncated))
-}
-
-/// A FUTURES day's fields; zero assets and flat positions are left out.
-fn futures_day(data: &Value) -> Result<(Value, Option<Value>), ToolError> {
-    let mut assets = Vec::new();
-    for a in list(&data["assets"], "assets")? {
-        let wallet = output::decimal(&a["walletBalance"])?;
-        let margin = output::decimal(&a["marginBalance"])?;
-        if wallet.is_zero() && margin.is_zero() {
-            continue;
-        }
-        assets.push(json!({
-            "asset": output::text(&a["asset"])?,
-            "walletBalance": crate::dec_text(wallet),
-            "marginBalance": crate::dec_text(margin),
-        }));
-    }
-    let mut positions = Vec::new();
-    for p in list(&data["position"], "position")? {
-        let amount = output::decimal(&p["positionAmt"])?;
-        if amount.is_zero() {
-            continue;
-        }
-        positions.push(json!({
-            "symbol": output::text(&p["symbol"])?,
-            "positionAmt": crate::dec_text(amount),
-            "entryPrice": output::dec(&p["entryPrice"])?,
-            "markPrice": output::dec(&p["markPrice"])?,
-            "unRealizedProfit": output::dec(&p["unRealizedProfit"])?,
-        }));
-    }
-    let (assets, cut_assets) = day_cap(assets, "assets");
-    let (positions, cut_positions) = day_cap(positions, "positions");
-    let day = json!({ "assets": assets, "positions": positions });
-    Ok((day, cut_assets.or(cut_positions)))
-}
-
-fn account_snapshot(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
-    let a = Args::parse(args, &["type", "startTime", "endTime", "limit"])?;
-    let kind = snapshot_type(args)?;
-    let (start, end) = a.time_window(Some((30 * crate::DAY_MS, "30 days")))?;
-    let limit = a.integer("limit", 7, 30)?.unwrap_or(7);
-    let req = Request::spot_get("/sapi/v1/accountSnapshot")
-        .param("type", kind)
-        .opt_param("startTime", start)
-        .opt_param("endTime", end)
-        .param("limit", limit);
-    let body: Value = fetch(ex, &req)?;
-    // The body carries its own status: {"code":200,"msg":"","snapshotVos":[...]}.
-    if let Some(code) = body["code"].as_i64().filter(|c| *c != 200) {
-        let msg = body["msg"].as_str().unwrap_or("").to_string();
-        return Err(ToolError {
-            exchange_code: i32::try_from(code).ok(),
-            exchange_message: Some(msg.clone()),
-            ..ToolError::new(
-                ErrorKind::ExchangeRejected,
-                format!("Binance refused the snapshot: {msg} (code {code})"),
-                "narrow startTime/endTime to the last month, or retry later",
-            )
-        });
-    }
-    let mut days = Vec::new();
-    for s in list(&body["snapshotVos"], "snapshotVos")? {
-        let t = output::int(&s["updateTime"])?;
-        let data = &s["data"];
-        if !data.is_object() {
-            return Err(ToolError::bad_exchange_data(format!(
-                "a snapshot without data: {data}"
-            )));
-        }
-        let (fields, truncated) = match kind {
-            "MARGIN" => margin_day(data)?,
-            "FUTURES" => futures_day(data)?,
-            _ => spot_day(data)?,
-        };
-        let mut day = json!({ "updateTime": t, "date": time::iso8601_ms(t) });
-        for (k, v) in fields.as_object().into_iter().flatten() {
-            day[k] = v.clone();
-        }
-        days.push((t, with_marker(day, truncated)));
-    }
-    days.sort_by_key(|(t, _)| *t);
-    let snapshots: Vec<Value> = days.into_iter().map(|(_, d)| d).collect();
-    Ok(json!({ "type": kind, "snapshots": snapshots }))
 }

@@ -1,244 +1,164 @@
-//! The account's trades and orders.
+//! The account's orders: open ones, the history of a symbol, and one order.
+//! Orders stay objects but carry no field at its default (see [`shape`]).
 
-use crate::{boolean, id_arg, id_schema, opt_dec, opt_text, with_marker, Raw, DAY_MS};
+use crate::{id_arg, id_schema, with_marker, Raw, DAY_MS};
 use binance_mcp_plugin::args::Args;
-use binance_mcp_plugin::exchange::fetch;
-use binance_mcp_plugin::output::{self, cap, Keep};
+use binance_mcp_plugin::output::{self, Keep};
 use binance_mcp_plugin::{
-    json, schema, Annotations, Decimal, ErrorKind, Exchange, Request, Tool, ToolError, Value,
+    json, schema, time, Annotations, Decimal, ErrorKind, Exchange, Request, Tool, ToolError, Value,
 };
+use serde::Deserialize;
+use std::borrow::Cow;
 
-/// Most trades one `get_account_trades` answer lists.
-pub const TRADES_CAP: usize = 500;
-/// Most orders one `get_all_orders` / `get_open_orders` answer lists.
-pub const ORDERS_CAP: usize = 500;
+/// Most orders one `get_open_orders` answer lists. A part-filled order with
+/// 8-decimal figures and a 22-character client id is about 390 bytes, one
+/// with every optional field set about 570: 25 keep a default answer under
+/// 16 KB either way.
+pub const OPEN_ORDERS_CAP: usize = 25;
+/// Most orders one `get_all_orders` answer lists (under 50 KB even when
+/// every one carries every optional field).
+pub const ORDERS_CAP: usize = 80;
+/// `get_all_orders`' default `limit`, sized like [`OPEN_ORDERS_CAP`].
+pub const ORDERS_DEFAULT_LIMIT: i64 = 25;
 
-/// Binance's pattern for client order ids.
+/// Binance's bound on client order ids.
 const CLIENT_ID_MAX: usize = 36;
 
-// ---------------------------------------------------------------- trades
-
-pub const ACCOUNT_TRADES: Tool = Tool {
-    name: "get_account_trades",
-    title: "Account trade history",
-    description: "The account's own fills for one symbol, oldest first: id, orderId, side (BUY/SELL, the account's side), price, qty, quoteQty, commission and its asset, time, maker or taker. Without fromId/startTime/endTime: the most recent trades. fromId lists trades with id >= fromId (page forward with nextFromId); orderId lists one order's fills (combinable with fromId only). startTime/endTime may not be combined with orderId or fromId and may be at most 24 hours apart. limit 1-1000 (default 100); at most 500 are listed (the newest, or the first when paging forward).",
-    input_schema: || {
-        schema::object(
-            json!({
-                "symbol": schema::symbol("The symbol."),
-                "orderId": id_schema("Only the fills of this order."),
-                "startTime": schema::timestamp("Trades at or after this."),
-                "endTime": schema::timestamp("Trades at or before this (at most 24 h after startTime)."),
-                "fromId": id_schema("Trades with id >= fromId, oldest first."),
-                "limit": schema::integer(1, 1000, 100, "How many trades to fetch.")
-            }),
-            &["symbol"],
-        )
-    },
-    output_schema: || {
-        let d = schema::decimal;
-        schema::object(
-            json!({
-                "symbol": { "type": "string" },
-                "trades": { "type": "array", "items": {
-                    "type": "object",
-                    "properties": {
-                        "id": { "type": "integer" }, "orderId": { "type": "integer" },
-                        "side": { "type": "string", "enum": ["BUY", "SELL"] },
-                        "price": d("Price"), "qty": d("Base quantity"), "quoteQty": d("Quote quantity"),
-                        "commission": d("Commission paid"), "commissionAsset": { "type": "string" },
-                        "time": { "type": "integer" }, "isMaker": { "type": "boolean" }
-                    },
-                    "required": ["id", "orderId", "side", "price", "qty", "quoteQty", "commission", "commissionAsset", "time", "isMaker"],
-                    "additionalProperties": false
-                }},
-                "nextFromId": { "type": "integer", "description": "Present when paging forward (fromId or startTime) and more trades may follow: pass it as fromId." },
-                "truncated": schema::truncation()
-            }),
-            &["symbol", "trades"],
-        )
-    },
-    annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: account_trades,
-};
-
-fn account_trades(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
-    let a = Args::parse(
-        args,
-        &[
-            "symbol",
-            "orderId",
-            "startTime",
-            "endTime",
-            "fromId",
-            "limit",
-        ],
-    )?;
-    let symbol = a.required_symbol("symbol")?;
-    let order_id = id_arg(&a, "orderId")?;
-    let from_id = id_arg(&a, "fromId")?;
-    let (start, end) = a.time_window(Some((DAY_MS, "24 hours")))?;
-    let limit = a.integer("limit", 1, 1000)?.unwrap_or(100);
-    if start.is_some() || end.is_some() {
-        for other in ["orderId", "fromId"] {
-            a.exclusive(
-                if start.is_some() {
-                    "startTime"
-                } else {
-                    "endTime"
-                },
-                other,
-            )?;
-        }
-    }
-    let req = Request::spot_get("/api/v3/myTrades")
-        .param("symbol", &symbol)
-        .opt_param("orderId", order_id)
-        .opt_param("startTime", start)
-        .opt_param("endTime", end)
-        .opt_param("fromId", from_id)
-        .param("limit", limit);
-    let body: Vec<Value> = fetch(ex, &req)?;
-    let mut trades = Vec::with_capacity(body.len());
-    for t in &body {
-        trades.push(trade(t)?);
-    }
-    trades.sort_by_key(|t| t["id"].as_i64().unwrap_or(0));
-    let fetched = trades.len();
-    let forward = from_id.is_some() || start.is_some();
-    let keep = if forward { Keep::First } else { Keep::Last };
-    let hint = if forward {
-        "lower limit, or continue from nextFromId"
-    } else {
-        "lower limit; the newest trades are kept (page with fromId or startTime)"
-    };
-    let (trades, truncated) = cap(trades, TRADES_CAP, keep, hint);
-    let mut out = json!({ "symbol": symbol });
-    // More may follow when the cut or the exchange's limit stopped the list.
-    if forward && (truncated.is_some() || fetched as i64 >= limit) {
-        if let Some(last) = trades.last().and_then(|t| t["id"].as_i64()) {
-            out["nextFromId"] = json!(last.saturating_add(1));
-        }
-    }
-    out["trades"] = json!(trades);
-    Ok(with_marker(out, truncated))
+/// One order as Binance sends it, borrowed from the body.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Order<'a> {
+    symbol: &'a str,
+    order_id: i64,
+    #[serde(default)]
+    order_list_id: Option<i64>,
+    #[serde(borrow)]
+    client_order_id: Cow<'a, str>,
+    price: &'a str,
+    orig_qty: &'a str,
+    executed_qty: &'a str,
+    cummulative_quote_qty: &'a str,
+    status: &'a str,
+    #[serde(default, borrow)]
+    time_in_force: Option<&'a str>,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    side: &'a str,
+    #[serde(default, borrow)]
+    stop_price: Option<&'a str>,
+    #[serde(default, borrow)]
+    iceberg_qty: Option<&'a str>,
+    time: i64,
+    #[serde(default)]
+    update_time: Option<i64>,
+    #[serde(default)]
+    is_working: Option<bool>,
+    #[serde(default)]
+    working_time: Option<i64>,
+    #[serde(default, borrow)]
+    orig_quote_order_qty: Option<&'a str>,
+    #[serde(default, borrow)]
+    self_trade_prevention_mode: Option<&'a str>,
 }
 
-fn trade(t: &Value) -> Result<Value, ToolError> {
-    Ok(json!({
-        "id": output::int(&t["id"])?,
-        "orderId": output::int(&t["orderId"])?,
-        "side": if boolean(&t["isBuyer"])? { "BUY" } else { "SELL" },
-        "price": output::dec(&t["price"])?,
-        "qty": output::dec(&t["qty"])?,
-        "quoteQty": output::dec(&t["quoteQty"])?,
-        "commission": output::dec(&t["commission"])?,
-        "commissionAsset": output::text(&t["commissionAsset"])?,
-        "time": output::int(&t["time"])?,
-        "isMaker": boolean(&t["isMaker"])?,
-    }))
-}
+/// Statuses of an order that may still trade.
+const OPEN_STATUSES: [&str; 3] = ["NEW", "PARTIALLY_FILLED", "PENDING_NEW"];
 
-// ---------------------------------------------------------------- orders
-
-/// JSON Schema of one order as the order tools return it.
-fn order_schema() -> Value {
-    let d = schema::decimal;
-    json!({
-        "type": "object",
-        "properties": {
-            "symbol": { "type": "string" }, "orderId": { "type": "integer" },
-            "orderListId": { "type": "integer", "description": "Present when the order belongs to an order list (OCO/OTO)" },
-            "clientOrderId": { "type": "string" },
-            "side": { "type": "string" }, "type": { "type": "string" }, "status": { "type": "string" },
-            "timeInForce": { "type": "string" },
-            "price": d("Limit price (0 for market orders)"), "origQty": d("Ordered base quantity"),
-            "executedQty": d("Filled base quantity"),
-            "cummulativeQuoteQty": d("Filled quote quantity (negative when Binance has no data for an old order)"),
-            "avgPrice": d("Average fill price = cummulativeQuoteQty / executedQty, 8 decimals; present when something filled"),
-            "stopPrice": d("Trigger price; present when set"),
-            "icebergQty": d("Visible iceberg quantity; present when set"),
-            "origQuoteOrderQty": d("Quote quantity of a quote-sized market order; present when set"),
-            "time": { "type": "integer" }, "updateTime": { "type": "integer" },
-            "workingTime": { "type": "integer", "description": "When the order started working on the book" },
-            "isWorking": { "type": "boolean" },
-            "selfTradePreventionMode": { "type": "string" }
-        },
-        "required": ["symbol", "orderId", "clientOrderId", "side", "type", "status", "price", "origQty", "executedQty", "cummulativeQuoteQty", "time", "updateTime"],
-        "additionalProperties": false
-    })
-}
-
-/// One order, compacted: zero optional amounts are left out, and the average
-/// fill price is computed exactly (checked division, rounded to 8 places).
-fn order(o: &Value) -> Result<Value, ToolError> {
-    let executed = output::decimal(&o["executedQty"])?;
-    let quote = output::decimal(&o["cummulativeQuoteQty"])?;
+/// One order without the fields at their default: zero stop, iceberg and
+/// quote-order quantities, the price and time in force of a MARKET order,
+/// the quote quantity when nothing executed, updateTime and workingTime
+/// equal to time, isWorking when it says what the status says (working
+/// while open), the default self-trade prevention modes and orderListId -1.
+/// The average fill price is added (exact division, rounded to 8 places).
+fn shape(o: &Order) -> Result<Value, ToolError> {
+    let price = output::decimal_text(o.price)?;
+    let executed = output::decimal_text(o.executed_qty)?;
+    let market = o.kind == "MARKET";
     let mut out = json!({
-        "symbol": output::text(&o["symbol"])?,
-        "orderId": output::int(&o["orderId"])?,
-        "clientOrderId": output::text(&o["clientOrderId"])?,
-        "side": output::text(&o["side"])?,
-        "type": output::text(&o["type"])?,
-        "status": output::text(&o["status"])?,
-        "price": output::dec(&o["price"])?,
-        "origQty": output::dec(&o["origQty"])?,
+        "symbol": o.symbol,
+        "orderId": o.order_id,
+        "clientOrderId": o.client_order_id,
+        "side": o.side,
+        "type": o.kind,
+        "status": o.status,
+        "origQty": output::dec_text(o.orig_qty)?,
         "executedQty": crate::dec_text(executed),
-        "cummulativeQuoteQty": crate::dec_text(quote),
-        "time": output::int(&o["time"])?,
-        "updateTime": output::int(&o["updateTime"])?,
+        "time": time::iso8601_ms(o.time),
     });
-    if let Some(id) = o["orderListId"].as_i64().filter(|id| *id >= 0) {
-        out["orderListId"] = json!(id);
+    if !(market && price.is_zero()) {
+        out["price"] = json!(crate::dec_text(price));
     }
-    if let Some(tif) = opt_text(&o["timeInForce"]) {
+    if !executed.is_zero() {
+        let quote = output::decimal_text(o.cummulative_quote_qty)?;
+        // Negative for some old orders: Binance has no data for them.
+        out["cummulativeQuoteQty"] = json!(crate::dec_text(quote));
+        if executed > Decimal::ZERO && quote >= Decimal::ZERO {
+            let avg = quote.checked_div(executed).ok_or_else(|| {
+                ToolError::bad_exchange_data("an order's average price overflows")
+            })?;
+            out["avgPrice"] = json!(crate::dec_text(avg.round_dp(8)));
+        }
+    }
+    if let Some(tif) = o.time_in_force.filter(|t| !t.is_empty() && !market) {
         out["timeInForce"] = json!(tif);
     }
-    if executed > Decimal::ZERO && quote >= Decimal::ZERO {
-        let avg = quote
-            .checked_div(executed)
-            .ok_or_else(|| ToolError::bad_exchange_data("an order's average price overflows"))?;
-        out["avgPrice"] = json!(crate::dec_text(avg.round_dp(8)));
-    }
-    for f in ["stopPrice", "icebergQty", "origQuoteOrderQty"] {
-        if let Some(v) = opt_dec(&o[f])?.filter(|v| v != "0") {
-            out[f] = json!(v);
+    for (name, v) in [
+        ("stopPrice", o.stop_price),
+        ("icebergQty", o.iceberg_qty),
+        ("origQuoteOrderQty", o.orig_quote_order_qty),
+    ] {
+        if let Some(v) = v {
+            let d = output::decimal_text(v)?;
+            if !d.is_zero() {
+                out[name] = json!(crate::dec_text(d));
+            }
         }
     }
-    if let Some(t) = o["workingTime"].as_i64().filter(|t| *t >= 0) {
-        out["workingTime"] = json!(t);
+    if let Some(t) = o.update_time.filter(|t| *t != o.time) {
+        out["updateTime"] = json!(time::iso8601_ms(t));
     }
-    if let Some(w) = o["isWorking"].as_bool() {
+    if let Some(t) = o.working_time.filter(|t| *t >= 0 && *t != o.time) {
+        out["workingTime"] = json!(time::iso8601_ms(t));
+    }
+    if let Some(w) = o
+        .is_working
+        .filter(|w| *w != OPEN_STATUSES.contains(&o.status))
+    {
         out["isWorking"] = json!(w);
     }
-    if let Some(m) = opt_text(&o["selfTradePreventionMode"]) {
+    if let Some(id) = o.order_list_id.filter(|id| *id >= 0) {
+        out["orderListId"] = json!(id);
+    }
+    if let Some(m) = o
+        .self_trade_prevention_mode
+        .filter(|m| !["", "NONE", "EXPIRE_MAKER"].contains(m))
+    {
         out["selfTradePreventionMode"] = json!(m);
     }
     Ok(out)
 }
 
+/// Schema of one shaped order (its fields vary: see [`shape`]).
+fn order_schema() -> Value {
+    json!({ "type": "object" })
+}
+
 fn orders_output_schema() -> Value {
-    schema::object(
+    schema::output(
         json!({
-            "orders": { "type": "array", "items": order_schema() },
-            "count": { "type": "integer", "description": "Orders Binance returned (before any cut)" },
-            "nextOrderId": { "type": "integer", "description": "Present when paging forward (orderId or startTime) and more orders may follow: pass it as orderId." },
-            "truncated": schema::truncation()
+            "orders": schema::array(order_schema()),
+            "truncated": crate::truncated_schema()
         }),
-        &["orders", "count"],
+        &["orders"],
     )
 }
 
+/// `get_open_orders`: open orders, oldest first.
 pub const OPEN_ORDERS: Tool = Tool {
     name: "get_open_orders",
     title: "Open orders",
-    description: "The account's open orders, oldest first: id, client id, side, type, status, price, ordered and filled quantity, average fill price, times. Pass symbol whenever you can: without it Binance returns every symbol's open orders and charges request weight 80 (6 with a symbol). At most 500 are listed.",
-    input_schema: || {
-        schema::object(
-            json!({ "symbol": schema::symbol("Only this symbol (recommended: weight 6 instead of 80).") }),
-            &[],
-        )
-    },
+    description: "Open orders, oldest first (25 listed); fields at their default are omitted. Weight 6 a symbol, 80 for all.",
+    input_schema: || schema::object(json!({ "symbol": schema::string() }), &[]),
     output_schema: orders_output_schema,
     annotations: Annotations::READ_ONLY_EXCHANGE,
     run: open_orders,
@@ -247,37 +167,35 @@ pub const OPEN_ORDERS: Tool = Tool {
 fn open_orders(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let a = Args::parse(args, &["symbol"])?;
     let symbol = a.symbol("symbol")?;
-    let body: Vec<Value> = fetch(
-        ex,
-        &Request::spot_get("/api/v3/openOrders").opt_param("symbol", symbol),
-    )?;
-    let mut orders = body.iter().map(order).collect::<Result<Vec<_>, _>>()?;
-    orders.sort_by_key(|o| o["time"].as_i64().unwrap_or(0));
-    let count = orders.len();
-    let (orders, truncated) = cap(
-        orders,
-        ORDERS_CAP,
-        Keep::First,
-        "pass symbol to list one symbol's open orders",
-    );
-    Ok(with_marker(
-        json!({ "orders": orders, "count": count }),
-        truncated,
-    ))
+    let resp = ex.send(&Request::spot_get("/api/v3/openOrders").opt_param("symbol", symbol))?;
+    let mut orders: Vec<Order> = resp.parse()?;
+    orders.sort_by_key(|o| (o.time, o.order_id));
+    let kept = &orders[..orders.len().min(OPEN_ORDERS_CAP)];
+    let listed = kept.iter().map(shape).collect::<Result<Vec<_>, _>>()?;
+    let marker = (orders.len() > OPEN_ORDERS_CAP).then(|| {
+        output::marker(
+            OPEN_ORDERS_CAP,
+            orders.len(),
+            Keep::First,
+            "the oldest are listed; pass symbol for one symbol's",
+        )
+    });
+    Ok(with_marker(json!({ "orders": listed }), marker))
 }
 
+/// `get_all_orders`: one symbol's orders by id.
 pub const ALL_ORDERS: Tool = Tool {
     name: "get_all_orders",
     title: "Order history",
-    description: "The account's orders for one symbol (open, filled, canceled, expired), oldest first. Without orderId/startTime/endTime: the most recent orders. orderId lists orders with id >= orderId (page forward with nextOrderId). startTime/endTime may be at most 24 hours apart. limit 1-1000 (default 100); at most 500 are listed (the newest, or the first when paging forward). Some old orders report a negative cummulativeQuoteQty: Binance has no data for them.",
+    description: "A symbol's orders: the latest, from orderId (then nextOrderId), or in a 24 h window; fields at their default are omitted. 80 listed.",
     input_schema: || {
         schema::object(
             json!({
-                "symbol": schema::symbol("The symbol."),
-                "orderId": id_schema("Orders with id >= orderId, oldest first."),
-                "startTime": schema::timestamp("Orders created at or after this."),
-                "endTime": schema::timestamp("Orders created at or before this (at most 24 h after startTime)."),
-                "limit": schema::integer(1, 1000, 100, "How many orders to fetch.")
+                "symbol": schema::string(),
+                "orderId": id_schema(""),
+                "startTime": crate::start_time_schema(),
+                "endTime": crate::end_time_schema(),
+                "limit": schema::integer(1, 1000, ORDERS_DEFAULT_LIMIT, "")
             }),
             &["symbol"],
         )
@@ -295,61 +213,67 @@ fn all_orders(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let symbol = a.required_symbol("symbol")?;
     let order_id = id_arg(&a, "orderId")?;
     let (start, end) = a.time_window(Some((DAY_MS, "24 hours")))?;
-    let limit = a.integer("limit", 1, 1000)?.unwrap_or(100);
+    let limit = a.integer("limit", 1, 1000)?.unwrap_or(ORDERS_DEFAULT_LIMIT);
     let req = Request::spot_get("/api/v3/allOrders")
         .param("symbol", &symbol)
         .opt_param("orderId", order_id)
         .opt_param("startTime", start)
         .opt_param("endTime", end)
         .param("limit", limit);
-    let body: Vec<Value> = fetch(ex, &req)?;
-    let mut orders = body.iter().map(order).collect::<Result<Vec<_>, _>>()?;
-    orders.sort_by_key(|o| o["orderId"].as_i64().unwrap_or(0));
-    let count = orders.len();
+    let resp = ex.send(&req)?;
+    let mut orders: Vec<Order> = resp.parse()?;
+    orders.sort_by_key(|o| o.order_id);
+    let fetched = orders.len();
     let forward = order_id.is_some() || start.is_some();
-    let (keep, hint) = if forward {
-        (Keep::First, "lower limit, or continue from nextOrderId")
+    let kept = if forward {
+        &orders[..fetched.min(ORDERS_CAP)]
     } else {
-        (
-            Keep::Last,
-            "lower limit; the newest orders are kept (page with orderId or startTime)",
-        )
+        &orders[fetched.saturating_sub(ORDERS_CAP)..]
     };
-    let (orders, truncated) = cap(orders, ORDERS_CAP, keep, hint);
-    let mut out = json!({ "count": count });
-    if forward && (truncated.is_some() || count as i64 >= limit) {
-        if let Some(last) = orders.last().and_then(|o| o["orderId"].as_i64()) {
-            out["nextOrderId"] = json!(last.saturating_add(1));
+    let listed = kept.iter().map(shape).collect::<Result<Vec<_>, _>>()?;
+    let mut out = json!({ "orders": listed });
+    if forward && (fetched > ORDERS_CAP || fetched as i64 >= limit) {
+        if let Some(last) = kept.last() {
+            out["nextOrderId"] = json!(last.order_id.saturating_add(1));
         }
     }
-    out["orders"] = json!(orders);
-    Ok(with_marker(out, truncated))
+    let marker = (fetched > ORDERS_CAP).then(|| match (forward, orders.first()) {
+        (false, Some(first)) => output::marker(
+            ORDERS_CAP,
+            fetched,
+            Keep::Last,
+            &format!(
+                "the newest are listed; orderId {} lists the others, oldest first",
+                first.order_id
+            ),
+        ),
+        _ => output::marker(
+            ORDERS_CAP,
+            fetched,
+            Keep::First,
+            "continue from nextOrderId",
+        ),
+    });
+    Ok(with_marker(out, marker))
 }
 
+/// `get_order`: one order by either id.
 pub const ORDER: Tool = Tool {
     name: "get_order",
-    title: "One order",
-    description: "One order's current state: status, price, ordered and filled quantity, average fill price, times. Identify it with symbol and exactly one of orderId (Binance's id) or origClientOrderId (the client order id).",
+    title: "Order",
+    description:
+        "One order by symbol and orderId or origClientOrderId; fields at their default are omitted.",
     input_schema: || {
         schema::object(
             json!({
-                "symbol": schema::symbol("The order's symbol."),
-                "orderId": id_schema("Binance's order id."),
-                "origClientOrderId": {
-                    "type": "string",
-                    "pattern": "^[.A-Z:/a-z0-9_-]{1,36}$",
-                    "description": "The client order id given when the order was placed."
-                }
+                "symbol": schema::string(),
+                "orderId": id_schema(""),
+                "origClientOrderId": schema::string()
             }),
             &["symbol"],
         )
     },
-    output_schema: || {
-        schema::object(
-            json!({ "order": order_schema() }),
-            &["order"],
-        )
-    },
+    output_schema: || schema::output(json!({ "order": order_schema() }), &["order"]),
     annotations: Annotations::READ_ONLY_EXCHANGE,
     run: get_order,
 };
@@ -395,6 +319,7 @@ fn get_order(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
         .param("symbol", &symbol)
         .opt_param("orderId", order_id)
         .opt_param("origClientOrderId", client_id);
-    let body: Value = fetch(ex, &req)?;
-    Ok(json!({ "order": order(&body)? }))
+    let resp = ex.send(&req)?;
+    let order: Order = resp.parse()?;
+    Ok(json!({ "order": shape(&order)? }))
 }

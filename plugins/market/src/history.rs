@@ -1,13 +1,17 @@
-//! Recent trades and candlesticks.
+//! Recent trades and candlesticks, as rows under one column header.
 
 use binance_mcp_plugin::args::Args;
-use binance_mcp_plugin::exchange::fetch;
-use binance_mcp_plugin::output::{self, cap, Keep};
-use binance_mcp_plugin::{json, schema, Annotations, Exchange, Request, Tool, ToolError, Value};
+use binance_mcp_plugin::output::{self, Keep};
+use binance_mcp_plugin::{
+    json, schema, time, Annotations, Exchange, Request, Tool, ToolError, Value,
+};
+use serde::de::{self, IgnoredAny, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use std::fmt;
 
-/// Most trades one answer lists (about 90 characters each).
+/// Most trades one answer lists (a row is about 75 bytes).
 pub const TRADES_CAP: usize = 500;
-/// Most candles one answer lists (about 230 characters each).
+/// Most candles one answer lists (a row is about 115 bytes).
 pub const KLINES_CAP: usize = 300;
 
 /// Every kline interval Binance accepts, shortest first.
@@ -16,72 +20,94 @@ pub const INTERVALS: &[&str] = &[
     "1M",
 ];
 
+/// The columns of `get_recent_trades`' rows.
+const TRADE_COLUMNS: &[&str] = &["id", "time", "price", "qty", "quoteQty", "isBuyerMaker"];
+
+/// The columns of `get_klines`' rows. `closeTime` is left out: it is the next
+/// candle's openTime minus 1 ms.
+const KLINE_COLUMNS: &[&str] = &[
+    "openTime",
+    "open",
+    "high",
+    "low",
+    "close",
+    "volume",
+    "quoteVolume",
+    "trades",
+    "takerBuyBaseVolume",
+];
+
 pub const RECENT_TRADES: Tool = Tool {
     name: "get_recent_trades",
     title: "Recent trades",
-    description: "The most recent trades of a symbol, oldest first: id, price, quantity, quote quantity, time, and whether the buyer was the maker (isBuyerMaker true = a sell hit the bid). limit 1-1000 (default 100); at most 500 are listed (the newest).",
+    description: "A symbol's latest trades, oldest first, as rows (isBuyerMaker true: a sell hit the bid). limit 1-1000; at most 500 listed, the newest.",
     input_schema: || {
         schema::object(
             json!({
-                "symbol": schema::symbol("The symbol."),
-                "limit": schema::integer(1, 1000, 100, "How many recent trades to fetch.")
+                "symbol": schema::symbol(""),
+                "limit": schema::integer(1, 1000, 100, "")
             }),
             &["symbol"],
         )
     },
     output_schema: || {
-        schema::object(
+        schema::output(
             json!({
-                "symbol": { "type": "string" },
-                "trades": { "type": "array", "items": {
-                    "type": "object",
-                    "properties": {
-                        "id": { "type": "integer" }, "price": schema::decimal("Price"), "qty": schema::decimal("Base quantity"),
-                        "quoteQty": schema::decimal("Quote quantity"), "time": { "type": "integer" }, "isBuyerMaker": { "type": "boolean" }
-                    },
-                    "required": ["id", "price", "qty", "quoteQty", "time", "isBuyerMaker"]
-                }},
-                "truncated": schema::truncation()
+                "symbol": schema::string(),
+                "columns": schema::columns(TRADE_COLUMNS),
+                "rows": schema::rows(TRADE_COLUMNS.len()),
+                "truncated": schema::truncated()
             }),
-            &["symbol", "trades"],
+            &["symbol", "columns", "rows"],
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
     run: recent_trades,
 };
 
+/// One print of `/api/v3/trades`, borrowed from the body.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Trade<'a> {
+    id: i64,
+    price: &'a str,
+    qty: &'a str,
+    quote_qty: &'a str,
+    time: i64,
+    is_buyer_maker: bool,
+}
+
 fn recent_trades(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let a = Args::parse(args, &["symbol", "limit"])?;
     let symbol = a.required_symbol("symbol")?;
     let limit = a.integer("limit", 1, 1000)?.unwrap_or(100);
-    let body: Vec<Value> = fetch(
-        ex,
+    let resp = ex.send(
         &Request::spot_get("/api/v3/trades")
             .param("symbol", &symbol)
             .param("limit", limit),
     )?;
-    let trades = body
-        .iter()
-        .map(|t| {
-            Ok(json!({
-                "id": output::int(&t["id"])?,
-                "price": output::dec(&t["price"])?,
-                "qty": output::dec(&t["qty"])?,
-                "quoteQty": output::dec(&t["quoteQty"])?,
-                "time": output::int(&t["time"])?,
-                "isBuyerMaker": t["isBuyerMaker"].as_bool().unwrap_or(false),
-            }))
-        })
-        .collect::<Result<Vec<_>, ToolError>>()?;
-    let (trades, truncated) = cap(
-        trades,
-        TRADES_CAP,
-        Keep::Last,
-        "lower limit; the newest trades are kept",
-    );
-    let mut out = json!({ "symbol": symbol, "trades": trades });
-    if let Some(t) = truncated {
-        out["truncated"] = t;
+    let trades: Vec<Trade> = resp.parse()?;
+    // The newest are kept: shape only those.
+    let kept = &trades[trades.len().saturating_sub(TRADES_CAP)..];
+    let mut rows = Vec::with_capacity(kept.len());
+    for t in kept {
+        rows.push(json!([
+            t.id,
+            time::iso8601_ms(t.time),
+            output::dec_text(t.price)?,
+            output::dec_text(t.qty)?,
+            output::dec_text(t.quote_qty)?,
+            t.is_buyer_maker,
+        ]));
+    }
+    let mut out = json!({ "symbol": symbol, "columns": TRADE_COLUMNS, "rows": rows });
+    if trades.len() > TRADES_CAP {
+        out["truncated"] = output::marker(
+            TRADES_CAP,
+            trades.len(),
+            Keep::Last,
+            "lower limit; the newest trades are kept",
+        );
     }
     Ok(out)
 }
@@ -89,42 +115,86 @@ fn recent_trades(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
 pub const KLINES: Tool = Tool {
     name: "get_klines",
     title: "Candlesticks (klines)",
-    description: "OHLCV candles of a symbol, oldest first. interval is one of Binance's (1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M). Without startTime/endTime: the latest candles. limit 1-1000 (default 100); at most 300 are listed, and when cut with a startTime the marker gives the next startTime to page forward.",
+    description: "OHLCV candles, oldest first, as rows; the latest unless startTime/endTime. limit 1-1000; at most 300 listed, with nextStartTime to page on.",
     input_schema: || {
         schema::object(
             json!({
-                "symbol": schema::symbol("The symbol."),
-                "interval": { "type": "string", "enum": INTERVALS, "description": "Candle length." },
-                "startTime": schema::timestamp("First candle's open time at or after this."),
-                "endTime": schema::timestamp("Last candle's open time at or before this."),
-                "limit": schema::integer(1, 1000, 100, "How many candles to fetch.")
+                "symbol": schema::symbol(""),
+                "interval": { "enum": INTERVALS },
+                "startTime": schema::time(""),
+                "endTime": schema::time(""),
+                "limit": schema::integer(1, 1000, 100, "")
             }),
             &["symbol", "interval"],
         )
     },
     output_schema: || {
-        let d = schema::decimal;
-        schema::object(
+        schema::output(
             json!({
-                "symbol": { "type": "string" },
-                "interval": { "type": "string" },
-                "klines": { "type": "array", "items": {
-                    "type": "object",
-                    "properties": {
-                        "openTime": { "type": "integer" }, "open": d("Open"), "high": d("High"), "low": d("Low"), "close": d("Close"),
-                        "volume": d("Base volume"), "closeTime": { "type": "integer" }, "quoteVolume": d("Quote volume"),
-                        "trades": { "type": "integer" }, "takerBuyBaseVolume": d("Taker buy base volume"), "takerBuyQuoteVolume": d("Taker buy quote volume")
-                    },
-                    "required": ["openTime", "open", "high", "low", "close", "volume", "closeTime", "quoteVolume", "trades"]
-                }},
-                "truncated": schema::truncation()
+                "symbol": schema::string(),
+                "interval": schema::string(),
+                "columns": schema::columns(KLINE_COLUMNS),
+                "rows": schema::rows(KLINE_COLUMNS.len()),
+                "truncated": schema::truncated()
             }),
-            &["symbol", "interval", "klines"],
+            &["symbol", "interval", "columns", "rows"],
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
     run: klines,
 };
+
+/// One candle of `/api/v3/klines` (a JSON array of 12 values), borrowed
+/// from the body; the fields after the eleventh are ignored.
+struct Kline<'a> {
+    open_time: i64,
+    /// open, high, low, close, volume.
+    ohlcv: [&'a str; 5],
+    close_time: i64,
+    quote_volume: &'a str,
+    trades: i64,
+    taker_buy_base: &'a str,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Kline<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Kline<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a kline array of at least 11 values")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Kline<'a>, A::Error> {
+                let open_time = take(&mut seq, 0)?;
+                let mut ohlcv = [""; 5];
+                for (i, slot) in ohlcv.iter_mut().enumerate() {
+                    *slot = take(&mut seq, i + 1)?;
+                }
+                let close_time = take(&mut seq, 6)?;
+                let quote_volume = take(&mut seq, 7)?;
+                let trades = take(&mut seq, 8)?;
+                let taker_buy_base = take(&mut seq, 9)?;
+                let _taker_buy_quote: &str = take(&mut seq, 10)?;
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Kline {
+                    open_time,
+                    ohlcv,
+                    close_time,
+                    quote_volume,
+                    trades,
+                    taker_buy_base,
+                })
+            }
+        }
+        d.deserialize_seq(V(std::marker::PhantomData))
+    }
+}
+
+/// The next element of a kline array, which must be there.
+fn take<'de, T: Deserialize<'de>, A: SeqAccess<'de>>(seq: &mut A, i: usize) -> Result<T, A::Error> {
+    seq.next_element()?
+        .ok_or_else(|| de::Error::invalid_length(i, &"a kline of at least 11 values"))
+}
 
 fn klines(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let a = Args::parse(
@@ -143,46 +213,50 @@ fn klines(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
         .opt_param("startTime", start)
         .opt_param("endTime", end)
         .param("limit", limit);
-    let body: Vec<Vec<Value>> = fetch(ex, &req)?;
-    let mut candles = Vec::with_capacity(body.len());
-    for k in &body {
-        if k.len() < 11 {
-            return Err(ToolError::bad_exchange_data(
-                "a kline with fewer than 11 fields",
-            ));
-        }
-        candles.push(json!({
-            "openTime": output::int(&k[0])?,
-            "open": output::dec(&k[1])?, "high": output::dec(&k[2])?, "low": output::dec(&k[3])?, "close": output::dec(&k[4])?,
-            "volume": output::dec(&k[5])?,
-            "closeTime": output::int(&k[6])?,
-            "quoteVolume": output::dec(&k[7])?,
-            "trades": output::int(&k[8])?,
-            "takerBuyBaseVolume": output::dec(&k[9])?,
-            "takerBuyQuoteVolume": output::dec(&k[10])?,
-        }));
-    }
+    let resp = ex.send(&req)?;
+    let candles: Vec<Kline> = resp.parse()?;
     // Paging forward from a startTime keeps the first candles; otherwise the latest.
     let keep = if start.is_some() {
         Keep::First
     } else {
         Keep::Last
     };
-    let (candles, truncated) = cap(
-        candles,
-        KLINES_CAP,
-        keep,
-        "lower limit, or page with startTime",
-    );
-    let mut out = json!({ "symbol": symbol, "interval": interval, "klines": candles });
-    if let Some(mut t) = truncated {
-        if keep == Keep::First {
-            if let Some(last) = out["klines"].as_array().and_then(|k| k.last()) {
-                t["nextStartTime"] =
-                    json!(last["closeTime"].as_i64().unwrap_or(0).saturating_add(1));
-            }
+    let kept = match keep {
+        Keep::First => &candles[..candles.len().min(KLINES_CAP)],
+        Keep::Last => &candles[candles.len().saturating_sub(KLINES_CAP)..],
+    };
+    let mut rows = Vec::with_capacity(kept.len());
+    for k in kept {
+        let [o, h, l, c, v] = k.ohlcv;
+        rows.push(json!([
+            time::iso8601_ms(k.open_time),
+            output::dec_text(o)?,
+            output::dec_text(h)?,
+            output::dec_text(l)?,
+            output::dec_text(c)?,
+            output::dec_text(v)?,
+            output::dec_text(k.quote_volume)?,
+            k.trades,
+            output::dec_text(k.taker_buy_base)?,
+        ]));
+    }
+    let mut out = json!({
+        "symbol": symbol,
+        "interval": interval,
+        "columns": KLINE_COLUMNS,
+        "rows": rows,
+    });
+    if candles.len() > KLINES_CAP {
+        let mut marker = output::marker(
+            KLINES_CAP,
+            candles.len(),
+            keep,
+            "lower limit, or page with startTime",
+        );
+        if let (Keep::First, Some(last)) = (keep, kept.last()) {
+            marker["nextStartTime"] = json!(time::iso8601_ms(last.close_time.saturating_add(1)));
         }
-        out["truncated"] = t;
+        out["truncated"] = marker;
     }
     Ok(out)
 }

@@ -2,25 +2,42 @@
 
 use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::exchange::fetch;
-use binance_mcp_plugin::output::{self, cap, Keep};
+use binance_mcp_plugin::output::{self, Keep};
 use binance_mcp_plugin::{
     json, schema, time, Annotations, Exchange, Request, Tool, ToolError, Value,
 };
 
-/// Most symbols one `get_exchange_info` answer lists.
-pub const EXCHANGE_INFO_CAP: usize = 200;
+/// Most symbols one `get_exchange_info` answer lists (about 190 bytes each).
+pub const EXCHANGE_INFO_CAP: usize = 60;
+/// Most symbols `symbols` may name: Binance's own bound is larger, but 100
+/// rows of rules are about 19 KB, near the largest answer we send.
+pub const SYMBOLS_MAX: usize = 100;
+
+/// The columns of `get_exchange_info`'s rows.
+const RULE_COLUMNS: &[&str] = &[
+    "symbol",
+    "status",
+    "baseAsset",
+    "quoteAsset",
+    "tickSize",
+    "stepSize",
+    "minQty",
+    "maxQty",
+    "minPrice",
+    "maxPrice",
+    "minNotional",
+    "orderTypes",
+];
 
 pub const SERVER_TIME: Tool = Tool {
     name: "get_server_time",
     title: "Binance server time",
-    description: "The exchange's current time (milliseconds and ISO-8601 UTC). Use it to check connectivity or clock skew.",
+    description:
+        "The exchange's clock, in ms and ISO-8601 UTC. Use to check connectivity or clock skew.",
     input_schema: || schema::object(json!({}), &[]),
     output_schema: || {
-        schema::object(
-            json!({
-                "serverTime": { "type": "integer", "description": "UNIX time in milliseconds" },
-                "iso": { "type": "string", "description": "The same instant, ISO-8601 UTC" }
-            }),
+        schema::output(
+            json!({ "serverTime": schema::int(), "iso": schema::iso() }),
             &["serverTime", "iso"],
         )
     },
@@ -37,40 +54,27 @@ fn server_time(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
 
 pub const EXCHANGE_INFO: Tool = Tool {
     name: "get_exchange_info",
-    title: "Exchange information",
-    description: "Trading rules per symbol, compacted: status, base and quote asset, tick size, step size, quantity and price bounds, minimum notional, order types. Without arguments lists every symbol (cut to 200; narrow with symbol, symbols or symbolStatus).",
+    title: "Symbol trading rules",
+    description: "Trading rules per symbol as rows (tick and step size, quantity and price bounds, min notional, order types). Use to check a symbol or size an order; no arguments: the first 60.",
     input_schema: || {
         schema::object(
             json!({
-                "symbol": schema::symbol("One symbol."),
-                "symbols": schema::symbols(100),
-                "symbolStatus": { "type": "string", "enum": ["TRADING", "HALT", "BREAK"], "description": "Only symbols with this status." }
+                "symbol": schema::symbol(""),
+                "symbols": schema::symbols(SYMBOLS_MAX),
+                "symbolStatus": { "enum": ["TRADING", "HALT", "BREAK"] }
             }),
             &[],
         )
     },
     output_schema: || {
-        let d = |s: &str| schema::decimal(s);
-        schema::object(
+        schema::output(
             json!({
-                "timezone": { "type": "string" },
-                "serverTime": { "type": "integer" },
-                "symbols": { "type": "array", "items": {
-                    "type": "object",
-                    "properties": {
-                        "symbol": { "type": "string" }, "status": { "type": "string" },
-                        "baseAsset": { "type": "string" }, "quoteAsset": { "type": "string" },
-                        "tickSize": d("Price increment"), "minPrice": d("Lowest price"), "maxPrice": d("Highest price"),
-                        "stepSize": d("Quantity increment"), "minQty": d("Smallest quantity"), "maxQty": d("Largest quantity"),
-                        "minNotional": d("Smallest price × quantity"),
-                        "orderTypes": { "type": "array", "items": { "type": "string" } }
-                    },
-                    "required": ["symbol", "status", "baseAsset", "quoteAsset"]
-                }},
-                "count": { "type": "integer", "description": "Symbols in this answer" },
-                "truncated": schema::truncation()
+                "asOf": schema::iso(),
+                "columns": schema::columns(RULE_COLUMNS),
+                "rows": schema::rows(RULE_COLUMNS.len()),
+                "truncated": schema::truncated()
             }),
-            &["timezone", "serverTime", "symbols", "count"],
+            &["asOf", "columns", "rows"],
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
@@ -82,7 +86,7 @@ fn exchange_info(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     a.exclusive("symbol", "symbols")?;
     let status = a.one_of("symbolStatus", &["TRADING", "HALT", "BREAK"])?;
     let symbol = a.symbol("symbol")?;
-    let symbols = a.symbols("symbols", 100)?;
+    let symbols = a.symbols("symbols", SYMBOLS_MAX)?;
     // Binance filters by status itself only without symbol/symbols (it refuses
     // the combination); with them, the filter is applied here.
     let whole_list = symbol.is_none() && symbols.is_none();
@@ -96,62 +100,70 @@ fn exchange_info(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let raw = body["symbols"]
         .as_array()
         .ok_or_else(|| ToolError::bad_exchange_data("exchangeInfo without 'symbols'"))?;
-    let mut symbols = Vec::with_capacity(raw.len());
+    let mut rows = Vec::with_capacity(raw.len().min(EXCHANGE_INFO_CAP + 1));
+    let mut available = 0;
     for s in raw {
         if status.as_deref().is_some_and(|want| s["status"] != want) {
             continue;
         }
-        symbols.push(summarize_symbol(s)?);
+        available += 1;
+        // Only the rows that will be listed are shaped.
+        if rows.len() < EXCHANGE_INFO_CAP {
+            rows.push(rule_row(s)?);
+        }
     }
-    let (symbols, truncated) = cap(
-        symbols,
-        EXCHANGE_INFO_CAP,
-        Keep::First,
-        "narrow the list with symbol, symbols or symbolStatus",
-    );
     let mut out = json!({
-        "timezone": body["timezone"].as_str().unwrap_or("UTC"),
-        "serverTime": output::int(&body["serverTime"])?,
-        "count": symbols.len(),
-        "symbols": symbols,
+        "asOf": output::iso(&body["serverTime"])?,
+        "columns": RULE_COLUMNS,
+        "rows": rows,
     });
-    if let Some(t) = truncated {
-        out["truncated"] = t;
+    if available > EXCHANGE_INFO_CAP {
+        out["truncated"] = output::marker(
+            EXCHANGE_INFO_CAP,
+            available,
+            Keep::First,
+            "narrow with symbol, symbols or symbolStatus",
+        );
     }
     Ok(out)
 }
 
-/// One symbol's rules, with the filters flattened into named fields.
-fn summarize_symbol(s: &Value) -> Result<Value, ToolError> {
-    let mut out = json!({
-        "symbol": output::text(&s["symbol"])?,
-        "status": output::text(&s["status"])?,
-        "baseAsset": output::text(&s["baseAsset"])?,
-        "quoteAsset": output::text(&s["quoteAsset"])?,
-    });
-    for f in s["filters"].as_array().into_iter().flatten() {
-        let fields: &[(&str, &str)] = match f["filterType"].as_str() {
-            Some("PRICE_FILTER") => &[
-                ("tickSize", "tickSize"),
-                ("minPrice", "minPrice"),
-                ("maxPrice", "maxPrice"),
-            ],
-            Some("LOT_SIZE") => &[
-                ("stepSize", "stepSize"),
-                ("minQty", "minQty"),
-                ("maxQty", "maxQty"),
-            ],
-            Some("MIN_NOTIONAL") | Some("NOTIONAL") => &[("minNotional", "minNotional")],
-            _ => &[],
-        };
-        for (from, to) in fields {
-            if !f[*from].is_null() {
-                out[*to] = json!(output::dec(&f[*from])?);
-            }
+/// One symbol's rules in [`RULE_COLUMNS`] order, the filters flattened
+/// (a filter Binance does not send for the symbol is `null`).
+fn rule_row(s: &Value) -> Result<Value, ToolError> {
+    let filter = |kind: &[&str], field: &str| -> Result<Value, ToolError> {
+        let f = s["filters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|f| f["filterType"].as_str().is_some_and(|t| kind.contains(&t)));
+        match f.map(|f| &f[field]) {
+            Some(v) if !v.is_null() => Ok(json!(output::dec(v)?)),
+            _ => Ok(Value::Null),
         }
-    }
-    if let Some(types) = s["orderTypes"].as_array() {
-        out["orderTypes"] = json!(types);
-    }
-    Ok(out)
+    };
+    let price = ["PRICE_FILTER"];
+    let lot = ["LOT_SIZE"];
+    let notional = ["NOTIONAL", "MIN_NOTIONAL"];
+    let order_types = s["orderTypes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
+    Ok(json!([
+        output::text(&s["symbol"])?,
+        output::text(&s["status"])?,
+        output::text(&s["baseAsset"])?,
+        output::text(&s["quoteAsset"])?,
+        filter(&price, "tickSize")?,
+        filter(&lot, "stepSize")?,
+        filter(&lot, "minQty")?,
+        filter(&lot, "maxQty")?,
+        filter(&price, "minPrice")?,
+        filter(&price, "maxPrice")?,
+        filter(&notional, "minNotional")?,
+        order_types,
+    ]))
 }

@@ -4,7 +4,7 @@
 
 use crate::{Market, TOOLS};
 use binance_mcp_plugin::testing::CannedExchange;
-use binance_mcp_plugin::{ErrorKind, Plugin};
+use binance_mcp_plugin::{json, time, ErrorKind, Plugin};
 
 /// Every request answered with one body.
 fn canned(body: &str) -> CannedExchange {
@@ -109,10 +109,72 @@ fn long_lists_are_cut_with_a_marker() {
         r#"{"symbol":"BTCUSDT","limit":1000}"#,
     )
     .unwrap();
-    let listed = out["trades"].as_array().unwrap();
+    let listed = out["rows"].as_array().unwrap();
     assert_eq!(listed.len(), crate::history::TRADES_CAP);
-    assert_eq!(listed.last().unwrap()["id"], 999);
+    assert_eq!(out["columns"][0], "id");
+    assert_eq!(listed.last().unwrap()[0], 999);
+    assert_eq!(listed[0][1], "1970-01-01T00:00:00.500Z");
+    assert_eq!(listed[0][2], "1");
     assert_eq!(out["truncated"]["available"], 1000);
+    assert_eq!(out["truncated"]["kept"], "last");
+}
+
+#[test]
+fn klines_are_rows_with_iso_open_times_and_a_page_cursor() {
+    let candles: Vec<String> = (0..400i64)
+        .map(|i| {
+            let t = 1_700_000_000_000 + i * 60_000;
+            format!(
+                r#"[{t},"1.10","1.20","1.00","1.15","10.5",{},"12.0",{i},"5.0","6.0","0"]"#,
+                t + 59_999
+            )
+        })
+        .collect();
+    let ex = canned(&format!("[{}]", candles.join(",")));
+    let out = Market::call_tool(
+        &ex,
+        "get_klines",
+        r#"{"symbol":"BTCUSDT","interval":"1m","startTime":"2023-11-14T22:13:20Z","limit":1000}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        ex.requests()[0].params[2],
+        ("startTime".into(), "1700000000000".into())
+    );
+    let rows = out["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), crate::history::KLINES_CAP);
+    assert_eq!(
+        rows[0],
+        json!([
+            "2023-11-14T22:13:20.000Z",
+            "1.1",
+            "1.2",
+            "1",
+            "1.15",
+            "10.5",
+            "12",
+            0,
+            "5"
+        ])
+    );
+    assert_eq!(
+        out["columns"].as_array().unwrap().len(),
+        rows[0].as_array().unwrap().len()
+    );
+    assert_eq!(out["truncated"]["kept"], "first");
+    // The cursor is the open time of the first candle not listed.
+    assert_eq!(
+        out["truncated"]["nextStartTime"],
+        time::iso8601_ms(1_700_000_000_000 + 300 * 60_000)
+    );
+    let short = canned(r#"[[1,"1","1","1","1","1",2,"1",3,"1"]]"#);
+    let e = Market::call_tool(
+        &short,
+        "get_klines",
+        r#"{"symbol":"BTCUSDT","interval":"1m"}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::ExchangeUnavailable, "{e}");
 }
 
 #[test]
@@ -173,11 +235,13 @@ fn all_tickers_keep_the_most_traded_first() {
         .collect();
     let ex = canned(&format!("[{}]", rows.join(",")));
     let out = Market::call_tool(&ex, "get_ticker", "{}").unwrap();
-    let tickers = out["tickers"].as_array().unwrap();
-    assert_eq!(tickers.len(), crate::tickers::TICKER_ALL_CAP);
-    assert_eq!(tickers[0]["symbol"], "S149USDT");
-    assert_eq!(tickers[99]["symbol"], "S50USDT");
+    let tickers = out["rows"].as_array().unwrap();
+    let cap = crate::tickers::TICKER_ALL_CAP;
+    assert_eq!(tickers.len(), cap);
+    assert_eq!(tickers[0][0], "S149USDT");
+    assert_eq!(tickers[cap - 1][0], format!("S{}USDT", 150 - cap));
     assert_eq!(out["truncated"]["available"], 150);
+    assert_eq!(out["asOf"], "1970-01-01T00:00:00.001Z");
 }
 
 #[test]
@@ -220,4 +284,26 @@ fn order_book_accepts_binances_whole_limit_range() {
     .unwrap_err();
     assert!(e.message.contains("between 1 and 5000"), "{e}");
     assert!(book.description.contains("1-5000"));
+}
+
+#[test]
+fn zz_sizes() {
+    let mut total = 0;
+    for t in Market::manifest().tools {
+        let v = json!({"name":t.name,"title":t.title,"description":t.description,"inputSchema":t.input_schema,"outputSchema":t.output_schema,"annotations":{"readOnlyHint":true,"openWorldHint":true}});
+        let n = v.to_string().len();
+        total += n;
+        if t.name == "get_klines" || t.name == "get_order_book" {
+            eprintln!("{v}");
+        }
+        eprintln!(
+            "{} {} in {} out {} desc {}",
+            t.name,
+            n,
+            t.input_schema.to_string().len(),
+            t.output_schema.to_string().len(),
+            t.description.len()
+        );
+    }
+    eprintln!("total {total}");
 }

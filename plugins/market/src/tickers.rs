@@ -3,10 +3,13 @@
 use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, cap, Keep};
-use binance_mcp_plugin::{json, schema, Annotations, Exchange, Request, Tool, ToolError, Value};
+use binance_mcp_plugin::{
+    json, schema, time, Annotations, Exchange, Request, Tool, ToolError, Value,
+};
 
-/// Most tickers `get_ticker` returns when asked for every symbol.
-pub const TICKER_ALL_CAP: usize = 100;
+/// Most tickers `get_ticker` returns when asked for every symbol (a row is
+/// about 150 bytes).
+pub const TICKER_ALL_CAP: usize = 60;
 /// Most prices `get_ticker_price` returns when asked for every symbol.
 pub const PRICE_ALL_CAP: usize = 500;
 
@@ -31,56 +34,42 @@ pub(crate) fn as_list(body: Value) -> Vec<Value> {
 
 pub(crate) fn selection_input() -> Value {
     schema::object(
-        json!({
-            "symbol": schema::symbol("One symbol."),
-            "symbols": schema::symbols(100)
-        }),
+        json!({ "symbol": schema::symbol(""), "symbols": schema::symbols(100) }),
         &[],
     )
 }
 
-const TICKER_FIELDS_DEC: &[&str] = &[
-    "priceChange",
-    "priceChangePercent",
-    "weightedAvgPrice",
-    "prevClosePrice",
+/// The columns of `get_ticker`'s rows: Binance's field names.
+const TICKER_COLUMNS: &[&str] = &[
+    "symbol",
     "lastPrice",
-    "lastQty",
-    "bidPrice",
-    "bidQty",
-    "askPrice",
-    "askQty",
+    "priceChangePercent",
+    "priceChange",
     "openPrice",
     "highPrice",
     "lowPrice",
+    "weightedAvgPrice",
     "volume",
     "quoteVolume",
+    "bidPrice",
+    "askPrice",
+    "count",
 ];
-const TICKER_FIELDS_INT: &[&str] = &["openTime", "closeTime", "firstId", "lastId", "count"];
 
 pub const TICKER: Tool = Tool {
     name: "get_ticker",
     title: "24-hour statistics",
-    description: "Rolling 24-hour statistics per symbol: price change and percent, last/open/high/low price, best bid/ask, base and quote volume, trade count. Without symbol or symbols: the 100 symbols with the most trades in 24 h.",
+    description: "Rolling 24 h statistics per symbol as rows: price change, high/low, volume, trade count. No arguments: the 60 symbols with the most trades.",
     input_schema: selection_input,
     output_schema: || {
-        let mut props = serde_json::Map::new();
-        props.insert("symbol".into(), json!({ "type": "string" }));
-        for f in TICKER_FIELDS_DEC {
-            props.insert((*f).into(), schema::decimal(f));
-        }
-        for f in TICKER_FIELDS_INT {
-            props.insert((*f).into(), json!({ "type": "integer" }));
-        }
-        let mut required: Vec<&str> = vec!["symbol"];
-        required.extend_from_slice(TICKER_FIELDS_DEC);
-        required.extend_from_slice(TICKER_FIELDS_INT);
-        schema::object(
+        schema::output(
             json!({
-                "tickers": { "type": "array", "items": { "type": "object", "properties": props, "required": required } },
-                "truncated": schema::truncation()
+                "asOf": schema::iso(),
+                "columns": schema::columns(TICKER_COLUMNS),
+                "rows": schema::rows(TICKER_COLUMNS.len()),
+                "truncated": schema::truncated()
             }),
-            &["tickers"],
+            &["columns", "rows"],
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
@@ -91,17 +80,7 @@ fn ticker(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let a = Args::parse(args, &["symbol", "symbols"])?;
     let all = a.symbol("symbol")?.is_none() && a.symbols("symbols", 100)?.is_none();
     let body: Value = fetch(ex, &symbol_selection("/api/v3/ticker/24hr", &a)?)?;
-    let mut tickers = Vec::new();
-    for t in as_list(body) {
-        let mut out = json!({ "symbol": output::text(&t["symbol"])? });
-        for f in TICKER_FIELDS_DEC {
-            out[*f] = json!(output::dec(&t[*f])?);
-        }
-        for f in TICKER_FIELDS_INT {
-            out[*f] = json!(output::int(&t[*f])?);
-        }
-        tickers.push(out);
-    }
+    let mut tickers = as_list(body);
     let mut truncated = None;
     if all {
         // Most trades first, so the cut keeps the most active markets. Trade
@@ -114,7 +93,23 @@ fn ticker(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
             "sorted by trade count; pass symbol or symbols for others",
         );
     }
-    let mut out = json!({ "tickers": tickers });
+    let mut as_of = None;
+    let mut rows = Vec::with_capacity(tickers.len());
+    for t in &tickers {
+        let mut row = Vec::with_capacity(TICKER_COLUMNS.len());
+        row.push(json!(output::text(&t["symbol"])?));
+        for f in &TICKER_COLUMNS[1..TICKER_COLUMNS.len() - 1] {
+            row.push(json!(output::dec(&t[*f])?));
+        }
+        row.push(json!(output::int(&t["count"])?));
+        rows.push(Value::Array(row));
+        as_of = as_of.max(t["closeTime"].as_i64());
+    }
+    let mut out = json!({ "columns": TICKER_COLUMNS, "rows": rows });
+    // Every row is the 24 h ending at its last trade; the newest is the answer's time.
+    if let Some(t) = as_of {
+        out["asOf"] = json!(time::iso8601_ms(t));
+    }
     if let Some(t) = truncated {
         out["truncated"] = t;
     }
@@ -125,17 +120,13 @@ pub const TICKER_PRICE: Tool = Tool {
     name: "get_ticker_price",
     title: "Latest price",
     description:
-        "The last traded price per symbol. Without symbol or symbols: every symbol (cut to 500).",
+        "Last price per symbol as {symbol: price}. No arguments: all symbols (cut to 500).",
     input_schema: selection_input,
     output_schema: || {
-        schema::object(
+        schema::output(
             json!({
-                "prices": { "type": "array", "items": {
-                    "type": "object",
-                    "properties": { "symbol": { "type": "string" }, "price": schema::decimal("Last price") },
-                    "required": ["symbol", "price"]
-                }},
-                "truncated": schema::truncation()
+                "prices": { "type": "object", "additionalProperties": schema::dec() },
+                "truncated": schema::truncated()
             }),
             &["prices"],
         )
@@ -147,13 +138,19 @@ pub const TICKER_PRICE: Tool = Tool {
 fn ticker_price(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let a = Args::parse(args, &["symbol", "symbols"])?;
     let body: Value = fetch(ex, &symbol_selection("/api/v3/ticker/price", &a)?)?;
-    let prices = as_list(body)
-        .iter()
-        .map(|p| {
-            Ok(json!({ "symbol": output::text(&p["symbol"])?, "price": output::dec(&p["price"])? }))
-        })
-        .collect::<Result<Vec<_>, ToolError>>()?;
-    let (prices, truncated) = cap(prices, PRICE_ALL_CAP, Keep::First, "pass symbol or symbols");
+    let (list, truncated) = cap(
+        as_list(body),
+        PRICE_ALL_CAP,
+        Keep::First,
+        "pass symbol or symbols",
+    );
+    let mut prices = serde_json::Map::new();
+    for p in &list {
+        prices.insert(
+            output::text(&p["symbol"])?,
+            json!(output::dec(&p["price"])?),
+        );
+    }
     let mut out = json!({ "prices": prices });
     if let Some(t) = truncated {
         out["truncated"] = t;
@@ -164,15 +161,15 @@ fn ticker_price(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
 pub const AVERAGE_PRICE: Tool = Tool {
     name: "get_average_price",
     title: "Average price",
-    description: "The exchange's current average price for a symbol over its averaging window (the reference price for MARKET-order filters).",
-    input_schema: || schema::object(json!({ "symbol": schema::symbol("The symbol.") }), &["symbol"]),
+    description: "A symbol's average price over the exchange's window (mins), the reference for MARKET-order filters.",
+    input_schema: || schema::object(json!({ "symbol": schema::symbol("") }), &["symbol"]),
     output_schema: || {
-        schema::object(
+        schema::output(
             json!({
-                "symbol": { "type": "string" },
-                "mins": { "type": "integer", "description": "Averaging window in minutes" },
-                "price": schema::decimal("Average price"),
-                "closeTime": { "type": "integer", "description": "Last trade time in the window (ms)" }
+                "symbol": schema::string(),
+                "mins": schema::int(),
+                "price": schema::dec(),
+                "closeTime": schema::iso()
             }),
             &["symbol", "mins", "price"],
         )
@@ -189,8 +186,8 @@ fn average_price(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
         &Request::spot_get("/api/v3/avgPrice").param("symbol", &symbol),
     )?;
     let mut out = json!({ "symbol": symbol, "mins": output::int(&body["mins"])?, "price": output::dec(&body["price"])? });
-    if let Some(t) = body["closeTime"].as_i64() {
-        out["closeTime"] = json!(t);
+    if body["closeTime"].is_i64() {
+        out["closeTime"] = json!(output::iso(&body["closeTime"])?);
     }
     Ok(out)
 }

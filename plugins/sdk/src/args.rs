@@ -4,6 +4,7 @@
 //! Argument names are Binance's own (`symbol`, `limit`, `startTime`…), so a
 //! model that knows Binance's documentation guesses right.
 
+use crate::time::{self, DayEdge};
 use crate::ToolError;
 use serde_json::{Map, Value};
 
@@ -131,11 +132,35 @@ impl Args {
         Ok(Some(n))
     }
 
-    /// An optional millisecond UNIX timestamp (≥ 0).
-    pub fn timestamp_ms(&self, name: &str) -> Result<Option<i64>, ToolError> {
-        self.integer(name, 0, 253_402_300_799_999).map_err(|_| {
-            ToolError::invalid(name, "must be a UNIX time in milliseconds", "1700000000000")
-        })
+    /// An optional time: UNIX milliseconds (a number or an integral string)
+    /// or ISO-8601 text (see [`crate::time::parse_iso8601`]; a date alone is
+    /// the start or, with [`DayEdge::End`], the end of that UTC day).
+    pub fn time(&self, name: &str, edge: DayEdge) -> Result<Option<i64>, ToolError> {
+        const MAX_MS: i64 = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+        let example = "1700000000000 or \"2023-11-14T22:13:20Z\"";
+        let ms = match self.get(name) {
+            None => return Ok(None),
+            Some(Value::Number(n)) => n.as_i64(),
+            Some(Value::String(s)) if s.trim().bytes().all(|c| c.is_ascii_digit()) => {
+                s.trim().parse::<i64>().ok()
+            }
+            Some(Value::String(s)) => Some(time::parse_iso8601(s, edge).map_err(|e| {
+                ToolError::invalid(
+                    name,
+                    format!("must be UNIX ms or ISO-8601 UTC: {e}"),
+                    example,
+                )
+            })?),
+            Some(_) => None,
+        };
+        match ms {
+            Some(ms) if (0..=MAX_MS).contains(&ms) => Ok(Some(ms)),
+            _ => Err(ToolError::invalid(
+                name,
+                "must be UNIX milliseconds or an ISO-8601 UTC date or time",
+                example,
+            )),
+        }
     }
 
     /// An optional string that must be one of `allowed` (exact match).
@@ -151,20 +176,25 @@ impl Args {
         }
     }
 
-    /// `startTime` and `endTime` (ms), checked to be in order and, when
+    /// `startTime` and `endTime` (as [`Args::time`]; an `endTime` date
+    /// includes its whole day), checked to be in order and, when
     /// `max_span` is given as (milliseconds, words), no further apart than
     /// Binance allows (it refuses wider windows).
     pub fn time_window(
         &self,
         max_span: Option<(i64, &str)>,
     ) -> Result<(Option<i64>, Option<i64>), ToolError> {
-        let start = self.timestamp_ms("startTime")?;
-        let end = self.timestamp_ms("endTime")?;
+        let start = self.time("startTime", DayEdge::Start)?;
+        let end = self.time("endTime", DayEdge::End)?;
         if let (Some(s), Some(e)) = (start, end) {
             if s > e {
                 return Err(ToolError::invalid(
                     "startTime",
-                    format!("({s}) is after endTime ({e})"),
+                    format!(
+                        "({}) is after endTime ({})",
+                        time::iso8601_ms(s),
+                        time::iso8601_ms(e)
+                    ),
                     "a startTime before endTime",
                 ));
             }
@@ -301,5 +331,34 @@ mod tests {
         .unwrap();
         assert!(a.time_window(Some((86_400_000, "24 hours"))).is_err());
         assert_eq!(a.time_window(None).unwrap(), (Some(0), Some(86_400_001)));
+    }
+
+    #[test]
+    fn times_accept_milliseconds_and_iso_8601() {
+        let a = Args::parse(
+            r#"{"startTime":"2023-11-14","endTime":"2023-11-14"}"#,
+            &["startTime", "endTime"],
+        )
+        .unwrap();
+        // A date as endTime includes its whole day.
+        assert_eq!(
+            a.time_window(None).unwrap(),
+            (Some(1_699_920_000_000), Some(1_700_006_399_999))
+        );
+        let a = Args::parse(
+            r#"{"startTime":"1700000000000","endTime":"2023-11-14T22:13:20.5Z"}"#,
+            &["startTime", "endTime"],
+        )
+        .unwrap();
+        assert_eq!(
+            a.time_window(None).unwrap(),
+            (Some(1_700_000_000_000), Some(1_700_000_000_500))
+        );
+        for bad in [r#""next tuesday""#, "-1", "1.5", "true", r#""2023-02-30""#] {
+            let a = Args::parse(&format!(r#"{{"startTime":{bad}}}"#), &["startTime"]).unwrap();
+            let e = a.time_window(None).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidArgument, "{bad}");
+            assert!(e.message.contains("startTime"), "{bad}: {e}");
+        }
     }
 }

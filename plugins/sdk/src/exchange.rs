@@ -2,6 +2,7 @@
 
 use crate::ToolError;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 /// Which Binance REST API a request targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +68,13 @@ pub struct Response {
 impl Response {
     /// Parse the body as `T`, mapping a parse failure to a readable error.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, ToolError> {
+        serde_json::from_str(&self.body).map_err(ToolError::bad_exchange_data)
+    }
+
+    /// Parse the body as `T` borrowing from it (`&str` fields point into the
+    /// body: no allocation per decimal; a string with escapes fails, which
+    /// no Binance number or symbol has).
+    pub fn parse<'a, T: Deserialize<'a>>(&'a self) -> Result<T, ToolError> {
         serde_json::from_str(&self.body).map_err(ToolError::bad_exchange_data)
     }
 }

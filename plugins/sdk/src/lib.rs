@@ -10,11 +10,13 @@
 //! variable: the only way out is [`Exchange::send`], which the host checks
 //! against its endpoint catalogue and the plugin's grant.
 
+pub mod answer;
 pub mod args;
 pub mod error;
 pub mod exchange;
 pub mod manifest;
 pub mod output;
+pub mod rows;
 pub mod schema;
 pub mod testing;
 pub mod time;

@@ -5,26 +5,83 @@ use serde_json::{json, Value};
 use std::str::FromStr;
 
 /// Parse a Binance decimal (a JSON string such as `"65000.01000000"`, or a
-/// number) and return it normalised as text (`"65000.01"`). Exact: goes
+/// number) and return it normalised as text (`"65000.01"`). Exact: plain
+/// decimal text is normalised as text ([`norm`]), anything else goes
 /// through `rust_decimal`, never `f64`.
 pub fn dec(value: &Value) -> Result<String, ToolError> {
-    Ok(decimal(value)?.normalize().to_string())
+    match value {
+        Value::String(s) => dec_text(s),
+        other => Ok(decimal(other)?.normalize().to_string()),
+    }
+}
+
+/// [`dec`] for decimal text borrowed from an answer.
+pub fn dec_text(text: &str) -> Result<String, ToolError> {
+    match norm(text) {
+        Some(n) => Ok(n),
+        None => Ok(decimal_text(text)?.normalize().to_string()),
+    }
+}
+
+/// Parse decimal text into a [`Decimal`].
+pub fn decimal_text(text: &str) -> Result<Decimal, ToolError> {
+    Decimal::from_str(text).map_err(|e| ToolError::bad_exchange_data(format!("'{text}': {e}")))
+}
+
+/// Normalise plain decimal text (`-?[0-9]+(.[0-9]+)?`) the way
+/// `Decimal::normalize` prints it — no trailing fractional zeros, no
+/// leading integer zeros, no negative zero — without parsing it into a
+/// number (one pass, one allocation). `None` when the text is not of that
+/// form (an exponent, a sign `+`, garbage).
+pub fn norm(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len() + 1);
+    norm_into(text, &mut out).then_some(out)
+}
+
+/// [`norm`] appended to `out`; `false` (and `out` untouched) when the text
+/// is not plain decimal text.
+pub fn norm_into(text: &str, out: &mut String) -> bool {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (body, ""),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !digits(int) || !digits(frac) || (body.contains('.') && frac.is_empty()) {
+        return false;
+    }
+    let int = int.trim_start_matches('0');
+    let frac = frac.trim_end_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let zero = int == "0" && frac.is_empty();
+    if negative && !zero {
+        out.push('-');
+    }
+    out.push_str(int);
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
+    }
+    true
+}
+
+/// A millisecond time field of an exchange answer as ISO-8601 UTC text.
+pub fn iso(value: &Value) -> Result<String, ToolError> {
+    Ok(crate::time::iso8601_ms(int(value)?))
 }
 
 /// Parse a Binance decimal into a [`Decimal`].
 pub fn decimal(value: &Value) -> Result<Decimal, ToolError> {
-    let text = match value {
-        Value::String(s) => s.as_str(),
-        Value::Number(n) => {
-            return Decimal::from_str(&n.to_string()).map_err(ToolError::bad_exchange_data)
-        }
-        other => {
-            return Err(ToolError::bad_exchange_data(format!(
-                "expected a decimal, got {other}"
-            )))
-        }
-    };
-    Decimal::from_str(text).map_err(|e| ToolError::bad_exchange_data(format!("'{text}': {e}")))
+    match value {
+        Value::String(s) => decimal_text(s),
+        Value::Number(n) => Decimal::from_str(&n.to_string()).map_err(ToolError::bad_exchange_data),
+        other => Err(ToolError::bad_exchange_data(format!(
+            "expected a decimal, got {other}"
+        ))),
+    }
 }
 
 /// An integer field of an exchange answer.
@@ -65,12 +122,18 @@ pub fn cap<T>(mut items: Vec<T>, cap: usize, keep: Keep, hint: &str) -> (Vec<T>,
             items.drain(..available - cap);
         }
     }
+    let marker = marker(cap, available, keep, hint);
+    (items, Some(marker))
+}
+
+/// The truncation marker `{"returned","available","kept","hint"}`, for a
+/// tool that cuts a list itself (e.g. shaping only the rows it keeps).
+pub fn marker(returned: usize, available: usize, keep: Keep, hint: &str) -> Value {
     let kept = match keep {
         Keep::First => "first",
         Keep::Last => "last",
     };
-    let marker = json!({ "returned": cap, "available": available, "kept": kept, "hint": hint });
-    (items, Some(marker))
+    json!({ "returned": returned, "available": available, "kept": kept, "hint": hint })
 }
 
 #[cfg(test)]
@@ -85,6 +148,29 @@ mod tests {
         assert_eq!(dec(&json!("1000.00000000")).unwrap(), "1000");
         assert!(dec(&json!("abc")).is_err());
         assert!(dec(&json!(null)).is_err());
+        assert_eq!(dec(&json!(1.5)).unwrap(), "1.5");
+    }
+
+    #[test]
+    fn text_normalisation_matches_rust_decimal() {
+        for t in [
+            "0",
+            "0.0",
+            "-0.000",
+            "00012.3400",
+            "65000.01000000",
+            "0.00000001",
+            "-1.50",
+            "1000",
+            "123456789012345678901234.5",
+        ] {
+            let want = Decimal::from_str(t).unwrap().normalize().to_string();
+            assert_eq!(norm(t).as_deref(), Some(want.as_str()), "{t}");
+        }
+        for bad in ["", "-", ".5", "5.", "1e5", "+1", "1.2.3", "abc", "1 "] {
+            assert_eq!(norm(bad), None, "{bad}");
+        }
+        assert_eq!(dec(&json!("5.")).unwrap(), "5"); // rust_decimal reads it
     }
 
     #[test]

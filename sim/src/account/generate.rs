@@ -5,6 +5,8 @@
 //! `GET /api/v3/trades`; every trade has the FILLED order it executed, and
 //! open LIMIT orders lock exactly the balance they would on Binance.
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 
 use super::history::{deposit_addresses, deposits, transfers, withdrawals};
@@ -12,6 +14,7 @@ use super::model::*;
 use super::snapshots::{futures_snapshots, margin_snapshots};
 use crate::market::{Market, DAY_MS};
 use crate::rng::{hash_parts, SplitMix64};
+use crate::scale::Scale;
 
 /// Assets in the order `balances` lists them; the last two stay at zero.
 const ASSETS: [&str; 7] = ["BTC", "USDT", "ETH", "BNB", "LTC", "XYZ", "DOGE"];
@@ -107,9 +110,22 @@ pub fn new_order(
 
 /// The whole account for `seed`, from markets anchored at `anchor_ms`.
 pub fn generate(seed: u64, anchor_ms: i64, markets: &[Market]) -> AccountSnapshot {
+    generate_scaled(seed, anchor_ms, markets, &Scale::default())
+}
+
+/// [`generate`] plus the open orders, older history, wallet history and
+/// dust balances `scale` asks for.
+pub fn generate_scaled(
+    seed: u64,
+    anchor_ms: i64,
+    markets: &[Market],
+    scale: &Scale,
+) -> AccountSnapshot {
     let mut rng = SplitMix64::for_stream(seed, "account");
     let commission = standard_commission();
-    let market = |s: &str| markets.iter().find(|m| m.symbol == s);
+    let by_symbol: HashMap<&str, &Market> =
+        markets.iter().map(|m| (m.symbol.as_str(), m)).collect();
+    let market = |s: &str| by_symbol.get(s).copied();
     let mut balances: Vec<Balance> = ASSETS
         .iter()
         .enumerate()
@@ -129,6 +145,7 @@ pub fn generate(seed: u64, anchor_ms: i64, markets: &[Market]) -> AccountSnapsho
             }
         })
         .collect();
+    super::scaled::add_dust(seed, markets, scale.dust_assets, &mut balances);
 
     let mut orders = Vec::new();
     let mut trades = Vec::new();
@@ -238,6 +255,9 @@ pub fn generate(seed: u64, anchor_ms: i64, markets: &[Market]) -> AccountSnapsho
             order_id += 1;
         }
     }
+    let traded: Vec<&Market> = TRADED.iter().filter_map(|s| market(s)).collect();
+    let (b, o, t) = (&mut balances, &mut orders, &mut trades);
+    super::backfill::extend(seed, anchor_ms, &traded, scale, b, o, t);
     trades.sort_by_key(|t| (t.time, t.id));
     orders.sort_by_key(|o| (o.time, o.order_id));
     let update_time = orders
@@ -285,11 +305,26 @@ pub fn generate(seed: u64, anchor_ms: i64, markets: &[Market]) -> AccountSnapsho
     let margin_snapshots = margin_snapshots(seed, &days, &price_btc);
     let futures_snapshots = futures_snapshots(seed, &days, markets);
 
+    // Drawn in this order from the account stream, as they always were.
+    let uid = rng.range(100_000_000, 999_999_999) as u64;
+    let mut deposit_rows = deposits(seed, &mut rng, anchor_ms, &deposit_addresses);
+    let mut withdrawal_rows = withdrawals(seed, &mut rng, anchor_ms);
+    let mut transfer_rows = transfers(&mut rng, anchor_ms);
+    super::wallet_bulk::extend(
+        seed,
+        anchor_ms,
+        scale,
+        &deposit_addresses,
+        &mut deposit_rows,
+        &mut withdrawal_rows,
+        &mut transfer_rows,
+    );
+
     AccountSnapshot {
-        uid: rng.range(100_000_000, 999_999_999) as u64,
-        deposits: deposits(seed, &mut rng, anchor_ms, &deposit_addresses),
-        withdrawals: withdrawals(seed, &mut rng, anchor_ms),
-        transfers: transfers(&mut rng, anchor_ms),
+        uid,
+        deposits: deposit_rows,
+        withdrawals: withdrawal_rows,
+        transfers: transfer_rows,
         balances,
         orders,
         trades,

@@ -2,10 +2,13 @@
 //! generated from the seed ([`generate`]) and changed by order placement and
 //! cancellation ([`Account::place`], [`Account::cancel`]).
 
+pub mod backfill;
 pub mod generate;
 pub mod history;
 pub mod model;
+pub mod scaled;
 pub mod snapshots;
+pub mod wallet_bulk;
 
 use std::collections::VecDeque;
 
@@ -180,6 +183,7 @@ impl Account {
         let result = match req.order_type {
             OrderType::Limit => self.place_limit(m, &req, order_id, client_id, now),
             OrderType::Market => self.place_market(m, &req, order_id, client_id, now),
+            OrderType::StopLossLimit => Err(ApiError::bad_request(-1116, "Invalid orderType.")),
         }?;
         self.snap.orders.push(result.0.clone());
         self.snap.update_time = now;

@@ -55,6 +55,8 @@ pub enum OrderStatus {
     Filled,
     /// Cancelled by the user.
     Canceled,
+    /// Expired unfilled (an IOC or FOK order that could not execute).
+    Expired,
 }
 
 impl OrderStatus {
@@ -72,6 +74,9 @@ pub enum OrderType {
     Limit,
     /// MARKET.
     Market,
+    /// STOP_LOSS_LIMIT (only in generated history; not accepted by
+    /// `POST /api/v3/order`).
+    StopLossLimit,
 }
 
 /// One order, in the shape of `GET /api/v3/order`.

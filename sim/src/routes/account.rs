@@ -94,8 +94,16 @@ fn account_body(
         Some("true") => true,
         Some(_) => return Err(ApiError::illegal_chars("omitZeroBalances", "true, false")),
     };
-    let a = state.account();
-    let c = a.commission;
+    let (commission, update_time, uid, balances) = state.with_account(|a| {
+        let balances: Vec<Balance> = a
+            .balances
+            .iter()
+            .filter(|b| !(omit && b.free.is_zero() && b.locked.is_zero()))
+            .cloned()
+            .collect();
+        (a.commission, a.update_time, a.uid, balances)
+    });
+    let c = commission;
     Ok(Json(AccountInfo {
         maker_commission: bps(c.maker),
         taker_commission: bps(c.taker),
@@ -108,15 +116,11 @@ fn account_body(
         brokered: false,
         require_self_trade_prevention: false,
         prevent_sor: false,
-        update_time: a.update_time,
+        update_time,
         account_type: "SPOT",
-        balances: a
-            .balances
-            .into_iter()
-            .filter(|b| !(omit && b.free.is_zero() && b.locked.is_zero()))
-            .collect(),
+        balances,
         permissions: vec!["SPOT"],
-        uid: a.uid,
+        uid,
     }))
 }
 
@@ -170,7 +174,7 @@ fn commission_body(
     };
     Ok(Json(CommissionWire {
         symbol: m.symbol.clone(),
-        standard_commission: state.account().commission.into(),
+        standard_commission: state.with_account(|a| a.commission).into(),
         special_commission: zero.into(),
         tax_commission: zero.into(),
         discount: Discount {
@@ -220,15 +224,16 @@ fn my_trades_body(
     let from_id = p.opt_u64("fromId")?;
     let (start, end) = time_range(&p)?;
     let limit = limit_param(&p, 500, 1000)?;
-    let trades: Vec<MyTrade> = state
-        .account()
-        .trades
-        .into_iter()
-        .filter(|t| t.symbol == m.symbol)
-        .filter(|t| order_id.is_none_or(|id| t.order_id == id))
-        .filter(|t| from_id.is_none_or(|id| t.id >= id))
-        .filter(|t| start.is_none_or(|s| t.time >= s) && end.is_none_or(|e| t.time <= e))
-        .collect();
+    let trades: Vec<MyTrade> = state.with_account(|a| {
+        a.trades
+            .iter()
+            .filter(|t| t.symbol == m.symbol)
+            .filter(|t| order_id.is_none_or(|id| t.order_id == id))
+            .filter(|t| from_id.is_none_or(|id| t.id >= id))
+            .filter(|t| start.is_none_or(|s| t.time >= s) && end.is_none_or(|e| t.time <= e))
+            .cloned()
+            .collect()
+    });
     Ok(Json(window(
         trades,
         limit,
@@ -276,12 +281,13 @@ fn open_orders_body(
         Some(s) => Some(lookup(state, &s)?.symbol.clone()),
         None => None,
     };
-    let orders = state
-        .account()
-        .orders
-        .into_iter()
-        .filter(|o| o.status.is_open() && symbol.as_ref().is_none_or(|s| &o.symbol == s))
-        .collect();
+    let orders = state.with_account(|a| {
+        a.orders
+            .iter()
+            .filter(|o| o.status.is_open() && symbol.as_ref().is_none_or(|s| &o.symbol == s))
+            .cloned()
+            .collect()
+    });
     Ok(Json(orders))
 }
 
@@ -314,14 +320,15 @@ fn all_orders_body(
     let from = p.opt_u64("orderId")?;
     let (start, end) = time_range(&p)?;
     let limit = limit_param(&p, 500, 1000)?;
-    let mut orders: Vec<Order> = state
-        .account()
-        .orders
-        .into_iter()
-        .filter(|o| o.symbol == m.symbol)
-        .filter(|o| from.is_none_or(|id| o.order_id >= id))
-        .filter(|o| start.is_none_or(|s| o.time >= s) && end.is_none_or(|e| o.time <= e))
-        .collect();
+    let mut orders: Vec<Order> = state.with_account(|a| {
+        a.orders
+            .iter()
+            .filter(|o| o.symbol == m.symbol)
+            .filter(|o| from.is_none_or(|id| o.order_id >= id))
+            .filter(|o| start.is_none_or(|s| o.time >= s) && end.is_none_or(|e| o.time <= e))
+            .cloned()
+            .collect()
+    });
     orders.sort_by_key(|o| o.order_id);
     Ok(Json(window(
         orders,

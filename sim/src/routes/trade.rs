@@ -155,6 +155,7 @@ fn parse_new_order(p: &Params) -> Result<(NewOrder, Option<String>), ApiError> {
                 ));
             }
         }
+        OrderType::StopLossLimit => return Err(ApiError::bad_request(-1116, "Invalid orderType.")),
         OrderType::Market => {
             if quantity.is_none() && quote_order_qty.is_none() {
                 return Err(ApiError::bad_request(

@@ -182,15 +182,16 @@ fn deposit_body(
     )?;
     let status = p.opt_u64("status")?;
     let (start, end) = (p.opt_time("startTime")?, p.opt_time("endTime")?);
-    let rows = state
-        .account()
-        .deposits
-        .into_iter()
-        .filter(|d| p.get("coin").is_none_or(|c| d.coin == c))
-        .filter(|d| p.get("txId").is_none_or(|t| d.tx_id == t))
-        .filter(|d| status.is_none_or(|s| u64::from(d.status) == s))
-        .filter(|d| in_range(d.insert_time, start, end))
-        .collect();
+    let rows = state.with_account(|a| {
+        a.deposits
+            .iter()
+            .filter(|d| p.get("coin").is_none_or(|c| d.coin == c))
+            .filter(|d| p.get("txId").is_none_or(|t| d.tx_id == t))
+            .filter(|d| status.is_none_or(|s| u64::from(d.status) == s))
+            .filter(|d| in_range(d.insert_time, start, end))
+            .cloned()
+            .collect()
+    });
     Ok(Json(page(rows, &p)?))
 }
 
@@ -229,19 +230,20 @@ fn withdraw_body(
     let status = p.opt_u64("status")?;
     let (start, end) = (p.opt_time("startTime")?, p.opt_time("endTime")?);
     let ids: Option<Vec<&str>> = p.get("idList").map(|l| l.split(',').collect());
-    let rows = state
-        .account()
-        .withdrawals
-        .into_iter()
-        .filter(|w| p.get("coin").is_none_or(|c| w.coin == c))
-        .filter(|w| {
-            p.get("withdrawOrderId")
-                .is_none_or(|id| w.withdraw_order_id.as_deref() == Some(id))
-        })
-        .filter(|w| ids.as_ref().is_none_or(|l| l.contains(&w.id.as_str())))
-        .filter(|w| status.is_none_or(|s| u64::from(w.status) == s))
-        .filter(|w| in_range(w.apply_time_ms, start, end))
-        .collect();
+    let rows = state.with_account(|a| {
+        a.withdrawals
+            .iter()
+            .filter(|w| p.get("coin").is_none_or(|c| w.coin == c))
+            .filter(|w| {
+                p.get("withdrawOrderId")
+                    .is_none_or(|id| w.withdraw_order_id.as_deref() == Some(id))
+            })
+            .filter(|w| ids.as_ref().is_none_or(|l| l.contains(&w.id.as_str())))
+            .filter(|w| status.is_none_or(|s| u64::from(w.status) == s))
+            .filter(|w| in_range(w.apply_time_ms, start, end))
+            .cloned()
+            .collect()
+    });
     Ok(Json(page(rows, &p)?))
 }
 
@@ -292,12 +294,13 @@ fn transfer_body(
     let (start, end) = (p.opt_time("startTime")?, p.opt_time("endTime")?);
     let current = p.opt_u64("current")?.unwrap_or(1).max(1) as usize;
     let size = p.opt_u64("size")?.unwrap_or(10).clamp(1, 100) as usize;
-    let rows: Vec<Transfer> = state
-        .account()
-        .transfers
-        .into_iter()
-        .filter(|t| t.transfer_type == kind && in_range(t.timestamp, start, end))
-        .collect();
+    let rows: Vec<Transfer> = state.with_account(|a| {
+        a.transfers
+            .iter()
+            .filter(|t| t.transfer_type == kind && in_range(t.timestamp, start, end))
+            .cloned()
+            .collect()
+    });
     let total = rows.len();
     let rows = rows
         .into_iter()

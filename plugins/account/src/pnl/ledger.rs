@@ -8,14 +8,6 @@ use binance_mcp_plugin::output;
 use binance_mcp_plugin::{Decimal, ToolError, Value};
 use std::collections::BTreeMap;
 
-/// Why a symbol's figures are incomplete.
-pub(super) const INCOMPLETE_REASONS: [&str; 4] = [
-    "trade_history_limit",
-    "sold_beyond_position",
-    "held_not_in_trades",
-    "position_not_held",
-];
-
 /// One fill, as the PnL needs it.
 #[derive(Debug, Clone)]
 pub(crate) struct Fill {
@@ -143,9 +135,10 @@ impl Ledger {
         ck(ck(self.position.checked_mul(last))?.checked_sub(self.cost))
     }
 
-    /// Every quantity the trades used do not explain, with its reason (one
-    /// of [`INCOMPLETE_REASONS`]): `trades` fills left this ledger and the
-    /// account holds `held` of the base asset now.
+    /// Every quantity the trades used do not explain, with its reason
+    /// (trade_history_limit, sold_beyond_position, held_not_in_trades or
+    /// position_not_held): `trades` fills left this ledger and the account
+    /// holds `held` of the base asset now.
     pub(crate) fn incomplete(
         &self,
         trades: usize,

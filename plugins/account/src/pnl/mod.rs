@@ -18,12 +18,12 @@ use crate::{coin_schema, dec_text, Raw};
 use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{cap, Keep};
+use binance_mcp_plugin::time::{self, DayEdge};
 use binance_mcp_plugin::{
     json, schema, Annotations, Decimal, Exchange, Request, Tool, ToolError, Value,
 };
-use ledger::INCOMPLETE_REASONS;
 pub(crate) use ledger::{Fill, Ledger};
-use selection::{by_holdings, by_symbols, Skip, SKIP_REASONS};
+use selection::{by_holdings, by_symbols, Skip};
 use std::collections::BTreeMap;
 
 /// Most symbols one call may cover (each costs a myTrades request, weight 20).
@@ -40,100 +40,30 @@ pub const DEFAULT_QUOTE: &str = "USDT";
 /// Decimal places of the figures reported.
 const PLACES: u32 = 8;
 
+/// `get_pnl`: average-cost profit and loss from the account's trades.
 pub const PNL: Tool = Tool {
     name: "get_pnl",
-    title: "Profit and loss",
-    description: "Realized and unrealized profit and loss per symbol and in total, in one quote asset, from the account's own trades by the average-cost method: position (base quantity the trades leave), heldQty (what the account holds now, free + locked), average cost, last price, realized and unrealized PnL. symbols: 1-10 symbols sharing one quote asset (e.g. [\"BTCUSDT\",\"ETHUSDT\"]). Without symbols: every asset the account holds that has a market in quote (default USDT; e.g. BTC, FDUSD), at most 10 symbols, the largest holdings by value in quote first; skipped lists the other held assets and why (quote_asset, no_market, dust = worth less than the symbol's minimum order notional, over_cap). complete is false, with the reason and unmatchedQty per symbol in incomplete, whenever a quantity is not explained by the trades used: Binance's 1000-trade limit was hit, more was sold than the trades bought, the account holds more than the trades explain (deposits, transfers, other pairs, older trades), or less. Only the last 1000 trades per symbol are used (with startTime: the first 1000 at or after it); commissions paid in a third asset such as BNB are reported separately, not converted. The notes field states the method and its limits. Costs request weight 20 per symbol plus 20 for the balances, 20 for exchange info and 2-4 for prices.",
+    title: "PnL",
+    description: "PnL by average cost from your trades (last 1000 a symbol, or from startTime): of symbols (1-10, one quote) or the 10 largest holdings in quote (USDT). Weight 20 a symbol + 45.",
     input_schema: || {
-        let mut symbols = schema::symbols(MAX_SYMBOLS);
-        symbols["description"] = json!(format!(
-            "1 to {MAX_SYMBOLS} symbols with the same quote asset, e.g. [\"BTCUSDT\",\"ETHUSDT\"]. Omit to cover the account's holdings in quote."
-        ));
         schema::object(
             json!({
-                "symbols": symbols,
-                "quote": coin_schema("Without symbols: the quote asset whose <asset><quote> markets are covered and in which holdings are ranked (default USDT). With symbols: must be their quote asset."),
-                "startTime": schema::timestamp("Only trades at or after this.")
+                "symbols": schema::symbols(MAX_SYMBOLS),
+                "quote": coin_schema(),
+                "startTime": crate::start_time_schema()
             }),
             &[],
         )
     },
     output_schema: || {
-        let d = schema::decimal;
-        let others = json!({
-            "type": "array",
-            "description": "Commissions paid in assets other than the symbol's base and quote (e.g. BNB), not converted.",
-            "items": {
-                "type": "object",
-                "properties": { "asset": { "type": "string" }, "amount": d("Commission paid in this asset") },
-                "required": ["asset", "amount"],
-                "additionalProperties": false
-            }
-        });
-        schema::object(
+        schema::output(
             json!({
-                "quoteAsset": { "type": "string", "description": "The asset every figure is in" },
-                "method": { "type": "string", "enum": ["average cost"] },
-                "selectedBy": { "type": "string", "enum": ["symbols", "holdings"], "description": "symbols: the caller's list; holdings: the account's balances with a market in quoteAsset" },
-                "startTime": { "type": "integer", "description": "Present when trades were limited to those at or after it" },
-                "complete": { "type": "boolean", "description": "true only when every symbol is complete and no held asset was left out for the cap" },
-                "covered": { "type": "array", "items": { "type": "string" }, "description": "The symbols covered, in the order of symbols" },
-                "skipped": { "type": "array", "description": "Held assets not covered (holdings only; empty with symbols)", "items": {
-                    "type": "object",
-                    "properties": {
-                        "asset": { "type": "string" },
-                        "heldQty": d("free + locked"),
-                        "reason": { "type": "string", "enum": SKIP_REASONS, "description": "quote_asset: the quote itself; no_market: no <asset><quote> symbol; dust: worth less than the symbol's minimum order notional; over_cap: beyond the 10 largest holdings" },
-                        "symbol": { "type": "string" },
-                        "value": d("heldQty × last price, in quoteAsset")
-                    },
-                    "required": ["asset", "heldQty", "reason"],
-                    "additionalProperties": false
-                }},
-                "symbols": { "type": "array", "items": {
-                    "type": "object",
-                    "properties": {
-                        "symbol": { "type": "string" }, "baseAsset": { "type": "string" },
-                        "position": d("Base quantity held according to the trades used"),
-                        "heldQty": d("Base quantity the account holds now (free + locked)"),
-                        "averageCost": d("Cost per unit of the position, commissions in the quote asset included (0 when flat)"),
-                        "lastPrice": d("Last traded price"),
-                        "realizedPnl": d("Realized profit (negative: loss)"),
-                        "unrealizedPnl": d("position × (lastPrice − averageCost)"),
-                        "totalPnl": d("realizedPnl + unrealizedPnl"),
-                        "tradeCount": { "type": "integer", "description": "Trades used" },
-                        "complete": { "type": "boolean", "description": "false when any quantity is not explained by the trades used; incomplete says what" },
-                        "incomplete": { "type": "array", "description": "Present when complete is false", "items": {
-                            "type": "object",
-                            "properties": {
-                                "reason": { "type": "string", "enum": INCOMPLETE_REASONS, "description": "trade_history_limit: Binance returned the full 1000 trades, more exist; sold_beyond_position: sold more than the trades bought (cost unknown, realizes nothing); held_not_in_trades: heldQty exceeds position (cost unknown, not in unrealizedPnl); position_not_held: position exceeds heldQty (unrealizedPnl counts it)" },
-                                "unmatchedQty": d("The base quantity concerned")
-                            },
-                            "required": ["reason"],
-                            "additionalProperties": false
-                        }},
-                        "unmatchedSellQty": d("Base quantity sold beyond the known position (bought before the trades used); present when non-zero. It realizes nothing."),
-                        "commissionsOther": others
-                    },
-                    "required": ["symbol", "baseAsset", "position", "heldQty", "averageCost", "lastPrice", "realizedPnl", "unrealizedPnl", "totalPnl", "tradeCount", "complete", "commissionsOther"],
-                    "additionalProperties": false
-                }},
-                "totals": {
-                    "type": "object",
-                    "properties": {
-                        "quoteAsset": { "type": "string" },
-                        "realized": d("Sum of realized PnL"),
-                        "unrealized": d("Sum of unrealized PnL"),
-                        "total": d("realized + unrealized"),
-                        "commissionsOther": others
-                    },
-                    "required": ["quoteAsset", "realized", "unrealized", "total", "commissionsOther"],
-                    "additionalProperties": false
-                },
-                "notes": { "type": "array", "items": { "type": "string" }, "description": "The method and what the figures leave out" },
-                "truncated": schema::truncation()
+                "complete": schema::boolean(),
+                "symbols": schema::array(json!({ "type": "object" })),
+                "notes": schema::array(schema::string()),
+                "truncated": crate::truncated_schema()
             }),
-            &["quoteAsset", "method", "selectedBy", "complete", "covered", "skipped", "symbols", "totals", "notes"],
+            &["complete", "symbols", "notes"],
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
@@ -162,7 +92,7 @@ fn pnl(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let a = Args::parse(args, &["symbols", "quote", "startTime"])?;
     let symbols = a.symbols("symbols", MAX_SYMBOLS)?;
     let quote_arg = Raw::parse(args).coin("quote")?;
-    let start = a.timestamp_ms("startTime")?;
+    let start = a.time("startTime", DayEdge::Start)?;
     let plan = match symbols {
         Some(symbols) => by_symbols(ex, symbols, quote_arg)?,
         None => by_holdings(ex, quote_arg.unwrap_or_else(|| DEFAULT_QUOTE.to_string()))?,
@@ -242,7 +172,7 @@ fn pnl(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let mut notes = vec![
         format!("Average-cost method: a buy adds price × qty to the position's cost, plus its commission when paid in {quote}; a commission paid in the base asset reduces the position received instead; commissions in any other asset (e.g. BNB) are listed in commissionsOther and not converted to {quote}. A sell realizes (price − average cost) × qty, minus its commission when paid in {quote}."),
         match start {
-            Some(s) => format!("Only trades at or after startTime {s} are included (the first {TRADES_LIMIT} per symbol); anything bought earlier has unknown cost."),
+            Some(s) => format!("Only trades at or after startTime {} are included (the first {TRADES_LIMIT} per symbol); anything bought earlier has unknown cost.", time::iso8601_ms(s)),
             None => format!("Only the {TRADES_LIMIT} most recent trades per symbol are included; older trades, deposits, withdrawals and transfers are not, so a position bought earlier has unknown cost."),
         },
         "A sell beyond the known position is counted in unmatchedSellQty and realizes nothing (its cost is unknown).".to_string(),
@@ -295,7 +225,7 @@ fn pnl(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
         "notes": notes,
     });
     if let Some(s) = start {
-        out["startTime"] = json!(s);
+        out["startTime"] = json!(time::iso8601_ms(s));
     }
     if let Some(t) = truncated {
         out["truncated"] = t;

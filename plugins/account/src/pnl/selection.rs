@@ -10,9 +10,6 @@ use binance_mcp_plugin::output;
 use binance_mcp_plugin::{json, Decimal, ErrorKind, Exchange, Request, ToolError, Value};
 use std::collections::BTreeMap;
 
-/// Why a held asset was not covered.
-pub(super) const SKIP_REASONS: [&str; 4] = ["quote_asset", "no_market", "dust", "over_cap"];
-
 /// `symbol` for one, `symbols` (a JSON array) for several.
 fn selection(req: Request, symbols: &[String]) -> Request {
     match symbols {
@@ -31,7 +28,8 @@ fn as_list(body: Value) -> Vec<Value> {
 /// One symbol to cover: (symbol, base asset).
 pub(super) type Pair = (String, String);
 
-/// A held asset left out, and why (one of [`SKIP_REASONS`]).
+/// A held asset left out, and why (quote_asset, no_market, dust or
+/// over_cap).
 pub(super) struct Skip {
     asset: String,
     held: Decimal,
@@ -66,15 +64,10 @@ pub(super) struct Plan {
 /// The account's non-zero holdings (free + locked), in Binance's order.
 fn holdings(ex: &dyn Exchange) -> Result<Vec<(String, Decimal)>, ToolError> {
     let body = crate::balances::account(ex)?;
-    let raw = crate::balances::balance_rows(&body)?;
-    let mut out = Vec::with_capacity(raw.len());
-    for b in raw {
-        let total = ck(output::decimal(&b["free"])?.checked_add(output::decimal(&b["locked"])?))?;
-        if !total.is_zero() {
-            out.push((output::text(&b["asset"])?, total));
-        }
-    }
-    Ok(out)
+    Ok(crate::balances::holdings(&body)?
+        .into_iter()
+        .map(|h| (h.asset, h.total))
+        .collect())
 }
 
 /// Base asset, quote asset and minimum order notional of a symbol.

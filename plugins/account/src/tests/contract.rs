@@ -4,7 +4,7 @@
 
 use super::{call, Canned};
 use crate::{Account, TOOLS};
-use binance_mcp_plugin::{Annotations, ErrorKind, Plugin, ToolError};
+use binance_mcp_plugin::{Annotations, ErrorKind, Plugin, ToolError, Value};
 
 #[test]
 fn manifest_lists_every_tool_once_with_valid_schemas() {
@@ -19,8 +19,11 @@ fn manifest_lists_every_tool_once_with_valid_schemas() {
         assert_eq!(t.input_schema["type"], "object", "{}", t.name);
         assert_eq!(t.output_schema["type"], "object", "{}", t.name);
         assert_eq!(t.annotations, Annotations::READ_ONLY_EXCHANGE, "{}", t.name);
-        jsonschema::validator_for(&t.input_schema).expect("valid input schema");
-        jsonschema::validator_for(&t.output_schema).expect("valid output schema");
+        for s in [&t.input_schema, &t.output_schema] {
+            jsonschema::draft7::new(s).expect("a valid draft-07 schema");
+            jsonschema::draft202012::new(s).expect("a valid 2020-12 schema");
+            portable(&t.name, s);
+        }
         // Argument names are Binance's; the host's own never appear.
         for k in t.input_schema["properties"].as_object().unwrap().keys() {
             assert!(!["timestamp", "recvWindow", "signature"].contains(&k.as_str()));
@@ -41,6 +44,32 @@ fn manifest_lists_every_tool_once_with_valid_schemas() {
         addr.contains("address-substitution")
             && addr.contains("verify the address in the Binance app")
     );
+}
+
+/// Only keywords draft-07 and 2020-12 read alike: no `prefixItems`,
+/// array-form `items` or `$defs`, and a `$ref` beside nothing but a
+/// `description`, pointing inside the schema.
+fn portable(tool: &str, schema: &Value) {
+    match schema {
+        Value::Object(map) => {
+            for bad in ["prefixItems", "$defs", "$schema", "format"] {
+                assert!(!map.contains_key(bad), "{tool}: {bad} in {schema}");
+            }
+            if let Some(r) = map.get("$ref") {
+                assert!(r.as_str().unwrap().starts_with("#/"), "{tool}: {r}");
+                assert!(
+                    map.keys().all(|k| k == "$ref" || k == "description"),
+                    "{tool}: a $ref with siblings: {schema}"
+                );
+            }
+            if let Some(items) = map.get("items") {
+                assert!(items.is_object(), "{tool}: array-form items");
+            }
+            map.values().for_each(|v| portable(tool, v));
+        }
+        Value::Array(items) => items.iter().for_each(|v| portable(tool, v)),
+        _ => {}
+    }
 }
 
 #[test]
@@ -87,6 +116,16 @@ fn bad_arguments_never_reach_the_exchange() {
             "get_account_trades",
             r#"{"symbol":"BTCUSDT","timestamp":1}"#,
             "timestamp",
+        ),
+        (
+            "get_account_trades",
+            r#"{"symbol":"BTCUSDT","startTime":"last tuesday"}"#,
+            "ISO-8601",
+        ),
+        (
+            "get_account_trades",
+            r#"{"symbol":"BTCUSDT","startTime":"2023-11-14","endTime":"2023-11-15"}"#,
+            "24 hours",
         ),
         (
             "get_account_trades",
@@ -138,6 +177,13 @@ fn bad_arguments_never_reach_the_exchange() {
         ("get_deposit_history", r#"{"coin":"US DT"}"#, "coin"),
         ("get_deposit_history", r#"{"coin":"BTC-X"}"#, "coin"),
         ("get_deposit_history", r#"{"status":3}"#, "status"),
+        ("get_deposit_history", r#"{"status":"done"}"#, "status"),
+        ("get_deposit_history", r#"{"status":true}"#, "status"),
+        (
+            "get_account_snapshot",
+            r#"{"startTime":"2024-01-01","endTime":"2024-02-15"}"#,
+            "30 days",
+        ),
         ("get_deposit_history", r#"{"limit":1001}"#, "limit"),
         (
             "get_deposit_history",

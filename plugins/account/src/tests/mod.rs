@@ -1,17 +1,21 @@
 //! Plugin logic tested natively against canned exchange answers: argument
 //! validation, the exact parameters sent, output shaping (every output is
-//! checked against the tool's declared output schema), caps, and the PnL
-//! arithmetic on a hand-computed example.
+//! checked against the tool's declared output schema in both dialects
+//! clients use, and against the answer budget), caps and cursors, the USDT
+//! valuation, and the PnL arithmetic on a hand-computed example.
 //!
 //! This module holds the helpers every area shares (calling a tool with its
 //! schema checked, canned trade and account answers); the tests live in one
 //! submodule per area.
 
 mod balances;
+mod budget;
 mod contract;
 mod orders;
 mod pnl;
 mod pnl_holdings;
+mod snapshot;
+mod trades;
 mod wallet;
 
 use crate::{Account, TOOLS};
@@ -27,8 +31,9 @@ fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Call a tool, then check its output against the declared output schema and
-/// that no request carried a parameter only the host may set.
+/// Call a tool, then check its output against the declared output schema
+/// (as draft-07 and as 2020-12), that it is within the budget of any
+/// answer, and that no request carried a parameter only the host may set.
 fn call(ex: &Canned, tool: &str, args: &str) -> Result<Value, ToolError> {
     let result = Account::call_tool(ex, tool, args);
     for r in ex.requests().iter() {
@@ -42,11 +47,31 @@ fn call(ex: &Canned, tool: &str, args: &str) -> Result<Value, ToolError> {
     if let Ok(out) = &result {
         let t = TOOLS.iter().find(|t| t.name == tool).unwrap();
         let schema = (t.output_schema)();
-        let v = jsonschema::validator_for(&schema).expect("a valid output schema");
-        let errors: Vec<String> = v.iter_errors(out).map(|e| e.to_string()).collect();
-        assert!(errors.is_empty(), "{tool}: {errors:?}\n{out:#}");
+        for v in [
+            jsonschema::draft7::new(&schema).expect("a valid draft-07 schema"),
+            jsonschema::draft202012::new(&schema).expect("a valid 2020-12 schema"),
+        ] {
+            let errors: Vec<String> = v.iter_errors(out).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{tool}: {errors:?}\n{out:#}");
+        }
+        let bytes = out.to_string().len();
+        assert!(bytes <= budget::ANY_ANSWER, "{tool} {args}: {bytes} bytes");
     }
     result
+}
+
+/// The compact JSON size of an answer (one copy).
+fn size(v: &Value) -> usize {
+    v.to_string().len()
+}
+
+/// A `ticker/price` answer (every symbol) with these (symbol, price) rows.
+fn prices_body(rows: &[(&str, &str)]) -> String {
+    let p: Vec<String> = rows
+        .iter()
+        .map(|(s, p)| format!(r#"{{"symbol":"{s}","price":"{p}"}}"#))
+        .collect();
+    format!("[{}]", p.join(","))
 }
 
 fn ok(ex: &Canned, tool: &str, args: &str) -> Value {

@@ -59,10 +59,11 @@ fn pnl_matches_a_hand_computed_example() {
         ("/api/v3/myTrades BTCUSDT", &btc),
         ("/api/v3/myTrades ETHUSDT", &eth),
     ]);
+    // An ISO startTime reaches Binance as milliseconds.
     let out = ok(
         &ex,
         "get_pnl",
-        r#"{"symbols":["btcusdt","ETHUSDT"],"startTime":1700000000000}"#,
+        r#"{"symbols":["btcusdt","ETHUSDT"],"startTime":"2023-11-14T22:13:20Z"}"#,
     );
     assert_eq!(
         ex.paths(),
@@ -126,7 +127,7 @@ fn pnl_matches_a_hand_computed_example() {
     assert_eq!(out["skipped"], serde_json::json!([]));
 
     assert_eq!(out["quoteAsset"], "USDT");
-    assert_eq!(out["startTime"], 1700000000000i64);
+    assert_eq!(out["startTime"], "2023-11-14T22:13:20.000Z");
     let t = &out["totals"];
     assert_eq!(t["quoteAsset"], "USDT");
     assert_eq!(t["realized"], "49.1");
@@ -135,7 +136,10 @@ fn pnl_matches_a_hand_computed_example() {
     assert_eq!(t["commissionsOther"][0]["amount"], "0.03");
     let notes = out["notes"].as_array().unwrap();
     assert!(notes[0].as_str().unwrap().contains("Average-cost"));
-    assert!(notes[1].as_str().unwrap().contains("startTime"));
+    assert!(notes[1]
+        .as_str()
+        .unwrap()
+        .contains("startTime 2023-11-14T22:13:20.000Z"));
     assert!(notes
         .iter()
         .any(|n| n.as_str().unwrap().starts_with("ETHUSDT: more was sold")));

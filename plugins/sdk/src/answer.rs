@@ -1,0 +1,75 @@
+//! A tool's answer as JSON text, written once.
+//!
+//! The host takes a plugin's text as the answer's text block and parses it
+//! once for `structuredContent` (see `docs/DESIGN.md`, "The plugin's text is
+//! the text block"), so the text is the one thing a tool has to produce.
+//! Most tools build a `serde_json::Value` and convert it; list tools write
+//! their rows directly ([`crate::rows::Rows`]) and splice them in with
+//! [`Answer::with_raw`].
+
+use serde_json::Value;
+
+/// The JSON text of one tool answer (an object).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer(String);
+
+impl Answer {
+    /// `object` (a JSON object) with one more member, `key`, whose value is
+    /// the JSON text `raw` (e.g. [`crate::rows::Rows::finish`]). `raw` must
+    /// be valid JSON: the host refuses an answer that does not parse.
+    pub fn with_raw(object: Value, key: &str, raw: &str) -> Answer {
+        let mut text = match object {
+            Value::Object(map) if !map.is_empty() => {
+                let mut t = Value::Object(map).to_string();
+                t.pop(); // the closing brace
+                t.push(',');
+                t
+            }
+            _ => String::from("{"),
+        };
+        text.reserve(key.len() + raw.len() + 4);
+        text.push_str(&Value::String(key.to_string()).to_string());
+        text.push(':');
+        text.push_str(raw);
+        text.push('}');
+        Answer(text)
+    }
+
+    /// The JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The JSON text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// The answer parsed (for tests and native callers). `Value::Null` if
+    /// the text does not parse, which only a buggy [`Answer::with_raw`]
+    /// call can cause.
+    pub fn to_value(&self) -> Value {
+        serde_json::from_str(&self.0).unwrap_or(Value::Null)
+    }
+}
+
+impl From<Value> for Answer {
+    fn from(value: Value) -> Answer {
+        Answer(value.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn raw_members_are_spliced_into_valid_json() {
+        let a = Answer::with_raw(json!({"symbol":"BTCUSDT"}), "rows", "[[1,\"2\"]]");
+        assert_eq!(a.to_value(), json!({"symbol":"BTCUSDT","rows":[[1,"2"]]}));
+        let a = Answer::with_raw(json!({}), "ro\"ws", "[]");
+        assert_eq!(a.to_value(), json!({"ro\"ws":[]}));
+        assert_eq!(Answer::from(json!({"a":1})).as_str(), r#"{"a":1}"#);
+    }
+}
