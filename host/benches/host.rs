@@ -167,7 +167,7 @@ fn call_overhead(c: &mut Criterion) {
             b.iter(|| {
                 let out =
                     market::Market::call_tool(&exchange, black_box(tool), black_box(args)).unwrap();
-                black_box(out.to_string())
+                black_box(out.into_string())
             })
         });
     }

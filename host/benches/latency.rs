@@ -28,6 +28,9 @@ struct Case {
     path: &'static str,
     query: &'static str,
     signed: bool,
+    /// A second, unsigned request the tool makes after the first (path,
+    /// query): part of the floor too.
+    then: Option<(&'static str, &'static str)>,
     weight: u32,
     samples: usize,
 }
@@ -40,6 +43,7 @@ fn cases() -> Vec<Case> {
         path,
         query,
         signed: false,
+        then: None,
         weight,
         samples,
     };
@@ -107,15 +111,17 @@ fn cases() -> Vec<Case> {
             2,
             200,
         ),
+        // The account, then every last price to value it in USDT.
         Case {
             signed: true,
+            then: Some(("/api/v3/ticker/price", "")),
             ..case(
                 "account info",
                 "get_account_info",
                 json!({}),
                 "/api/v3/account",
                 "omitZeroBalances=true",
-                20,
+                24,
                 100,
             )
         },
@@ -183,6 +189,16 @@ async fn direct(http: &reqwest::Client, base: &str, case: &Case, signer: &Signer
     let resp = req.send().await.expect("simulator answers");
     assert!(resp.status().is_success(), "{}", resp.status());
     let _ = resp.bytes().await.expect("body");
+    if let Some((path, query)) = case.then {
+        let sep = if query.is_empty() { "" } else { "?" };
+        let resp = http
+            .get(format!("{base}{path}{sep}{query}"))
+            .send()
+            .await
+            .expect("simulator answers");
+        assert!(resp.status().is_success(), "{}", resp.status());
+        let _ = resp.bytes().await.expect("body");
+    }
     t.elapsed()
 }
 

@@ -12,7 +12,7 @@ use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, Keep};
 use binance_mcp_plugin::{
-    json, schema, Annotations, Decimal, Exchange, Request, Response, Tool, ToolError, Value,
+    json, schema, Annotations, Decimal, Exchange, Request, Response, Run, Tool, ToolError, Value,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -50,7 +50,7 @@ pub const ACCOUNT_INFO: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: account_info,
+    run: Run::Value(account_info),
 };
 
 /// `GET /api/v3/account` without zero balances (weight 20).
@@ -240,7 +240,7 @@ pub const FEE_INFO: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: fee_info,
+    run: Run::Value(fee_info),
 };
 
 fn fee_info(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {

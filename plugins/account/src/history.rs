@@ -5,7 +5,7 @@ use crate::{coin_schema, id_text, text_time, with_marker, Raw, DAY_MS};
 use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::output::{self, Keep};
 use binance_mcp_plugin::{
-    json, schema, time, Annotations, Exchange, Request, Tool, ToolError, Value,
+    json, schema, time, Annotations, Exchange, Request, Run, Tool, ToolError, Value,
 };
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -207,7 +207,7 @@ pub const DEPOSIT_HISTORY: Tool = Tool {
     input_schema: || history_input(DEPOSIT_STATUS),
     output_schema: || history_output(DEPOSIT_COLUMNS),
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: deposit_history,
+    run: Run::Value(deposit_history),
 };
 
 /// One deposit, borrowed from the body.
@@ -262,7 +262,7 @@ pub const WITHDRAW_HISTORY: Tool = Tool {
     input_schema: || history_input(WITHDRAW_STATUS),
     output_schema: || history_output(WITHDRAW_COLUMNS),
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: withdraw_history,
+    run: Run::Value(withdraw_history),
 };
 
 /// One withdrawal, borrowed from the body. Binance sends its times as UTC

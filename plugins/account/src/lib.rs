@@ -23,7 +23,8 @@ use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::time::{self, DayEdge};
 use binance_mcp_plugin::tool::{describe_all, dispatch};
 use binance_mcp_plugin::{
-    export_plugin, json, schema, Decimal, Exchange, Manifest, Plugin, Tool, ToolError, Value,
+    export_plugin, json, schema, Answer, Decimal, Exchange, Manifest, Plugin, Tool, ToolError,
+    Value,
 };
 
 /// Every tool of this plugin, in the order `tools/list` shows them.
@@ -54,7 +55,11 @@ impl Plugin for Account {
         }
     }
 
-    fn call_tool(exchange: &dyn Exchange, name: &str, arguments: &str) -> Result<Value, ToolError> {
+    fn call_tool(
+        exchange: &dyn Exchange,
+        name: &str,
+        arguments: &str,
+    ) -> Result<Answer, ToolError> {
         dispatch(TOOLS, exchange, name, arguments)
     }
 }

@@ -5,7 +5,8 @@ use crate::{id_arg, id_schema, with_marker, Raw, DAY_MS};
 use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::output::{self, Keep};
 use binance_mcp_plugin::{
-    json, schema, time, Annotations, Decimal, ErrorKind, Exchange, Request, Tool, ToolError, Value,
+    json, schema, time, Annotations, Decimal, ErrorKind, Exchange, Request, Run, Tool, ToolError,
+    Value,
 };
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -161,7 +162,7 @@ pub const OPEN_ORDERS: Tool = Tool {
     input_schema: || schema::object(json!({ "symbol": schema::string() }), &[]),
     output_schema: orders_output_schema,
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: open_orders,
+    run: Run::Value(open_orders),
 };
 
 fn open_orders(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
@@ -202,7 +203,7 @@ pub const ALL_ORDERS: Tool = Tool {
     },
     output_schema: orders_output_schema,
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: all_orders,
+    run: Run::Value(all_orders),
 };
 
 fn all_orders(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
@@ -275,7 +276,7 @@ pub const ORDER: Tool = Tool {
     },
     output_schema: || schema::output(json!({ "order": order_schema() }), &["order"]),
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: get_order,
+    run: Run::Value(get_order),
 };
 
 fn get_order(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {

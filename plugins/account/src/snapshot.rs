@@ -7,7 +7,7 @@ use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, Keep};
 use binance_mcp_plugin::{
-    json, schema, Annotations, ErrorKind, Exchange, Request, Tool, ToolError, Value,
+    json, schema, Annotations, ErrorKind, Exchange, Request, Run, Tool, ToolError, Value,
 };
 
 /// Bytes of rows one answer lists, shared evenly by its days (a day's lists
@@ -59,7 +59,7 @@ pub const ACCOUNT_SNAPSHOT: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: account_snapshot,
+    run: Run::Value(account_snapshot),
 };
 
 /// The snapshot `type` argument: SPOT, MARGIN or FUTURES (any case).

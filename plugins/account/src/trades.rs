@@ -4,7 +4,7 @@ use crate::{id_arg, id_schema, with_marker, DAY_MS};
 use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::output::{self, Keep};
 use binance_mcp_plugin::{
-    json, schema, time, Annotations, Exchange, Request, Tool, ToolError, Value,
+    json, schema, time, Annotations, Exchange, Request, Run, Tool, ToolError, Value,
 };
 use serde::Deserialize;
 
@@ -55,7 +55,7 @@ pub const ACCOUNT_TRADES: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: account_trades,
+    run: Run::Value(account_trades),
 };
 
 /// One fill of `/api/v3/myTrades`, borrowed from the body.

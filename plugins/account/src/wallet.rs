@@ -6,7 +6,7 @@ use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, Keep};
 use binance_mcp_plugin::{
-    json, schema, time, Annotations, Exchange, Request, Tool, ToolError, Value,
+    json, schema, time, Annotations, Exchange, Request, Run, Tool, ToolError, Value,
 };
 use serde::Deserialize;
 
@@ -83,7 +83,7 @@ pub const UNIVERSAL_TRANSFER_HISTORY: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: universal_transfer_history,
+    run: Run::Value(universal_transfer_history),
 };
 
 /// One page of `/sapi/v1/asset/transfer`, borrowed from the body; Binance
@@ -194,7 +194,7 @@ pub const DEPOSIT_ADDRESS: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: deposit_address,
+    run: Run::Value(deposit_address),
 };
 
 fn deposit_address(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {

@@ -4,8 +4,9 @@ use crate::tickers::{as_list, selection_input, symbol_selection};
 use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, cap, Keep};
+use binance_mcp_plugin::rows::Rows;
 use binance_mcp_plugin::{
-    json, schema, Annotations, Decimal, Exchange, Request, Tool, ToolError, Value,
+    json, schema, Annotations, Answer, Decimal, Exchange, Request, Run, Tool, ToolError, Value,
 };
 use serde::Deserialize;
 
@@ -37,7 +38,7 @@ pub const BOOK_TICKER: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: book_ticker,
+    run: Run::Value(book_ticker),
 };
 
 fn book_ticker(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
@@ -98,7 +99,7 @@ pub const ORDER_BOOK: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: order_book,
+    run: Run::Text(order_book),
 };
 
 /// `/api/v3/depth`, borrowed from the body.
@@ -120,16 +121,17 @@ fn side_total(levels: &[[&str; 2]]) -> Result<Decimal, ToolError> {
     })
 }
 
-/// The first `cap` levels as `[price, qty]`, normalised.
-fn render(levels: &[[&str; 2]], cap: usize) -> Result<Value, ToolError> {
-    let mut out = Vec::with_capacity(levels.len().min(cap));
+/// The first `cap` levels as `[price, qty]` rows, normalised.
+fn render(levels: &[[&str; 2]], cap: usize) -> Result<String, ToolError> {
+    let mut rows = Rows::new(2, levels.len().min(cap));
     for [p, q] in levels.iter().take(cap) {
-        out.push(json!([output::dec_text(p)?, output::dec_text(q)?]));
+        rows.dec(p)?.dec(q)?;
+        rows.end_row()?;
     }
-    Ok(Value::Array(out))
+    Ok(rows.finish())
 }
 
-fn order_book(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
+fn order_book(ex: &dyn Exchange, args: &str) -> Result<Answer, ToolError> {
     let a = Args::parse(args, &["symbol", "limit"])?;
     let symbol = a.required_symbol("symbol")?;
     let limit = a.integer("limit", MIN_LIMIT, MAX_LIMIT)?.unwrap_or(100);
@@ -157,8 +159,6 @@ fn order_book(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
         out["spread"] = json!(spread.normalize().to_string());
         out["midPrice"] = json!(mid.normalize().to_string());
     }
-    out["bids"] = render(bids, LEVELS_CAP)?;
-    out["asks"] = render(asks, LEVELS_CAP)?;
     let longest = bids.len().max(asks.len());
     if longest > LEVELS_CAP {
         out["truncated"] = output::marker(
@@ -168,5 +168,6 @@ fn order_book(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
             "the totals cover every fetched level; lower limit to list fewer",
         );
     }
-    Ok(out)
+    let (bids, asks) = (render(bids, LEVELS_CAP)?, render(asks, LEVELS_CAP)?);
+    Ok(Answer::with_raw(out, &[("bids", &bids), ("asks", &asks)]))
 }

@@ -2,8 +2,9 @@
 
 use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::output::{self, Keep};
+use binance_mcp_plugin::rows::Rows;
 use binance_mcp_plugin::{
-    json, schema, time, Annotations, Exchange, Request, Tool, ToolError, Value,
+    json, schema, time, Annotations, Answer, Exchange, Request, Run, Tool, ToolError,
 };
 use serde::de::{self, IgnoredAny, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -62,7 +63,7 @@ pub const RECENT_TRADES: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: recent_trades,
+    run: Run::Text(recent_trades),
 };
 
 /// One print of `/api/v3/trades`, borrowed from the body.
@@ -77,7 +78,7 @@ struct Trade<'a> {
     is_buyer_maker: bool,
 }
 
-fn recent_trades(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
+fn recent_trades(ex: &dyn Exchange, args: &str) -> Result<Answer, ToolError> {
     let a = Args::parse(args, &["symbol", "limit"])?;
     let symbol = a.required_symbol("symbol")?;
     let limit = a.integer("limit", 1, 1000)?.unwrap_or(100);
@@ -89,18 +90,13 @@ fn recent_trades(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let trades: Vec<Trade> = resp.parse()?;
     // The newest are kept: shape only those.
     let kept = &trades[trades.len().saturating_sub(TRADES_CAP)..];
-    let mut rows = Vec::with_capacity(kept.len());
+    let mut rows = Rows::new(TRADE_COLUMNS.len(), kept.len());
     for t in kept {
-        rows.push(json!([
-            t.id,
-            time::iso8601_ms(t.time),
-            output::dec_text(t.price)?,
-            output::dec_text(t.qty)?,
-            output::dec_text(t.quote_qty)?,
-            t.is_buyer_maker,
-        ]));
+        rows.int(t.id).iso(t.time).dec(t.price)?;
+        rows.dec(t.qty)?.dec(t.quote_qty)?.bool(t.is_buyer_maker);
+        rows.end_row()?;
     }
-    let mut out = json!({ "symbol": symbol, "columns": TRADE_COLUMNS, "rows": rows });
+    let mut out = json!({ "symbol": symbol, "columns": TRADE_COLUMNS });
     if trades.len() > TRADES_CAP {
         out["truncated"] = output::marker(
             TRADES_CAP,
@@ -109,7 +105,7 @@ fn recent_trades(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
             "lower limit; the newest trades are kept",
         );
     }
-    Ok(out)
+    Ok(Answer::with_raw(out, &[("rows", &rows.finish())]))
 }
 
 pub const KLINES: Tool = Tool {
@@ -141,7 +137,7 @@ pub const KLINES: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: klines,
+    run: Run::Text(klines),
 };
 
 /// One candle of `/api/v3/klines` (a JSON array of 12 values), borrowed
@@ -196,7 +192,7 @@ fn take<'de, T: Deserialize<'de>, A: SeqAccess<'de>>(seq: &mut A, i: usize) -> R
         .ok_or_else(|| de::Error::invalid_length(i, &"a kline of at least 11 values"))
 }
 
-fn klines(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
+fn klines(ex: &dyn Exchange, args: &str) -> Result<Answer, ToolError> {
     let a = Args::parse(
         args,
         &["symbol", "interval", "startTime", "endTime", "limit"],
@@ -225,26 +221,24 @@ fn klines(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
         Keep::First => &candles[..candles.len().min(KLINES_CAP)],
         Keep::Last => &candles[candles.len().saturating_sub(KLINES_CAP)..],
     };
-    let mut rows = Vec::with_capacity(kept.len());
+    let mut rows = Rows::new(KLINE_COLUMNS.len(), kept.len());
     for k in kept {
         let [o, h, l, c, v] = k.ohlcv;
-        rows.push(json!([
-            time::iso8601_ms(k.open_time),
-            output::dec_text(o)?,
-            output::dec_text(h)?,
-            output::dec_text(l)?,
-            output::dec_text(c)?,
-            output::dec_text(v)?,
-            output::dec_text(k.quote_volume)?,
-            k.trades,
-            output::dec_text(k.taker_buy_base)?,
-        ]));
+        rows.iso(k.open_time)
+            .dec(o)?
+            .dec(h)?
+            .dec(l)?
+            .dec(c)?
+            .dec(v)?;
+        rows.dec(k.quote_volume)?
+            .int(k.trades)
+            .dec(k.taker_buy_base)?;
+        rows.end_row()?;
     }
     let mut out = json!({
         "symbol": symbol,
         "interval": interval,
         "columns": KLINE_COLUMNS,
-        "rows": rows,
     });
     if candles.len() > KLINES_CAP {
         let mut marker = output::marker(
@@ -258,5 +252,5 @@ fn klines(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
         }
         out["truncated"] = marker;
     }
-    Ok(out)
+    Ok(Answer::with_raw(out, &[("rows", &rows.finish())]))
 }

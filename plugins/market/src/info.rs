@@ -4,7 +4,7 @@ use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, Keep};
 use binance_mcp_plugin::{
-    json, schema, time, Annotations, Exchange, Request, Tool, ToolError, Value,
+    json, schema, time, Annotations, Exchange, Request, Run, Tool, ToolError, Value,
 };
 
 /// Most symbols one `get_exchange_info` answer lists (about 190 bytes each).
@@ -42,7 +42,7 @@ pub const SERVER_TIME: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: server_time,
+    run: Run::Value(server_time),
 };
 
 fn server_time(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
@@ -78,7 +78,7 @@ pub const EXCHANGE_INFO: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: exchange_info,
+    run: Run::Value(exchange_info),
 };
 
 fn exchange_info(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {

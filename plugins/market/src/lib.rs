@@ -9,7 +9,7 @@ mod info;
 mod tickers;
 
 use binance_mcp_plugin::tool::{describe_all, dispatch};
-use binance_mcp_plugin::{export_plugin, Exchange, Manifest, Plugin, Tool, ToolError, Value};
+use binance_mcp_plugin::{export_plugin, Answer, Exchange, Manifest, Plugin, Tool, ToolError};
 
 /// Every tool of this plugin, in the order `tools/list` shows them.
 pub const TOOLS: &[Tool] = &[
@@ -36,7 +36,11 @@ impl Plugin for Market {
         }
     }
 
-    fn call_tool(exchange: &dyn Exchange, name: &str, arguments: &str) -> Result<Value, ToolError> {
+    fn call_tool(
+        exchange: &dyn Exchange,
+        name: &str,
+        arguments: &str,
+    ) -> Result<Answer, ToolError> {
         dispatch(TOOLS, exchange, name, arguments)
     }
 }

@@ -4,7 +4,19 @@
 
 use crate::{Market, TOOLS};
 use binance_mcp_plugin::testing::CannedExchange;
-use binance_mcp_plugin::{json, time, ErrorKind, Plugin};
+use binance_mcp_plugin::{json, time, ErrorKind, Plugin, Value};
+
+/// Run a tool natively; its answer parsed.
+fn call(
+    ex: &CannedExchange,
+    tool: &str,
+    args: &str,
+) -> Result<Value, binance_mcp_plugin::ToolError> {
+    Market::call_tool(ex, tool, args).map(|a| {
+        let v: Value = serde_json::from_str(a.as_str()).expect("the answer is JSON");
+        v
+    })
+}
 
 /// Every request answered with one body.
 fn canned(body: &str) -> CannedExchange {
@@ -65,7 +77,7 @@ fn bad_arguments_never_reach_the_exchange() {
         ("get_server_time", r#"{"verbose":true}"#, "verbose"),
     ];
     for (tool, args, mentions) in cases {
-        let e = Market::call_tool(&ex, tool, args).unwrap_err();
+        let e = call(&ex, tool, args).unwrap_err();
         assert_eq!(e.kind, ErrorKind::InvalidArgument, "{tool} {args}");
         assert!(
             e.message.contains(mentions) || e.recovery.contains(mentions),
@@ -80,8 +92,7 @@ fn order_book_computes_exact_figures() {
     let ex = canned(
         r#"{"lastUpdateId":7,"bids":[["100.10000000","0.30000000"],["100.00000000","0.1"]],"asks":[["100.30000000","1.00000000"]]}"#,
     );
-    let out =
-        Market::call_tool(&ex, "get_order_book", r#"{"symbol":"btcusdt","limit":"5"}"#).unwrap();
+    let out = call(&ex, "get_order_book", r#"{"symbol":"btcusdt","limit":"5"}"#).unwrap();
     assert_eq!(out["bestBid"], "100.1");
     assert_eq!(out["spread"], "0.2");
     assert_eq!(out["midPrice"], "100.2");
@@ -103,7 +114,7 @@ fn long_lists_are_cut_with_a_marker() {
         .map(|i| format!(r#"{{"id":{i},"price":"1.0","qty":"2","quoteQty":"2","time":{i},"isBuyerMaker":true,"isBestMatch":true}}"#))
         .collect();
     let ex = canned(&format!("[{}]", trades.join(",")));
-    let out = Market::call_tool(
+    let out = call(
         &ex,
         "get_recent_trades",
         r#"{"symbol":"BTCUSDT","limit":1000}"#,
@@ -131,7 +142,7 @@ fn klines_are_rows_with_iso_open_times_and_a_page_cursor() {
         })
         .collect();
     let ex = canned(&format!("[{}]", candles.join(",")));
-    let out = Market::call_tool(
+    let out = call(
         &ex,
         "get_klines",
         r#"{"symbol":"BTCUSDT","interval":"1m","startTime":"2023-11-14T22:13:20Z","limit":1000}"#,
@@ -168,7 +179,7 @@ fn klines_are_rows_with_iso_open_times_and_a_page_cursor() {
         time::iso8601_ms(1_700_000_000_000 + 300 * 60_000)
     );
     let short = canned(r#"[[1,"1","1","1","1","1",2,"1",3,"1"]]"#);
-    let e = Market::call_tool(
+    let e = call(
         &short,
         "get_klines",
         r#"{"symbol":"BTCUSDT","interval":"1m"}"#,
@@ -190,7 +201,7 @@ fn garbage_from_the_exchange_is_an_error_not_a_panic() {
                 _ => "{}",
             };
             // Some bodies are valid for some tools (e.g. [] trades); none may panic.
-            if let Err(e) = Market::call_tool(&ex, tool.name, args) {
+            if let Err(e) = call(&ex, tool.name, args) {
                 assert!(!e.message.is_empty());
             }
         }
@@ -211,7 +222,7 @@ fn order_book_lists_at_most_the_cap_but_totals_every_level() {
         side(50_001, 1)
     );
     let ex = canned(&body);
-    let out = Market::call_tool(
+    let out = call(
         &ex,
         "get_order_book",
         r#"{"symbol":"BTCUSDT","limit":1000}"#,
@@ -234,7 +245,7 @@ fn all_tickers_keep_the_most_traded_first() {
         .map(|i| format!(r#"{{"symbol":"S{i}USDT",{fields},"count":{i}}}"#))
         .collect();
     let ex = canned(&format!("[{}]", rows.join(",")));
-    let out = Market::call_tool(&ex, "get_ticker", "{}").unwrap();
+    let out = call(&ex, "get_ticker", "{}").unwrap();
     let tickers = out["rows"].as_array().unwrap();
     let cap = crate::tickers::TICKER_ALL_CAP;
     assert_eq!(tickers.len(), cap);
@@ -251,7 +262,7 @@ fn overflowing_figures_are_an_exchange_error_not_a_trap() {
         r#"{{"lastUpdateId":1,"bids":[["1","{huge}"],["1","{huge}"]],"asks":[["2","1"]]}}"#
     );
     let ex = canned(&body);
-    let e = Market::call_tool(&ex, "get_order_book", r#"{"symbol":"BTCUSDT"}"#).unwrap_err();
+    let e = call(&ex, "get_order_book", r#"{"symbol":"BTCUSDT"}"#).unwrap_err();
     assert_eq!(e.kind, ErrorKind::ExchangeUnavailable);
 }
 
@@ -260,7 +271,7 @@ fn order_book_accepts_binances_whole_limit_range() {
     for limit in [1, 2, 4, 5000] {
         let ex = canned(r#"{"lastUpdateId":7,"bids":[["100.1","0.3"]],"asks":[["100.3","1"]]}"#);
         let args = format!(r#"{{"symbol":"BTCUSDT","limit":{limit}}}"#);
-        let out = Market::call_tool(&ex, "get_order_book", &args).unwrap();
+        let out = call(&ex, "get_order_book", &args).unwrap();
         assert_eq!(out["bestBid"], "100.1", "{limit}");
         assert_eq!(
             ex.requests()[0].params,
@@ -276,7 +287,7 @@ fn order_book_accepts_binances_whole_limit_range() {
         (limit["minimum"].clone(), limit["maximum"].clone()),
         (1.into(), 5000.into())
     );
-    let e = Market::call_tool(
+    let e = call(
         &canned("{}"),
         "get_order_book",
         r#"{"symbol":"BTCUSDT","limit":0}"#,
@@ -284,26 +295,4 @@ fn order_book_accepts_binances_whole_limit_range() {
     .unwrap_err();
     assert!(e.message.contains("between 1 and 5000"), "{e}");
     assert!(book.description.contains("1-5000"));
-}
-
-#[test]
-fn zz_sizes() {
-    let mut total = 0;
-    for t in Market::manifest().tools {
-        let v = json!({"name":t.name,"title":t.title,"description":t.description,"inputSchema":t.input_schema,"outputSchema":t.output_schema,"annotations":{"readOnlyHint":true,"openWorldHint":true}});
-        let n = v.to_string().len();
-        total += n;
-        if t.name == "get_klines" || t.name == "get_order_book" {
-            eprintln!("{v}");
-        }
-        eprintln!(
-            "{} {} in {} out {} desc {}",
-            t.name,
-            n,
-            t.input_schema.to_string().len(),
-            t.output_schema.to_string().len(),
-            t.description.len()
-        );
-    }
-    eprintln!("total {total}");
 }

@@ -4,7 +4,7 @@ use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, cap, Keep};
 use binance_mcp_plugin::{
-    json, schema, time, Annotations, Exchange, Request, Tool, ToolError, Value,
+    json, schema, time, Annotations, Exchange, Request, Run, Tool, ToolError, Value,
 };
 
 /// Most tickers `get_ticker` returns when asked for every symbol (a row is
@@ -73,7 +73,7 @@ pub const TICKER: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: ticker,
+    run: Run::Value(ticker),
 };
 
 fn ticker(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
@@ -132,7 +132,7 @@ pub const TICKER_PRICE: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: ticker_price,
+    run: Run::Value(ticker_price),
 };
 
 fn ticker_price(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
@@ -175,7 +175,7 @@ pub const AVERAGE_PRICE: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: average_price,
+    run: Run::Value(average_price),
 };
 
 fn average_price(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {

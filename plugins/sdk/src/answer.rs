@@ -14,23 +14,32 @@ use serde_json::Value;
 pub struct Answer(String);
 
 impl Answer {
-    /// `object` (a JSON object) with one more member, `key`, whose value is
-    /// the JSON text `raw` (e.g. [`crate::rows::Rows::finish`]). `raw` must
-    /// be valid JSON: the host refuses an answer that does not parse.
-    pub fn with_raw(object: Value, key: &str, raw: &str) -> Answer {
+    /// `object` (a JSON object) with more members whose values are JSON
+    /// text (e.g. [`crate::rows::Rows::finish`]). The text must be valid
+    /// JSON: the host refuses an answer that does not parse.
+    pub fn with_raw(object: Value, members: &[(&str, &str)]) -> Answer {
+        let extra: usize = members.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
         let mut text = match object {
             Value::Object(map) if !map.is_empty() => {
                 let mut t = Value::Object(map).to_string();
                 t.pop(); // the closing brace
+                t.reserve(extra + 1);
                 t.push(',');
                 t
             }
-            _ => String::from("{"),
+            _ => String::with_capacity(extra + 2) + "{",
         };
-        text.reserve(key.len() + raw.len() + 4);
-        text.push_str(&Value::String(key.to_string()).to_string());
-        text.push(':');
-        text.push_str(raw);
+        for (i, (key, raw)) in members.iter().enumerate() {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(&Value::String(key.to_string()).to_string());
+            text.push(':');
+            text.push_str(raw);
+        }
+        if members.is_empty() && text.ends_with(',') {
+            text.pop();
+        }
         text.push('}');
         Answer(text)
     }
@@ -66,10 +75,12 @@ mod tests {
 
     #[test]
     fn raw_members_are_spliced_into_valid_json() {
-        let a = Answer::with_raw(json!({"symbol":"BTCUSDT"}), "rows", "[[1,\"2\"]]");
+        let a = Answer::with_raw(json!({"symbol":"BTCUSDT"}), &[("rows", "[[1,\"2\"]]")]);
         assert_eq!(a.to_value(), json!({"symbol":"BTCUSDT","rows":[[1,"2"]]}));
-        let a = Answer::with_raw(json!({}), "ro\"ws", "[]");
-        assert_eq!(a.to_value(), json!({"ro\"ws":[]}));
+        let a = Answer::with_raw(json!({}), &[("ro\"ws", "[]"), ("b", "1")]);
+        assert_eq!(a.to_value(), json!({"ro\"ws":[],"b":1}));
+        let a = Answer::with_raw(json!({"a":1}), &[]);
+        assert_eq!(a.to_value(), json!({"a":1}));
         assert_eq!(Answer::from(json!({"a":1})).as_str(), r#"{"a":1}"#);
     }
 }

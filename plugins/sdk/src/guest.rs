@@ -2,7 +2,9 @@
 //! imported `exchange` capability as an [`Exchange`], and the conversions the
 //! [`export_plugin!`](crate::export_plugin) macro calls.
 
-use crate::{ErrorKind, Exchange, Manifest, Method, Plugin, Request, Response, ToolError, Venue};
+use crate::{
+    Answer, ErrorKind, Exchange, Manifest, Method, Plugin, Request, Response, ToolError, Venue,
+};
 
 #[doc(hidden)]
 pub mod bindings {
@@ -91,7 +93,7 @@ pub fn manifest<P: Plugin>() -> wit::Manifest {
 #[doc(hidden)]
 pub fn call_tool<P: Plugin>(name: &str, arguments: &str) -> Result<String, wit::ToolError> {
     P::call_tool(&HostExchange, name, arguments)
-        .map(|v| v.to_string())
+        .map(Answer::into_string)
         .map_err(to_wit_error)
 }
 

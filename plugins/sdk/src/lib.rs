@@ -25,10 +25,11 @@ pub mod tool;
 #[cfg(target_arch = "wasm32")]
 pub mod guest;
 
+pub use answer::Answer;
 pub use error::{ErrorKind, ToolError};
 pub use exchange::{Exchange, Method, Request, Response, Venue};
 pub use manifest::{Annotations, Manifest, ToolDescriptor};
-pub use tool::Tool;
+pub use tool::{Run, Tool};
 
 /// Re-exported so plugins build schemas and outputs with the same versions.
 pub use rust_decimal::Decimal;
@@ -46,8 +47,9 @@ pub trait Plugin {
     fn manifest() -> Manifest;
 
     /// Run tool `name` with `arguments` (a JSON object as text). Returns the
-    /// structured output as a JSON object.
-    fn call_tool(exchange: &dyn Exchange, name: &str, arguments: &str) -> Result<Value, ToolError>;
+    /// structured output as JSON text (an object).
+    fn call_tool(exchange: &dyn Exchange, name: &str, arguments: &str)
+        -> Result<Answer, ToolError>;
 }
 
 /// Export a [`Plugin`] implementation as the component's `plugin` interface.

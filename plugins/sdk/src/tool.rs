@@ -1,7 +1,17 @@
 //! A table of tools and the dispatcher over it: how a plugin says which
 //! functions implement which descriptors, without macros.
 
-use crate::{Annotations, ErrorKind, Exchange, ToolDescriptor, ToolError, Value};
+use crate::{Annotations, Answer, ErrorKind, Exchange, ToolDescriptor, ToolError, Value};
+
+/// How a tool produces its answer.
+#[derive(Clone, Copy)]
+pub enum Run {
+    /// As a JSON value (most tools: small answers, built with `json!`).
+    Value(fn(&dyn Exchange, &str) -> Result<Value, ToolError>),
+    /// As JSON text written directly (list tools: rows written once with
+    /// [`crate::rows::Rows`], no value per cell).
+    Text(fn(&dyn Exchange, &str) -> Result<Answer, ToolError>),
+}
 
 /// One tool: its static description and the function that runs it.
 pub struct Tool {
@@ -17,7 +27,7 @@ pub struct Tool {
     pub output_schema: fn() -> Value,
     pub annotations: Annotations,
     /// Runs the tool on raw JSON arguments.
-    pub run: fn(&dyn Exchange, &str) -> Result<Value, ToolError>,
+    pub run: Run,
 }
 
 impl Tool {
@@ -46,9 +56,16 @@ pub fn dispatch(
     exchange: &dyn Exchange,
     name: &str,
     arguments: &str,
-) -> Result<Value, ToolError> {
+) -> Result<Answer, ToolError> {
     match tools.iter().find(|t| t.name == name) {
-        Some(tool) => (tool.run)(exchange, arguments),
+        Some(Tool {
+            run: Run::Value(run),
+            ..
+        }) => run(exchange, arguments).map(Answer::from),
+        Some(Tool {
+            run: Run::Text(run),
+            ..
+        }) => run(exchange, arguments),
         None => Err(ToolError::new(
             ErrorKind::Internal,
             format!("tool '{name}' is not implemented by this plugin"),

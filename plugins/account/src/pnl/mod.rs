@@ -20,7 +20,7 @@ use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{cap, Keep};
 use binance_mcp_plugin::time::{self, DayEdge};
 use binance_mcp_plugin::{
-    json, schema, Annotations, Decimal, Exchange, Request, Tool, ToolError, Value,
+    json, schema, Annotations, Decimal, Exchange, Request, Run, Tool, ToolError, Value,
 };
 pub(crate) use ledger::{Fill, Ledger};
 use selection::{by_holdings, by_symbols, Skip};
@@ -67,7 +67,7 @@ pub const PNL: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
-    run: pnl,
+    run: Run::Value(pnl),
 };
 
 /// An arithmetic result, or the error a model sees when figures overflow.

@@ -35,7 +35,7 @@ fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 /// (as draft-07 and as 2020-12), that it is within the budget of any
 /// answer, and that no request carried a parameter only the host may set.
 fn call(ex: &Canned, tool: &str, args: &str) -> Result<Value, ToolError> {
-    let result = Account::call_tool(ex, tool, args);
+    let result = Account::call_tool(ex, tool, args).map(|a| a.to_value());
     for r in ex.requests().iter() {
         for (k, _) in &r.params {
             assert!(
