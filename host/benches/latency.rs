@@ -2,7 +2,9 @@
 //! JSON-RPC client over stdio, no SDK overhead) → the real release binary →
 //! the simulator on loopback and back, measured in the same run against the
 //! floor: the same HTTP request made directly to the simulator by this
-//! benchmark. Also the first call after start against a warm call.
+//! benchmark. Both are timed from sending to the answer's last byte, neither
+//! including the client's parse of it. Also the first call after start
+//! against a warm call.
 //!
 //! `cargo bench -p binance-mcp --bench latency`
 //!
@@ -128,6 +130,9 @@ fn cases() -> Vec<Case> {
     ]
 }
 
+/// Fresh processes timed for the first call after start.
+const FRESH: usize = 10;
+
 fn epoch_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -219,17 +224,19 @@ async fn main() {
     let signer = Signer::Hmac(Secret::from_untrimmed(SIM_SECRET_KEY.to_string()));
     let mut pace = Pace { minute: 0, used: 0 };
 
-    // First call after start, five fresh processes (compiled-plugin cache warm).
+    // First call after start, in fresh processes (compiled-plugin cache warm).
     let mut first = Vec::new();
-    for _ in 0..6 {
+    for _ in 0..FRESH + 1 {
         let mut raw = Raw::initialized(command(&sim)).await;
         pace.reserve(2).await;
         let t = Instant::now();
         raw.call(1, "get_ticker_price", json!({"symbol":"BTCUSDT"}))
             .await;
-        let (is_error, body) = tool_body(&raw.response(1).await);
-        assert!(!is_error, "{body}");
+        let line = raw.line_within(Duration::from_secs(30)).await;
         first.push(t.elapsed());
+        let m: Value = serde_json::from_str(&line.expect("an answer")).expect("JSON-RPC");
+        let (is_error, body) = tool_body(&m);
+        assert!(!is_error, "{body}");
         raw.finish(Duration::from_secs(10)).await;
     }
     first.remove(0); // the first process may fill the cache
@@ -247,10 +254,17 @@ async fn main() {
             pace.reserve(case.weight * 2).await;
             let f = direct(&http, &sim.spot_url(), &case, &signer).await;
             id += 1;
+            // Both sides are timed to the answer's last byte; neither
+            // includes the client parsing it.
             let t = Instant::now();
             raw.call(id, case.tool, case.args.clone()).await;
-            let m = raw.response(id).await;
+            let line = raw
+                .line_within(Duration::from_secs(30))
+                .await
+                .expect("an answer");
             let o = t.elapsed();
+            let m: Value = serde_json::from_str(&line).expect("JSON-RPC");
+            assert_eq!(m["id"], id, "the answer, not a notification");
             let (is_error, body) = tool_body(&m);
             assert!(!is_error, "{} failed: {body}", case.label);
             if i >= 5 {
@@ -275,7 +289,7 @@ async fn main() {
         );
     }
     println!(
-        "first call after start (get_ticker_price, 5 fresh processes): median {:.2} ms, max {:.2} ms; warm p50 {:.2} ms; ratio {:.2}",
+        "first call after start (get_ticker_price, {FRESH} fresh processes): median {:.2} ms, max {:.2} ms; warm p50 {:.2} ms; ratio {:.2}",
         ms(pct(&first, 0.5)),
         ms(*first.last().unwrap()),
         ms(warm_ticker),

@@ -80,13 +80,20 @@ impl Raw {
 
     /// The next message within `wait`, if any.
     pub async fn next_within(&mut self, wait: Duration) -> Option<Value> {
+        let line = self.line_within(wait).await?;
+        Some(
+            serde_json::from_str(&line)
+                .unwrap_or_else(|e| panic!("stdout is not JSON-RPC ({e}): {line:?}")),
+        )
+    }
+
+    /// The next line the server writes within `wait`, unparsed (for timing
+    /// the server alone: the client's own parsing is not its cost).
+    pub async fn line_within(&mut self, wait: Duration) -> Option<String> {
         let stdout = self.stdout.as_mut().expect("stdout open");
         let mut line = String::new();
         match tokio::time::timeout(wait, stdout.read_line(&mut line)).await {
-            Ok(Ok(n)) if n > 0 => Some(
-                serde_json::from_str(&line)
-                    .unwrap_or_else(|e| panic!("stdout is not JSON-RPC ({e}): {line:?}")),
-            ),
+            Ok(Ok(n)) if n > 0 => Some(line),
             _ => None,
         }
     }

@@ -314,29 +314,16 @@ impl PluginHost {
                 cancel: self.cancel.clone(),
                 log: None,
             };
-            let state = PluginState::new(
-                plugin.name.clone(),
-                &plugin.grants,
-                self.service.clone(),
-                &self.limits,
-                env,
-            );
-            let mut store = Store::new(&self.engine, state);
-            store.limiter(|s| &mut s.limits);
-            watch_deadline(&mut store);
+            let mut store = self.store(plugin, env);
             if let Err(e) = plugin.pre.instantiate(&mut store) {
                 tracing::warn!(plugin = %plugin.name, error = %format!("{e:#}"), "warm-up instantiation failed");
             }
         }
     }
 
-    fn run(
-        &self,
-        plugin: &LoadedPlugin,
-        name: &str,
-        arguments: &str,
-        env: CallEnv,
-    ) -> Result<ToolOutput, ToolError> {
+    /// A fresh store for one instance of `plugin`: its grants, the memory
+    /// cap, the call's deadline and cancellation.
+    fn store(&self, plugin: &LoadedPlugin, env: CallEnv) -> Store<PluginState> {
         let state = PluginState::new(
             plugin.name.clone(),
             &plugin.grants,
@@ -347,6 +334,17 @@ impl PluginHost {
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limits);
         watch_deadline(&mut store);
+        store
+    }
+
+    fn run(
+        &self,
+        plugin: &LoadedPlugin,
+        name: &str,
+        arguments: &str,
+        env: CallEnv,
+    ) -> Result<ToolOutput, ToolError> {
+        let mut store = self.store(plugin, env);
         let trapped = |e: wasmtime::Error| self.trap_error(&plugin.name, name, e);
         let instance = plugin.pre.instantiate(&mut store).map_err(trapped)?;
         let out = instance

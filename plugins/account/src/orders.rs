@@ -226,11 +226,8 @@ fn all_orders(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     orders.sort_by_key(|o| o.order_id);
     let fetched = orders.len();
     let forward = order_id.is_some() || start.is_some();
-    let kept = if forward {
-        &orders[..fetched.min(ORDERS_CAP)]
-    } else {
-        &orders[fetched.saturating_sub(ORDERS_CAP)..]
-    };
+    let keep = if forward { Keep::First } else { Keep::Last };
+    let kept = output::kept(&orders, ORDERS_CAP, keep);
     let listed = kept.iter().map(shape).collect::<Result<Vec<_>, _>>()?;
     let mut out = json!({ "orders": listed });
     if forward && (fetched > ORDERS_CAP || fetched as i64 >= limit) {

@@ -129,11 +129,8 @@ fn account_trades(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let fetched = trades.len();
     // Paging forward keeps the first trades; otherwise the newest.
     let forward = from_id.is_some() || start.is_some();
-    let kept = if forward {
-        &trades[..fetched.min(TRADES_CAP)]
-    } else {
-        &trades[fetched.saturating_sub(TRADES_CAP)..]
-    };
+    let keep = if forward { Keep::First } else { Keep::Last };
+    let kept = output::kept(&trades, TRADES_CAP, keep);
     let rows = kept.iter().map(trade_row).collect::<Result<Vec<_>, _>>()?;
     let mut out = crate::table(json!({ "symbol": symbol }), TRADE_COLUMNS, rows);
     // More may follow when the cut or the exchange's limit stopped the list.

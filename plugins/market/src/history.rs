@@ -89,7 +89,7 @@ fn recent_trades(ex: &dyn Exchange, args: &str) -> Result<Answer, ToolError> {
     )?;
     let trades: Vec<Trade> = resp.parse()?;
     // The newest are kept: shape only those.
-    let kept = &trades[trades.len().saturating_sub(TRADES_CAP)..];
+    let kept = output::kept(&trades, TRADES_CAP, Keep::Last);
     let mut rows = Rows::new(TRADE_COLUMNS.len(), kept.len());
     for t in kept {
         rows.int(t.id).iso(t.time).dec(t.price)?;
@@ -217,10 +217,7 @@ fn klines(ex: &dyn Exchange, args: &str) -> Result<Answer, ToolError> {
     } else {
         Keep::Last
     };
-    let kept = match keep {
-        Keep::First => &candles[..candles.len().min(KLINES_CAP)],
-        Keep::Last => &candles[candles.len().saturating_sub(KLINES_CAP)..],
-    };
+    let kept = output::kept(&candles, KLINES_CAP, keep);
     let mut rows = Rows::new(KLINE_COLUMNS.len(), kept.len());
     for k in kept {
         let [o, h, l, c, v] = k.ohlcv;

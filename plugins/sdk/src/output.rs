@@ -126,6 +126,16 @@ pub fn cap<T>(mut items: Vec<T>, cap: usize, keep: Keep, hint: &str) -> (Vec<T>,
     (items, Some(marker))
 }
 
+/// The at most `cap` items of `items` a cut keeps: the first or the last.
+/// For a tool that shapes only what it lists (then [`marker`] says what was
+/// cut).
+pub fn kept<T>(items: &[T], cap: usize, keep: Keep) -> &[T] {
+    match keep {
+        Keep::First => &items[..items.len().min(cap)],
+        Keep::Last => &items[items.len().saturating_sub(cap)..],
+    }
+}
+
 /// The truncation marker `{"returned","available","kept","hint"}`, for a
 /// tool that cuts a list itself (e.g. shaping only the rows it keeps).
 pub fn marker(returned: usize, available: usize, keep: Keep, hint: &str) -> Value {
@@ -186,5 +196,8 @@ mod tests {
         let (kept, marker) = cap(vec![1], 3, Keep::First, "h");
         assert_eq!(kept, vec![1]);
         assert!(marker.is_none());
+        assert_eq!(super::kept(&[1, 2, 3], 2, Keep::First), &[1, 2]);
+        assert_eq!(super::kept(&[1, 2, 3], 2, Keep::Last), &[2, 3]);
+        assert_eq!(super::kept(&[1], 2, Keep::Last), &[1]);
     }
 }
