@@ -44,6 +44,7 @@ pub const ACCOUNT_INFO: Tool = Tool {
                 "totalValueUsdt": schema::dec(),
                 "balances": schema::array(json!({ "type": "object", "required": ["asset", "free", "total"] })),
                 "unvalued": schema::array(schema::string()),
+                "unvaluedCount": schema::int(),
                 "truncated": crate::truncated_schema()
             }),
             &["balances", "unvalued"],
@@ -199,7 +200,12 @@ fn account_info(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
         }
         Err(e) => out["valuationError"] = json!(e),
     }
-    out["unvalued"] = json!(unvalued);
+    // Names only, and at most a cap of them: without prices every asset
+    // is unvalued, and an account may hold hundreds.
+    if unvalued.len() > BALANCES_CAP {
+        out["unvaluedCount"] = json!(unvalued.len());
+    }
+    out["unvalued"] = json!(unvalued[..unvalued.len().min(BALANCES_CAP)]);
     let mut balances = Vec::with_capacity(rows.len().min(BALANCES_CAP));
     for (value, h) in rows.iter().take(BALANCES_CAP) {
         let mut b =

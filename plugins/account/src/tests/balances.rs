@@ -160,3 +160,24 @@ fn fee_info_reports_standard_tax_and_discount() {
     assert_eq!(out["discount"]["discount"], "0.75");
     assert_eq!(out["discount"]["discountAsset"], "BNB");
 }
+
+#[test]
+fn unvalued_assets_are_listed_up_to_the_cap_and_counted() {
+    let held: Vec<(String, &str, &str)> =
+        (0..250).map(|i| (format!("DUST{i}"), "1", "0")).collect();
+    let held: Vec<(&str, &str, &str)> = held.iter().map(|(a, f, l)| (a.as_str(), *f, *l)).collect();
+    let ex = Canned::new(&[
+        ("/api/v3/account", &account_body(&held)),
+        (
+            "/api/v3/ticker/price",
+            r#"[{"symbol":"BTCUSDT","price":"1"}]"#,
+        ),
+    ]);
+    let out = ok(&ex, "get_account_info", "{}");
+    assert_eq!(
+        out["unvalued"].as_array().unwrap().len(),
+        crate::balances::BALANCES_CAP
+    );
+    assert_eq!(out["unvaluedCount"], 250);
+    assert_eq!(out["totalValueUsdt"], "0");
+}
