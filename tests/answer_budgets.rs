@@ -57,7 +57,7 @@ fn cases(symbols: &[String], order_id: &Value) -> Vec<(&'static str, Value, Valu
             json!({"symbol":"BTCUSDT"}),
             json!({"symbol":"BTCUSDT","limit":1000}),
         ),
-        ("get_open_orders", json!({}), json!({})),
+        ("get_open_orders", json!({}), json!({"symbol":"BTCUSDT"})),
         (
             "get_all_orders",
             json!({"symbol":"BTCUSDT"}),

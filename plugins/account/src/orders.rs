@@ -158,7 +158,7 @@ fn orders_output_schema() -> Value {
 pub const OPEN_ORDERS: Tool = Tool {
     name: "get_open_orders",
     title: "Open orders",
-    description: "Open orders, oldest first (25 listed); fields at their default are omitted. Weight 6 a symbol, 80 for all.",
+    description: "Open orders, oldest first (25 listed, 80 for one symbol); fields at their default are omitted. Weight 6 a symbol, 80 for all.",
     input_schema: || schema::object(json!({ "symbol": schema::string() }), &[]),
     output_schema: orders_output_schema,
     annotations: Annotations::READ_ONLY_EXCHANGE,
@@ -168,19 +168,25 @@ pub const OPEN_ORDERS: Tool = Tool {
 fn open_orders(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let a = Args::parse(args, &["symbol"])?;
     let symbol = a.symbol("symbol")?;
-    let resp = ex.send(&Request::spot_get("/api/v3/openOrders").opt_param("symbol", symbol))?;
+    let resp =
+        ex.send(&Request::spot_get("/api/v3/openOrders").opt_param("symbol", symbol.as_ref()))?;
     let mut orders: Vec<Order> = resp.parse()?;
     orders.sort_by_key(|o| (o.time, o.order_id));
-    let kept = &orders[..orders.len().min(OPEN_ORDERS_CAP)];
-    let listed = kept.iter().map(shape).collect::<Result<Vec<_>, _>>()?;
-    let marker = (orders.len() > OPEN_ORDERS_CAP).then(|| {
-        output::marker(
+    // Without a symbol this is the tool's default call, held to the default
+    // answer's budget; one symbol's orders may fill the largest answer.
+    let (cap, hint) = match symbol {
+        None => (
             OPEN_ORDERS_CAP,
-            orders.len(),
-            Keep::First,
             "the oldest are listed; pass symbol for one symbol's",
-        )
-    });
+        ),
+        Some(_) => (
+            ORDERS_CAP,
+            "the oldest are listed; get_all_orders with orderId after the last one pages on",
+        ),
+    };
+    let kept = output::kept(&orders, cap, Keep::First);
+    let listed = kept.iter().map(shape).collect::<Result<Vec<_>, _>>()?;
+    let marker = (orders.len() > cap).then(|| output::marker(cap, orders.len(), Keep::First, hint));
     Ok(with_marker(json!({ "orders": listed }), marker))
 }
 

@@ -142,10 +142,25 @@ fn open_orders_are_capped_oldest_first() {
     let out = ok(&ex, "get_open_orders", r#"{"symbol":"btcusdt"}"#);
     assert_eq!(ex.params(0), p(&[("symbol", "BTCUSDT")]));
     let o = out["orders"].as_array().unwrap();
-    assert_eq!(o.len(), OPEN_ORDERS_CAP);
+    assert_eq!(o.len(), ORDERS_CAP, "one symbol: the largest answer's cap");
     assert_eq!(o[0]["orderId"], 1);
     assert_eq!(out["truncated"]["available"], 1000);
     assert_eq!(out["truncated"]["kept"], "first");
+    assert!(out["truncated"]["hint"]
+        .as_str()
+        .unwrap()
+        .contains("get_all_orders"));
+    // Every symbol: the tool's default call, held to the default budget.
+    let ex = Canned::one(
+        "/api/v3/openOrders",
+        &list((1..=1000).rev().map(order_json)),
+    );
+    let out = ok(&ex, "get_open_orders", "{}");
+    assert_eq!(out["orders"].as_array().unwrap().len(), OPEN_ORDERS_CAP);
+    assert!(out["truncated"]["hint"]
+        .as_str()
+        .unwrap()
+        .contains("symbol"));
 }
 
 #[test]
