@@ -321,6 +321,17 @@ async fn exchange_errors_come_back_as_actionable_tool_errors() {
     .await;
     assert_eq!(e["code"], -32003);
     assert!(e["recovery"].as_str().unwrap().contains("1h"));
+    // A time that is neither ms nor ISO-8601 is refused before Binance.
+    let e = err(
+        &client,
+        "get_klines",
+        json!({"symbol":"BTCUSDT","interval":"1h","startTime":"last tuesday"}),
+    )
+    .await;
+    assert_eq!(e["code"], -32003);
+    assert!(e["message"].as_str().unwrap().contains("startTime"), "{e}");
+    assert!(e["message"].as_str().unwrap().contains("ISO-8601"), "{e}");
+    assert!(e.get("binance_code").is_none(), "{e}");
     let e = err(
         &client,
         "get_order_book",

@@ -45,7 +45,7 @@ pub const ACCOUNT_INFO: Tool = Tool {
                 "balances": schema::array(json!({ "type": "object", "required": ["asset", "free", "total"] })),
                 "unvalued": schema::array(schema::string()),
                 "unvaluedCount": schema::int(),
-                "truncated": crate::truncated_schema()
+                "truncated": schema::truncated()
             }),
             &["balances", "unvalued"],
         )

@@ -121,8 +121,8 @@ fn history_input(table: &[(i64, &str)]) -> Value {
         json!({
             "coin": coin_schema(),
             "status": { "enum": names },
-            "startTime": crate::start_time_schema(),
-            "endTime": crate::end_time_schema(),
+            "startTime": schema::time(""),
+            "endTime": schema::end_time(),
             "offset": { "type": "integer" },
             "limit": schema::integer(1, 1000, HISTORY_DEFAULT_LIMIT, "")
         }),
@@ -134,8 +134,8 @@ fn history_output(columns: &[&str]) -> Value {
     schema::output(
         json!({
             "columns": schema::columns(columns),
-            "rows": crate::rows_schema(),
-            "truncated": crate::truncated_schema()
+            "rows": schema::rows(),
+            "truncated": schema::truncated()
         }),
         &["columns", "rows"],
     )

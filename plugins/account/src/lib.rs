@@ -140,41 +140,6 @@ pub(crate) fn id_schema(description: &str) -> Value {
     s
 }
 
-/// JSON Schema of `startTime`: [`schema::time`] with its description cut
-/// to the forms it reads ("ms or ISO-8601 UTC", without the example: 28
-/// bytes saved per tool in `tools/list`).
-pub(crate) fn start_time_schema() -> Value {
-    let mut t = schema::time("");
-    t["description"] = json!("ms or ISO-8601 UTC");
-    t
-}
-
-/// JSON Schema of `endTime`: [`schema::time`] without its description,
-/// which `startTime` beside it already carries (the same forms are read);
-/// 60 bytes saved per tool in `tools/list`.
-pub(crate) fn end_time_schema() -> Value {
-    let mut t = schema::time("");
-    if let Some(map) = t.as_object_mut() {
-        map.remove("description");
-    }
-    t
-}
-
-/// JSON Schema of the truncation marker of [`binance_mcp_plugin::output`]
-/// (`returned`, `available`, `kept`, `hint`, a cursor where there is one):
-/// an object, its keys left to the marker itself, which every cut answer
-/// carries (50 bytes saved per tool against [`schema::truncated`]).
-pub(crate) fn truncated_schema() -> Value {
-    json!({ "type": "object" })
-}
-
-/// JSON Schema of a table's rows: arrays under the `columns` header
-/// (a const beside it), their width left to that header (54 bytes saved
-/// per tool against [`schema::rows`]).
-pub(crate) fn rows_schema() -> Value {
-    schema::array(json!({ "type": "array" }))
-}
-
 /// Milliseconds in one day.
 pub(crate) const DAY_MS: i64 = 86_400_000;
 

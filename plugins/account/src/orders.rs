@@ -148,7 +148,7 @@ fn orders_output_schema() -> Value {
     schema::output(
         json!({
             "orders": schema::array(order_schema()),
-            "truncated": crate::truncated_schema()
+            "truncated": schema::truncated()
         }),
         &["orders"],
     )
@@ -200,8 +200,8 @@ pub const ALL_ORDERS: Tool = Tool {
             json!({
                 "symbol": schema::string(),
                 "orderId": id_schema(""),
-                "startTime": crate::start_time_schema(),
-                "endTime": crate::end_time_schema(),
+                "startTime": schema::time(""),
+                "endTime": schema::end_time(),
                 "limit": schema::integer(1, 1000, ORDERS_DEFAULT_LIMIT, "")
             }),
             &["symbol"],

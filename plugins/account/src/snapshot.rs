@@ -41,8 +41,8 @@ pub const ACCOUNT_SNAPSHOT: Tool = Tool {
         schema::object(
             json!({
                 "type": { "enum": SNAPSHOT_TYPES, "default": "SPOT" },
-                "startTime": crate::start_time_schema(),
-                "endTime": crate::end_time_schema(),
+                "startTime": schema::time(""),
+                "endTime": schema::end_time(),
                 "limit": schema::integer(7, 30, 7, "")
             }),
             &[],

@@ -36,8 +36,8 @@ pub const ACCOUNT_TRADES: Tool = Tool {
             json!({
                 "symbol": schema::string(),
                 "orderId": id_schema(""),
-                "startTime": crate::start_time_schema(),
-                "endTime": crate::end_time_schema(),
+                "startTime": schema::time(""),
+                "endTime": schema::end_time(),
                 "fromId": id_schema(""),
                 "limit": schema::integer(1, 1000, 100, "")
             }),
@@ -48,8 +48,8 @@ pub const ACCOUNT_TRADES: Tool = Tool {
         schema::output(
             json!({
                 "columns": schema::columns(TRADE_COLUMNS),
-                "rows": crate::rows_schema(),
-                "truncated": crate::truncated_schema()
+                "rows": schema::rows(),
+                "truncated": schema::truncated()
             }),
             &["columns", "rows"],
         )

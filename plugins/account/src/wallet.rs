@@ -61,8 +61,8 @@ pub const UNIVERSAL_TRANSFER_HISTORY: Tool = Tool {
         schema::object(
             json!({
                 "type": { "type": "string", "description": "e.g. MAIN_UMFUTURE" },
-                "startTime": crate::start_time_schema(),
-                "endTime": crate::end_time_schema(),
+                "startTime": schema::time(""),
+                "endTime": schema::end_time(),
                 "current": { "type": "integer" },
                 "size": schema::integer(1, 100, 10, ""),
                 "fromSymbol": schema::string(),
@@ -76,8 +76,8 @@ pub const UNIVERSAL_TRANSFER_HISTORY: Tool = Tool {
             json!({
                 "total": schema::int(),
                 "columns": schema::columns(TRANSFER_COLUMNS),
-                "rows": crate::rows_schema(),
-                "truncated": crate::truncated_schema()
+                "rows": schema::rows(),
+                "truncated": schema::truncated()
             }),
             &["total", "columns", "rows"],
         )

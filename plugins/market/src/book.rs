@@ -31,7 +31,7 @@ pub const BOOK_TICKER: Tool = Tool {
         schema::output(
             json!({
                 "columns": schema::columns(BOOK_TICKER_COLUMNS),
-                "rows": schema::rows(BOOK_TICKER_COLUMNS.len()),
+                "rows": schema::rows(),
                 "truncated": schema::truncated()
             }),
             &["columns", "rows"],

@@ -56,7 +56,7 @@ pub const RECENT_TRADES: Tool = Tool {
             json!({
                 "symbol": schema::string(),
                 "columns": schema::columns(TRADE_COLUMNS),
-                "rows": schema::rows(TRADE_COLUMNS.len()),
+                "rows": schema::rows(),
                 "truncated": schema::truncated()
             }),
             &["symbol", "columns", "rows"],
@@ -118,7 +118,7 @@ pub const KLINES: Tool = Tool {
                 "symbol": schema::symbol(""),
                 "interval": { "enum": INTERVALS },
                 "startTime": schema::time(""),
-                "endTime": schema::time(""),
+                "endTime": schema::end_time(),
                 "limit": schema::integer(1, 1000, 100, "")
             }),
             &["symbol", "interval"],
@@ -130,7 +130,7 @@ pub const KLINES: Tool = Tool {
                 "symbol": schema::string(),
                 "interval": schema::string(),
                 "columns": schema::columns(KLINE_COLUMNS),
-                "rows": schema::rows(KLINE_COLUMNS.len()),
+                "rows": schema::rows(),
                 "truncated": schema::truncated()
             }),
             &["symbol", "interval", "columns", "rows"],

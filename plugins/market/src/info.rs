@@ -71,7 +71,7 @@ pub const EXCHANGE_INFO: Tool = Tool {
             json!({
                 "asOf": schema::iso(),
                 "columns": schema::columns(RULE_COLUMNS),
-                "rows": schema::rows(RULE_COLUMNS.len()),
+                "rows": schema::rows(),
                 "truncated": schema::truncated()
             }),
             &["asOf", "columns", "rows"],

@@ -66,7 +66,7 @@ pub const TICKER: Tool = Tool {
             json!({
                 "asOf": schema::iso(),
                 "columns": schema::columns(TICKER_COLUMNS),
-                "rows": schema::rows(TICKER_COLUMNS.len()),
+                "rows": schema::rows(),
                 "truncated": schema::truncated()
             }),
             &["columns", "rows"],

@@ -55,12 +55,19 @@ pub fn integer(min: i64, max: i64, default: i64, description: &str) -> Value {
 }
 
 /// A time argument: UNIX milliseconds or ISO-8601 UTC text, as
-/// [`crate::args::Args::time`] parses it.
+/// [`crate::args::Args::time`] parses it (`startTime`).
 pub fn time(description: &str) -> Value {
     with_description(
         json!({ "type": ["integer", "string"] }),
-        format!("{description} ms or ISO-8601 UTC, e.g. 2026-01-31T12:00Z").trim_start(),
+        format!("{description} ms or ISO-8601 UTC").trim_start(),
     )
+}
+
+/// The `endTime` beside a [`time`] `startTime`: the same forms, so the
+/// description is not repeated (every byte here is paid by every
+/// conversation).
+pub fn end_time() -> Value {
+    json!({ "type": ["integer", "string"] })
 }
 
 /// An object schema with the given properties and required names; no others.
@@ -132,17 +139,11 @@ fn inline_refs(value: &mut Value, pointer: &str, definition: &Value) {
     }
 }
 
-fn definitions_table() -> [(&'static str, Value); 2] {
-    [
-        (
-            "dec",
-            json!({ "type": "string", "pattern": DECIMAL_PATTERN }),
-        ),
-        (
-            "truncated",
-            json!({ "type": "object", "required": ["returned", "available", "kept", "hint"] }),
-        ),
-    ]
+fn definitions_table() -> [(&'static str, Value); 1] {
+    [(
+        "dec",
+        json!({ "type": "string", "pattern": DECIMAL_PATTERN }),
+    )]
 }
 
 /// An exact decimal carried as a string (a reference to `definitions/dec`).
@@ -150,9 +151,12 @@ pub fn dec() -> Value {
     json!({ "$ref": "#/definitions/dec" })
 }
 
-/// The truncation marker produced by [`crate::output::cap`].
+/// The truncation marker produced by [`crate::output::cap`] and
+/// [`crate::output::marker`]: an object whose keys (`returned`,
+/// `available`, `kept`, `hint`, a cursor where there is one) every cut
+/// answer carries itself, so the schema does not spell them out.
 pub fn truncated() -> Value {
-    json!({ "$ref": "#/definitions/truncated" })
+    json!({ "type": "object" })
 }
 
 /// A string field.
@@ -185,15 +189,13 @@ pub fn columns(names: &[&str]) -> Value {
     json!({ "const": names })
 }
 
-/// A table's rows: arrays of `width` cells (decimal strings, ISO times,
-/// integers, booleans) in the order of the column header. Cells are not
-/// typed one by one: per-position typing (`prefixItems` in 2020-12, array
-/// `items` in draft-07) has no form both dialects read the same way.
-pub fn rows(width: usize) -> Value {
-    json!({
-        "type": "array",
-        "items": { "type": "array", "minItems": width, "maxItems": width }
-    })
+/// A table's rows: arrays of cells (decimal strings, ISO times, integers,
+/// booleans) in the order of the `columns` header beside them, which says
+/// their width. Cells are not typed one by one: per-position typing
+/// (`prefixItems` in 2020-12, array `items` in draft-07) has no form both
+/// dialects read the same way.
+pub fn rows() -> Value {
+    array(json!({ "type": "array" }))
 }
 
 fn with_description(mut schema: Value, description: &str) -> Value {
@@ -218,7 +220,6 @@ mod tests {
         // One use: inlined, no definitions.
         let s = output(json!({ "t": truncated(), "p": array(dec()) }), &[]);
         assert!(s.get("definitions").is_none());
-        assert_eq!(s["properties"]["t"]["type"], "object");
         assert_eq!(s["properties"]["p"]["items"]["pattern"], DECIMAL_PATTERN);
     }
 

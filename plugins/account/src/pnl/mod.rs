@@ -50,7 +50,7 @@ pub const PNL: Tool = Tool {
             json!({
                 "symbols": schema::symbols(MAX_SYMBOLS),
                 "quote": coin_schema(),
-                "startTime": crate::start_time_schema()
+                "startTime": schema::time("")
             }),
             &[],
         )
@@ -61,7 +61,7 @@ pub const PNL: Tool = Tool {
                 "complete": schema::boolean(),
                 "symbols": schema::array(json!({ "type": "object" })),
                 "notes": schema::array(schema::string()),
-                "truncated": crate::truncated_schema()
+                "truncated": schema::truncated()
             }),
             &["complete", "symbols", "notes"],
         )
