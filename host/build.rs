@@ -88,16 +88,24 @@ fn main() {
     write_embedding(&embed, &dest, &plugins);
 }
 
-/// Write the table of embedded plugins: `(name, component bytes)`.
+/// Write the table of embedded plugins: name, the SHA-256 of the component
+/// (their identity, recorded here at build time) and the component.
 fn write_embedding(file: &Path, dir: &Path, crates: &[String]) {
+    use sha2::Digest;
     let mut code = String::from(
-        "/// The first-party plugins compiled into this binary: (plugin name, component).\n\
-         pub const BUILTIN_PLUGINS: &[(&str, &[u8])] = &[\n",
+        "/// The first-party plugins compiled into this binary.\n\
+         pub const BUILTIN_PLUGINS: &[crate::policy::plugins::Builtin] = &[\n",
     );
     for p in crates {
         let path = dir.join(format!("{}.wasm", p.replace('-', "_")));
+        let bytes = std::fs::read(&path)
+            .unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+        let digest: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         code.push_str(&format!(
-            "    ({p:?}, include_bytes!({:?})),\n",
+            "    crate::policy::plugins::Builtin {{ name: {p:?}, sha256: {digest:?}, bytes: include_bytes!({:?}) }},\n",
             path.display().to_string()
         ));
     }

@@ -16,9 +16,8 @@
 //! Run: `cargo bench -p binance-mcp --bench host`.
 
 use binance_mcp::exchange::{ExchangeService, Gateway, HttpRequest, HttpResponse, TransportError};
-use binance_mcp::runtime::cache::ComponentCache;
 use binance_mcp::runtime::engine::Limits;
-use binance_mcp::runtime::PluginHost;
+use binance_mcp::runtime::{PluginHost, PluginSet};
 use binance_mcp_plugin::{Exchange, Plugin, Request, Response, ToolError};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
 use std::hint::black_box;
@@ -126,9 +125,6 @@ impl Exchange for CannedExchange {
     }
 }
 
-fn builtin_plugins() -> PathBuf {
-    PathBuf::from(env!("BINANCE_MCP_BUILTIN_PLUGIN_DIR"))
-}
 
 fn call_overhead(c: &mut Criterion) {
     let mut group = c.benchmark_group("call_overhead");
@@ -141,13 +137,10 @@ fn call_overhead(c: &mut Criterion) {
             // figure is the call path, not a minute's wait.
             binance_mcp::exchange::ratelimit::RateLimiter::new(u32::MAX, u32::MAX),
         );
-        let mut host = PluginHost::new(service, Limits::default()).expect("engine");
-        host.load_files(
-            &[builtin_plugins().join("market.wasm")],
-            &ComponentCache::new(None),
-            &binance_mcp::policy::Policy::default(),
-        )
-        .expect("load market");
+        let host = PluginHost::new(service, Limits::default(), PluginSet::builtin())
+            .expect("engine");
+        host.apply(binance_mcp::policy::Policy::built_in())
+            .expect("load the built-in plugins");
         group.bench_function(BenchmarkId::new("wasm", tool), |b| {
             b.iter(|| {
                 let out = host
@@ -155,6 +148,7 @@ fn call_overhead(c: &mut Criterion) {
                         black_box(tool),
                         black_box(args),
                         std::time::Instant::now() + Duration::from_secs(30),
+                        None,
                         None,
                     )
                     .unwrap()

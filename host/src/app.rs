@@ -14,7 +14,7 @@ use crate::runtime::admission::AdmissionLimits;
 use crate::runtime::builtin::BUILTIN_PLUGINS;
 use crate::runtime::cache::ComponentCache;
 use crate::runtime::engine::Limits;
-use crate::runtime::PluginHost;
+use crate::runtime::{PluginHost, PluginSet};
 use crate::secret::Secret;
 use anyhow::Context;
 use std::sync::Arc;
@@ -30,6 +30,8 @@ pub struct App {
     signed: bool,
     /// The in-process simulator in `--exchange sim` mode.
     pub sim: Option<binance_sim::Simulator>,
+    /// The policy file, re-read on SIGHUP and when it changes.
+    policy_path: Option<std::path::PathBuf>,
 }
 
 impl App {
@@ -68,6 +70,12 @@ impl App {
                 }
             }
         })
+    }
+
+    /// Reload the policy on SIGHUP and when its file changes, in a task
+    /// owned by the lifecycle (`serve` only).
+    pub fn watch_policy(&self) {
+        crate::reload::watch(&self.lifecycle, self.host.clone(), self.policy_path.clone());
     }
 
     /// Cancel and await every task the host started (plugin calls, the
@@ -109,9 +117,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<App> {
     } else {
         None
     };
-    if let Some(policy) = &config.policy {
-        tracing::warn!(policy = %policy.display(), "policy files are not read by this version; the built-in grants apply (public market data; account reads for the account plugin; no trading)");
-    }
+    let policy = Policy::load(config.policy.as_deref())?;
     let urls = BaseUrls {
         spot: config.spot_url.clone(),
         usdm_futures: config.futures_url.clone(),
@@ -129,24 +135,19 @@ pub async fn start(mut config: Config) -> anyhow::Result<App> {
         config.recv_window_ms,
         RateLimiter::default().with_cancel(cancel.clone()),
     );
-    let policy = Policy {
-        allow_deposit_address: config.allow_deposit_address,
-    };
     let limits = Limits {
         call_timeout: config.call_timeout,
         // One pool slot per admitted call, and one for loading.
         concurrency: config.admission.total + 1,
         ..Limits::default()
     };
-    let plugin_dir = config.plugin_dir.clone();
+    let plugins = plugin_set(&config);
     let service_for_host = service.clone();
-    let cache = ComponentCache::new(config.cache_dir.clone());
     // Loading compiles (or deserialises) components: blocking work.
     let host = lifecycle
         .spawn_blocking(move || -> anyhow::Result<PluginHost> {
-            let mut host = PluginHost::new(service_for_host, limits)?.with_cancel(cancel);
-            let sources = PluginHost::sources(BUILTIN_PLUGINS, plugin_dir.as_deref())?;
-            host.load_sources(&sources, &cache, &policy)?;
+            let host = PluginHost::new(service_for_host, limits, plugins)?.with_cancel(cancel);
+            host.apply(policy)?;
             Ok(host)
         })
         .await
@@ -157,7 +158,47 @@ pub async fn start(mut config: Config) -> anyhow::Result<App> {
         admission: config.admission,
         signed,
         sim,
+        policy_path: config.policy.clone(),
     })
+}
+
+/// Where the plugins come from under `config`.
+pub fn plugin_set(config: &Config) -> PluginSet {
+    PluginSet {
+        builtins: BUILTIN_PLUGINS.to_vec(),
+        dir: config.plugin_dir.clone(),
+        cache: ComponentCache::new(config.cache_dir.clone()),
+    }
+}
+
+/// A host that loads plugins but can reach no exchange: for `policy check`
+/// and `plugin inspect`, which run no tool. Blocking.
+pub fn offline_host(config: &Config) -> anyhow::Result<PluginHost> {
+    let service = ExchangeService::new(Arc::new(Offline));
+    let limits = Limits {
+        call_timeout: config.call_timeout,
+        concurrency: 2,
+        ..Limits::default()
+    };
+    Ok(PluginHost::new(service, limits, plugin_set(config))?)
+}
+
+/// A gateway for hosts that must never send anything.
+struct Offline;
+
+impl crate::exchange::Gateway for Offline {
+    fn send(
+        &self,
+        _request: &crate::exchange::HttpRequest,
+    ) -> Result<crate::exchange::HttpResponse, crate::exchange::TransportError> {
+        Err(crate::exchange::TransportError {
+            base_url: "offline".into(),
+            detail: "this command sends nothing to the exchange".into(),
+            timed_out: false,
+            connect_failed: true,
+            retryable: false,
+        })
+    }
 }
 
 /// Move the keys out of `config` into the exchange's credentials (the

@@ -56,8 +56,6 @@ pub struct Config {
     pub private_key_path: Option<PathBuf>,
     /// `recvWindow` of signed requests, ms.
     pub recv_window_ms: u32,
-    /// Offer `get_deposit_address`.
-    pub allow_deposit_address: bool,
     pub policy: Option<PathBuf>,
     /// Plugins to add to (or override) the built-in ones.
     pub plugin_dir: Option<PathBuf>,
@@ -374,11 +372,15 @@ impl Config {
             }
             (None, None) => 5000,
         };
-        let allow_deposit_address = flags.allow_deposit_address
-            || match var(env, "BINANCE_MCP_ALLOW_DEPOSIT_ADDRESS") {
-                Some(v) => parse_bool(&v, "BINANCE_MCP_ALLOW_DEPOSIT_ADDRESS")?,
-                None => false,
-            };
+        // Replaced by the policy file: one decision in one place. Refused
+        // rather than ignored, so nobody believes it still does something.
+        let replaced = "deposit addresses are now granted by the policy file: add \"deposit-address\" to plugins.account.grants (see policies/README.md), and remove this setting";
+        if flags.allow_deposit_address {
+            return Err(err("--allow-deposit-address", replaced));
+        }
+        if var(env, "BINANCE_MCP_ALLOW_DEPOSIT_ADDRESS").is_some() {
+            return Err(err("BINANCE_MCP_ALLOW_DEPOSIT_ADDRESS", replaced));
+        }
         let policy = flags
             .policy
             .clone()
@@ -446,7 +448,6 @@ impl Config {
         Ok(Config {
             private_key_path,
             recv_window_ms,
-            allow_deposit_address,
             mode,
             spot_url,
             futures_url,
@@ -638,14 +639,16 @@ mod tests {
         assert_eq!(e.source_name, "BINANCE_PRIVATE_KEY_PATH");
         let c = resolve(
             Flags::default(),
-            &[
-                ("BINANCE_RECV_WINDOW", "10000"),
-                ("BINANCE_MCP_ALLOW_DEPOSIT_ADDRESS", "true"),
-            ],
+            &[("BINANCE_RECV_WINDOW", "10000")],
         )
         .unwrap();
         assert_eq!(c.recv_window_ms, 10_000);
-        assert!(c.allow_deposit_address);
+        let e = resolve(
+            Flags::default(),
+            &[("BINANCE_MCP_ALLOW_DEPOSIT_ADDRESS", "true")],
+        )
+        .unwrap_err();
+        assert!(e.problem.contains("deposit-address"), "{e}");
     }
 
     #[test]

@@ -4,19 +4,24 @@
 //! sandboxed WebAssembly components that can only call the capabilities
 //! linked for them.
 //!
-//! Layout: `config` (flags and environment), `exchange` (the gateway),
+//! Layout: `config` (flags and environment), `policy` (the operator's
+//! policy file, capabilities, plugin identity), `gate` (the policy's
+//! decision on each request, at execution), `exchange` (the gateway),
 //! `capabilities` (one file per WIT interface a plugin may import),
-//! `runtime` (engine, cache, plugins, admission, calls), `mcp` (the rmcp
-//! server and its stdio transport), `lifecycle` (who owns background work),
-//! `app` (wiring for the CLI).
+//! `runtime` (engine, cache, plugins, registry, admission, calls), `mcp`
+//! (the rmcp server and its stdio transport), `reload` (SIGHUP and file
+//! changes), `lifecycle` (who owns background work), `app` (wiring for the
+//! CLI).
 
 pub mod app;
 pub mod capabilities;
 pub mod config;
 pub mod exchange;
+pub mod gate;
 pub mod lifecycle;
 pub mod mcp;
 pub mod policy;
+pub mod reload;
 pub mod runtime;
 pub mod secret;
 pub mod text;

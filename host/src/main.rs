@@ -1,10 +1,13 @@
-//! The `binance-mcp` binary: `serve` (MCP on stdio), `tools`, `call`.
+//! The `binance-mcp` binary: `serve` (MCP on stdio), `tools`, `call`,
+//! `policy check`, `plugin inspect`.
 //! stdout is the MCP channel in `serve`; every log line goes to stderr.
 
+#[path = "main/report.rs"]
+mod report;
+
 use binance_mcp::config::{Config, Flags};
-use binance_mcp::runtime::PluginHost;
 use clap::{Parser, Subcommand};
-use std::io::Write;
+use report::print;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -29,10 +32,10 @@ struct Cli {
     /// WebSocket base URL (env BINANCE_WS_URL).
     #[arg(long, global = true, value_name = "URL")]
     ws_url: Option<String>,
-    /// Policy file (env BINANCE_MCP_POLICY).
+    /// Policy file (env BINANCE_MCP_POLICY; default: the built-in read-only policy, policies/read-only.toml).
     #[arg(long, global = true, value_name = "FILE")]
     policy: Option<PathBuf>,
-    /// Directory of plugin components (*.wasm) (env BINANCE_MCP_PLUGIN_DIR; default: the built plugins).
+    /// Directory of extra plugin components (*.wasm), each loaded only when the policy pins its sha256 (env BINANCE_MCP_PLUGIN_DIR).
     #[arg(long, global = true, value_name = "DIR")]
     plugins: Option<PathBuf>,
     /// Compiled-plugin cache directory (env BINANCE_MCP_CACHE_DIR; default ~/.cache/binance-mcp/components).
@@ -53,8 +56,8 @@ struct Cli {
     /// recvWindow of signed requests in ms, 1-60000 (env BINANCE_RECV_WINDOW; default 5000).
     #[arg(long, global = true, value_name = "MS")]
     recv_window: Option<u32>,
-    /// Offer get_deposit_address (env BINANCE_MCP_ALLOW_DEPOSIT_ADDRESS). Off by default: addresses in transcripts invite address-substitution scams.
-    #[arg(long, global = true)]
+    /// Replaced by the policy's "deposit-address" grant; refused with a pointer to it.
+    #[arg(long, global = true, hide = true)]
     allow_deposit_address: bool,
     /// Tool calls running at once, all plugins together, 1-256; more queue (env BINANCE_MCP_MAX_CONCURRENT_CALLS; default 32).
     #[arg(long, global = true, value_name = "N")]
@@ -70,8 +73,18 @@ struct Cli {
 enum Command {
     /// Serve MCP on stdio (for Claude Desktop and other MCP clients).
     Serve,
-    /// List the tools this configuration exposes, with their plugin and annotations.
+    /// List the tools this configuration shows a model (with --policy FILE: under that policy).
     Tools,
+    /// Operator policy files.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+    /// Plugin components.
+    Plugin {
+        #[command(subcommand)]
+        command: PluginCommand,
+    },
     /// Run one tool through the full host path and print its result.
     Call {
         /// Tool name, e.g. get_ticker_price.
@@ -80,6 +93,18 @@ enum Command {
         #[arg(default_value = "{}")]
         arguments: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum PolicyCommand {
+    /// Validate FILE and print the effective grants per plugin and the tools a model would see (exit 1 if invalid).
+    Check { file: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+enum PluginCommand {
+    /// Print a component's name, version, ABI version, imports, tools and sha256, and a policy stanza to paste.
+    Inspect { file: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -120,7 +145,15 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let outcome = runtime.block_on(run(cli.command, config));
+    let outcome = match cli.command {
+        Command::Policy {
+            command: PolicyCommand::Check { file },
+        } => runtime.block_on(offline(config, move |c| report::policy_check(c, &file))),
+        Command::Plugin {
+            command: PluginCommand::Inspect { file },
+        } => runtime.block_on(offline(config, move |c| report::plugin_inspect(c, &file))),
+        command => runtime.block_on(run(command, config)),
+    };
     // Everything the host started was cancelled and awaited in `run`; what
     // is left (a stdin read parked on a blocking thread) is not waited for.
     runtime.shutdown_timeout(Duration::from_millis(500));
@@ -130,6 +163,20 @@ fn main() -> ExitCode {
             eprintln!("binance-mcp: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Run a command that loads plugins but talks to no exchange, on a blocking thread.
+async fn offline<F>(config: Config, f: F) -> anyhow::Result<ExitCode>
+where
+    F: FnOnce(&Config) -> anyhow::Result<ExitCode> + Send + 'static,
+{
+    match tokio::task::spawn_blocking(move || f(&config)).await {
+        Ok(outcome) => match outcome {
+            Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
+            other => other,
+        },
+        Err(e) => anyhow::bail!("the command was aborted: {e}"),
     }
 }
 
@@ -152,18 +199,13 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Write `text` and a newline to stdout, reporting (not panicking on) a
-/// closed pipe.
-fn print(text: &str) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}")?;
-    out.flush()
-}
 
 async fn execute(command: Command, app: &binance_mcp::app::App) -> anyhow::Result<ExitCode> {
     let warm = (!matches!(command, Command::Tools)).then(|| app.warm_up_in_background());
     match command {
+        Command::Policy { .. } | Command::Plugin { .. } => Ok(ExitCode::SUCCESS),
         Command::Serve => {
+            app.watch_policy();
             if let Some(warm) = warm {
                 // Past the bound the warm-up goes on in the background.
                 let _ = tokio::time::timeout(binance_mcp::app::WARM_UP_WAIT, warm).await;
@@ -172,7 +214,7 @@ async fn execute(command: Command, app: &binance_mcp::app::App) -> anyhow::Resul
             Ok(ExitCode::SUCCESS)
         }
         Command::Tools => {
-            print_tools(&app.host)?;
+            report::print_tools(&app.host.registry())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Call { tool, arguments } => {
@@ -210,35 +252,6 @@ async fn execute(command: Command, app: &binance_mcp::app::App) -> anyhow::Resul
             }
         }
     }
-}
-
-fn print_tools(host: &PluginHost) -> std::io::Result<()> {
-    print(&format!(
-        "{:<32} {:<8} {:<32} TITLE",
-        "TOOL", "PLUGIN", "ANNOTATIONS"
-    ))?;
-    for t in host.tools() {
-        let s = t.spec;
-        let mut notes = Vec::new();
-        notes.push(if s.read_only { "read-only" } else { "writes" });
-        if s.destructive {
-            notes.push("destructive");
-        }
-        if s.idempotent {
-            notes.push("idempotent");
-        }
-        if s.open_world {
-            notes.push("open-world");
-        }
-        print(&format!(
-            "{:<32} {:<8} {:<32} {}",
-            s.name,
-            t.plugin,
-            notes.join(","),
-            s.title
-        ))?;
-    }
-    Ok(())
 }
 
 /// Logs go to stderr only (stdout is the MCP channel). `RUST_LOG` overrides

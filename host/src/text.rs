@@ -52,3 +52,12 @@ mod tests {
         assert!(long.len() <= 11 + '…'.len_utf8() && long.ends_with('…'));
     }
 }
+
+/// An I/O error as one clause, without Rust's "(os error N)" suffix.
+pub fn io_reason(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}

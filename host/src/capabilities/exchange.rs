@@ -1,18 +1,18 @@
-//! `binance:mcp/exchange`: a plugin's REST request, checked and sent by the
-//! [`ExchangeService`] under this plugin's [`ExchangeGrant`].
+//! `binance:mcp/exchange`: a plugin's REST request, decided by the call's
+//! gate (`crate::gate`) and sent by the [`ExchangeService`].
 
 use crate::exchange::catalogue::{Method, Venue};
-use crate::exchange::{ExchangeGrant, ExchangeService, Request};
+use crate::exchange::{ExchangeService, Request};
+use crate::gate::CallGate;
 use crate::runtime::bindings::binance::mcp::exchange as wit;
 use crate::runtime::bindings::binance::mcp::types as wit_types;
 use crate::runtime::convert::to_wit_error;
-use std::sync::Arc;
 use std::time::Instant;
 
 /// The exchange capability's context.
 pub struct ExchangeCtx {
-    pub(crate) plugin: Arc<str>,
-    pub(crate) grant: ExchangeGrant,
+    /// The policy's decision on each request, for this call's plugin and tool.
+    pub(crate) gate: CallGate,
     pub(crate) service: ExchangeService,
     /// The end of this call's wall-clock budget: requests get only what is left.
     pub(crate) deadline: Instant,
@@ -34,14 +34,14 @@ impl wit::Host for ExchangeCtx {
             path: req.path,
             params: req.params,
         };
-        match self.service.send(&self.grant, request, Some(self.deadline)) {
+        match self.service.send(&self.gate, request, Some(self.deadline)) {
             Ok(r) => Ok(wit::Response {
                 status: r.status,
                 body: r.body,
                 used_weight_1m: r.used_weight_1m,
             }),
             Err(e) => {
-                tracing::debug!(plugin = &*self.plugin, error = %e, "exchange capability refused or failed");
+                tracing::debug!(plugin = &*self.gate.call().plugin, tool = &*self.gate.call().tool, error = %e, "exchange capability refused or failed");
                 Err(to_wit_error(e))
             }
         }

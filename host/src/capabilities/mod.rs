@@ -1,12 +1,15 @@
 //! Host capabilities a plugin can import, one file per WIT interface
-//! (`log.rs`, `exchange.rs`), and the per-plugin [`Grants`] that decide which
-//! are linked. A capability that is not granted is not linked at all, so a
-//! plugin importing it fails to load with an error naming the import.
+//! (`log.rs`, `exchange.rs`), and the state one call's instance runs with.
+//! Which interfaces are linked for a plugin follows its policy grants
+//! (`crate::runtime::plugin`): one that is not granted is not linked at all,
+//! so a plugin importing it fails to load with an error naming the import;
+//! what a linked one may reach is decided per request by the gate.
 
 pub mod exchange;
 pub mod log;
 
-use crate::exchange::{ExchangeGrant, ExchangeService};
+use crate::exchange::ExchangeService;
+use crate::gate::{CallIdentity, PolicyGate};
 use crate::runtime::engine::Limits;
 use std::sync::Arc;
 use std::time::Instant;
@@ -15,36 +18,16 @@ use wasmtime::component::ResourceTable;
 use wasmtime::{StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
-/// What one plugin may import. Deny by default: [`Grants::none`] links only
-/// `log` (always granted: it can only write to the host's stderr log) and an
-/// empty WASI context.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Grants {
-    /// `binance:mcp/exchange`, with what it may reach; `None` = not linked.
-    pub exchange: Option<ExchangeGrant>,
-}
-
-impl Grants {
-    /// Nothing but `log`.
-    pub fn none() -> Self {
-        Grants::default()
-    }
-
-    /// Link `exchange`, limited by `grant`.
-    pub fn with_exchange(mut self, grant: ExchangeGrant) -> Self {
-        self.exchange = Some(grant);
-        self
-    }
-}
-
 /// Time kept from a call's budget for the plugin to turn its last answer
 /// into output: exchange requests must end this much before the deadline.
 const SHAPING_RESERVE: std::time::Duration = std::time::Duration::from_millis(200);
 
-/// What one call runs under besides its grants: when it must end, the
-/// shutdown signal, and where its log events go besides stderr.
+/// What one call runs under besides the policy: who is calling, when it
+/// must end, the shutdown signal, and where its log events go besides stderr.
 #[derive(Clone)]
 pub struct CallEnv {
+    /// The plugin, the tool and the client's context.
+    pub call: Arc<CallIdentity>,
     /// The end of the call's wall-clock budget.
     pub deadline: Instant,
     /// Cancelled on shutdown: the plugin is stopped at its next epoch tick.
@@ -54,10 +37,11 @@ pub struct CallEnv {
 }
 
 impl CallEnv {
-    /// A call starting now with the whole `limits.call_timeout`, never
-    /// cancelled, logging to stderr only.
-    pub fn starting_now(limits: &Limits) -> Self {
+    /// A call of `call` starting now with the whole `limits.call_timeout`,
+    /// never cancelled, logging to stderr only.
+    pub fn starting_now(call: Arc<CallIdentity>, limits: &Limits) -> Self {
         CallEnv {
+            call,
             deadline: Instant::now() + limits.call_timeout,
             cancel: CancellationToken::new(),
             log: None,
@@ -78,15 +62,10 @@ pub struct PluginState {
 }
 
 impl PluginState {
-    /// Fresh state for one call of plugin `plugin` under `limits` (memory)
-    /// and `env` (deadline, cancellation, log stream).
-    pub fn new(
-        plugin: Arc<str>,
-        grants: &Grants,
-        service: ExchangeService,
-        limits: &Limits,
-        env: CallEnv,
-    ) -> Self {
+    /// Fresh state for one call (`env`: who, deadline, cancellation, log
+    /// stream) under `limits` (memory), its requests decided by `gate`.
+    pub fn new(gate: &PolicyGate, service: ExchangeService, limits: &Limits, env: CallEnv) -> Self {
+        let plugin = env.call.plugin.clone();
         // No environment, arguments, preopened directories, network or
         // inherited stdio: the builder's defaults, with sockets denied outright.
         let wasi = WasiCtx::builder()
@@ -108,8 +87,7 @@ impl PluginState {
                 .build(),
             log: log::LogCtx::new(plugin.clone(), env.log),
             exchange: exchange::ExchangeCtx {
-                plugin,
-                grant: grants.exchange.clone().unwrap_or_default(),
+                gate: gate.for_call(env.call),
                 service,
                 // The plugin still has to shape the answer (or the error)
                 // after its last request: requests end a little earlier.

@@ -1,8 +1,11 @@
-//! What a plugin may send through the exchange capability: venues, security
-//! types and explicitly denied paths. Deny by default: an empty grant allows
-//! nothing.
+//! A coarse [`Gate`]: venues, security types and explicitly denied paths,
+//! for the exchange pipeline's own tests and the benchmarks. Plugins never
+//! run under it: their requests go through the policy's gate
+//! (`crate::gate`), which allows exact capability sets. Deny by default: an
+//! empty grant allows nothing.
 
 use super::catalogue::{Endpoint, Security, Venue};
+use super::{Gate, Pass};
 use crate::tool_error::{ErrorKind, ToolError};
 use std::collections::BTreeSet;
 
@@ -77,6 +80,12 @@ impl ExchangeGrant {
             )));
         }
         Ok(())
+    }
+}
+
+impl Gate for ExchangeGrant {
+    fn admit(&self, endpoint: &'static Endpoint) -> Result<Pass<'_>, ToolError> {
+        self.check(endpoint).map(|()| Pass::default())
     }
 }
 

@@ -1,8 +1,8 @@
 //! The exchange gateway: everything between a plugin's `exchange.send` and
 //! the wire, and the only code in the host that talks to Binance.
 //!
-//! [`ExchangeService::send`] runs the pipeline: catalogue → grant →
-//! parameter checks → credentials and signing → rate limiter → [`Gateway`]
+//! [`ExchangeService::send`] runs the pipeline: catalogue → [`Gate`] (the
+//! policy's decision, `crate::gate`) → parameter checks → credentials and signing → rate limiter → [`Gateway`]
 //! (with retries for reads) → answer classification. Writes are never
 //! retried blindly: an unknown outcome is resolved by querying the order.
 
@@ -15,6 +15,7 @@ pub mod outcome;
 pub mod query;
 pub mod ratelimit;
 pub mod service;
+pub mod share;
 pub mod signing;
 
 pub use grant::ExchangeGrant;
@@ -24,6 +25,23 @@ use crate::secret::Secret;
 use catalogue::{Method, Venue};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// The policy's decision on one request, asked by the pipeline at the
+/// moment of sending (after the catalogue classified it, before anything
+/// is signed or counted). `crate::gate::CallGate` is the policy's; an
+/// [`ExchangeGrant`] is a coarse one for the pipeline's own tests.
+pub trait Gate {
+    /// Allow `endpoint` or say why not.
+    fn admit(&self, endpoint: &'static catalogue::Endpoint) -> Result<Pass<'_>, crate::tool_error::ToolError>;
+}
+
+/// What a gate allowed: the plugin's weight share to charge, and for a write
+/// the per-account lock, held until the write's outcome is known.
+#[derive(Debug, Default)]
+pub struct Pass<'a> {
+    pub share: Option<Arc<share::WeightShare>>,
+    pub account: Option<std::sync::MutexGuard<'a, ()>>,
+}
 
 /// A request as a plugin asked for it.
 #[derive(Debug, Clone, PartialEq, Eq)]

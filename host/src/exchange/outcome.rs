@@ -26,6 +26,7 @@ pub(crate) fn write(
     endpoint: &Endpoint,
     mut params: Vec<(String, String)>,
     credentials: Option<&Credentials>,
+    share: Option<&super::share::WeightShare>,
     deadline: Option<Instant>,
 ) -> Result<Response, ToolError> {
     let deadline = deadline.unwrap_or_else(|| Instant::now() + WRITE_BUDGET);
@@ -42,6 +43,7 @@ pub(crate) fn write(
         endpoint,
         &params,
         credentials,
+        share,
         send_by,
         super::http::DEFAULT_TIMEOUT,
         is_new_order,
@@ -103,7 +105,8 @@ fn resolve(
         ("symbol".to_string(), symbol),
         (id_name.to_string(), id.clone()),
     ];
-    match svc.read(lookup, &query, credentials, Some(deadline)) {
+    // The host's own recovery: never held back by the plugin's share.
+    match svc.read(lookup, &query, credentials, None, Some(deadline)) {
         Ok(found) => {
             tracing::info!(path = endpoint.path, %id, "write outcome resolved by querying the order");
             Ok(mark_resolved(found, lost))

@@ -295,6 +295,17 @@ impl RateLimiter {
             .saturating_sub(WINDOW_MARGIN_MS)
     }
 
+    /// Binance's time in ms as the windows count it (lagging by the
+    /// margin), for others that count in the same minutes.
+    pub fn window_ms(&self) -> i64 {
+        self.server_ms()
+    }
+
+    /// Whether shutdown has begun (held requests give up).
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+
     fn lock(&self, budget: Budget) -> MutexGuard<'_, BudgetState> {
         self.budgets[budget.index()]
             .lock()

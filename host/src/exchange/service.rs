@@ -4,11 +4,11 @@
 use super::catalogue::{classify, Endpoint, Method, Security, Venue};
 use super::clock::{local_ms, Clock};
 use super::errors;
-use super::grant::ExchangeGrant;
+use super::share::WeightShare;
 use super::query;
 use super::ratelimit::{bounded_retry_after, whole_secs, Budget, Observed, RateLimiter};
 use super::signing::Signer;
-use super::{Gateway, HttpRequest, HttpResponse, Request, Response, TransportError};
+use super::{Gate, Gateway, HttpRequest, HttpResponse, Request, Response, TransportError};
 use crate::secret::Secret;
 use crate::tool_error::{ErrorKind, ToolError};
 use std::hash::{BuildHasher, Hasher};
@@ -103,7 +103,7 @@ impl ExchangeService {
         let endpoint = classify(Venue::Spot, Method::Get, "/api/v3/time")
             .map_err(|e| ToolError::new(ErrorKind::Internal, e.to_string(), "report this bug"))?;
         let sent = local_ms();
-        let answer = self.read(endpoint, &[], None, None)?;
+        let answer = self.read(endpoint, &[], None, None, None)?;
         let received = local_ms();
         let server: i64 = serde_json::from_str::<serde_json::Value>(&answer.body)
             .ok()
@@ -114,25 +114,27 @@ impl ExchangeService {
         Ok(offset)
     }
 
-    /// Check and send one request for a plugin holding `grant`, finishing by
+    /// Check and send one request that `gate` must allow, finishing by
     /// `deadline` (the end of the tool call's budget) when one is given.
     pub fn send(
         &self,
-        grant: &ExchangeGrant,
+        gate: &dyn Gate,
         request: Request,
         deadline: Option<Instant>,
     ) -> Result<Response, ToolError> {
         let endpoint = classify(request.venue, request.method, &request.path).map_err(|e| {
             ToolError::new(ErrorKind::NotPermitted, e.to_string(), "binance-mcp only sends the endpoints in its catalogue; use one of the listed tools")
         })?;
-        grant.check(endpoint)?;
+        // Held until the outcome is known (for a write, the account lock).
+        let pass = gate.admit(endpoint)?;
+        let share = pass.share.as_deref();
         check_params(&request.params)?;
         let credentials = match endpoint.security {
             Security::None => None,
             _ => Some(self.credentials()?),
         };
         if endpoint.method == Method::Get {
-            self.read(endpoint, &request.params, credentials, deadline)
+            self.read(endpoint, &request.params, credentials, share, deadline)
         } else {
             let client_order_id = request
                 .params
@@ -140,7 +142,7 @@ impl ExchangeService {
                 .find(|(k, _)| k == "newClientOrderId" || k == "origClientOrderId")
                 .map(|(_, v)| v.clone());
             let outcome =
-                super::outcome::write(self, endpoint, request.params, credentials, deadline);
+                super::outcome::write(self, endpoint, request.params, credentials, share, deadline);
             // Every write's outcome is logged: it must never be lost, not even
             // when the call that made it is stopped on shutdown before the
             // plugin could report it.
@@ -185,6 +187,7 @@ impl ExchangeService {
         endpoint: &Endpoint,
         params: &[(String, String)],
         credentials: Option<&Credentials>,
+        share: Option<&WeightShare>,
         deadline: Option<Instant>,
     ) -> Result<Response, ToolError> {
         let deadline = deadline.unwrap_or_else(|| Instant::now() + UNBOUNDED_BUDGET);
@@ -195,7 +198,7 @@ impl ExchangeService {
         loop {
             attempt += 1;
             let answer =
-                self.attempt(endpoint, params, credentials, deadline, per_attempt, false)?;
+                self.attempt(endpoint, params, credentials, share, deadline, per_attempt, false)?;
             let retryable = match answer {
                 Attempt::Answer(a) if (200..300).contains(&a.status) => return checked(a),
                 Attempt::Answer(a) if a.status >= 500 => {
@@ -257,7 +260,8 @@ impl ExchangeService {
             .with_data("weight_limit", limit)
     }
 
-    /// One attempt: wait for the rate limiter, sign with a fresh timestamp,
+    /// One attempt: charge the plugin's weight share (when it has one), wait
+    /// for the rate limiter, sign with a fresh timestamp,
     /// send with at most `per_attempt` (and what is left before `deadline`),
     /// and let the limiter see the answer. `Err` only for refusals before
     /// anything was sent.
@@ -266,6 +270,7 @@ impl ExchangeService {
         endpoint: &Endpoint,
         params: &[(String, String)],
         credentials: Option<&Credentials>,
+        share: Option<&WeightShare>,
         deadline: Instant,
         per_attempt: Duration,
         is_order: bool,
@@ -278,12 +283,30 @@ impl ExchangeService {
         let time_left = left(Instant::now()).ok_or_else(out_of_time)?;
         let weight = endpoint.weight_of(params);
         let budget = Budget::of(endpoint);
-        let reservation = self
-            .inner
-            .limiter
-            .acquire(budget, weight, is_order, time_left)?;
+        let taken = match share {
+            Some(s) => Some((s, s.take(&self.inner.limiter, budget, weight, deadline)?)),
+            None => None,
+        };
+        let give_back = || {
+            if let Some((s, t)) = taken {
+                s.give_back(t);
+            }
+        };
+        let reservation = match self.inner.limiter.acquire(
+            budget,
+            weight,
+            is_order,
+            left(Instant::now()).unwrap_or(time_left),
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                give_back();
+                return Err(e);
+            }
+        };
         let Some(time_left) = left(Instant::now()) else {
             self.inner.limiter.release(reservation, false);
+            give_back();
             return Err(out_of_time());
         };
         let request = self.prepare(endpoint, params, credentials, time_left.min(per_attempt));

@@ -1,5 +1,6 @@
 //! Unit tests of the exchange pipeline against a scripted gateway.
 use super::*;
+use crate::exchange::ExchangeGrant;
 use crate::exchange::ratelimit::RateLimiter;
 use std::collections::VecDeque;
 use std::sync::Mutex;

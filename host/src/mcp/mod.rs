@@ -11,7 +11,9 @@ pub mod stdio;
 use crate::capabilities::log::{LogSink, PluginLog};
 use crate::lifecycle::Lifecycle;
 use crate::runtime::admission::{Admission, AdmissionLimits};
+use crate::gate::ClientContext;
 use crate::runtime::plugin::ToolSpec;
+use crate::runtime::registry::Registry;
 use crate::runtime::{PluginHost, ToolOutput, UnknownTool};
 use crate::tool_error::{ErrorKind, ToolError};
 use logging::ClientLevel;
@@ -40,7 +42,8 @@ const TRACED_RESULT: usize = 512;
 #[derive(Clone)]
 pub struct McpServer {
     host: Arc<PluginHost>,
-    tools: Arc<Vec<Tool>>,
+    /// The MCP tools of the registry in force (rebuilt when it changes).
+    tools: Arc<Mutex<Option<(Arc<Registry>, Arc<Vec<Tool>>)>>>,
     admission: Arc<Admission>,
     lifecycle: Lifecycle,
     /// The client's `logging/setLevel`: plugin events at or above it are
@@ -49,33 +52,86 @@ pub struct McpServer {
 }
 
 impl McpServer {
-    /// Register every tool of `host`; calls are admitted under `limits` and
-    /// owned by `lifecycle`.
+    /// Serve the tools `host` shows under its policy in force; calls are
+    /// admitted under `limits` and owned by `lifecycle`.
     pub fn new(host: Arc<PluginHost>, limits: AdmissionLimits, lifecycle: Lifecycle) -> Self {
-        let tools = host.tools().map(|t| to_mcp_tool(t.spec)).collect();
-        let admission = Admission::new(limits, host.plugins().iter().map(|p| &*p.name));
+        let admission = Admission::new(limits, std::iter::empty());
         McpServer {
             host,
-            tools: Arc::new(tools),
+            tools: Arc::new(Mutex::new(None)),
             admission: Arc::new(admission),
             lifecycle,
             log_level: Arc::new(Mutex::new(None)),
         }
     }
 
+    /// The host, for the reload watcher and the transports.
+    pub fn host(&self) -> &Arc<PluginHost> {
+        &self.host
+    }
+
+    /// Tell a client on a 2025 protocol revision of every applied policy
+    /// (`notifications/tools/list_changed`), until the session or the host
+    /// ends. (2026-07-28 clients subscribe instead: `listen`.)
+    pub fn forward_tool_changes(&self, peer: Peer<RoleServer>) {
+        let mut changes = self.host.subscribe();
+        changes.mark_unchanged();
+        let shutdown = self.lifecycle.token().clone();
+        self.lifecycle.spawn(async move {
+            loop {
+                tokio::select! {
+                    () = shutdown.cancelled() => return,
+                    changed = changes.changed() => {
+                        if changed.is_err() {
+                            return;
+                        }
+                        // A 2026-07-28 (inline) session keeps no handshake
+                        // info; it hears through its subscription.
+                        if peer.peer_info().is_none() {
+                            continue;
+                        }
+                        if let Err(e) = peer.notify_tool_list_changed().await {
+                            tracing::debug!(error = %e, "could not send tools/list_changed; the client is gone");
+                            return;
+                        }
+                        tracing::info!("told the client the tool list changed");
+                    }
+                }
+            }
+        });
+    }
+
+    /// The MCP tools of the policy in force.
+    pub fn tools(&self) -> Arc<Vec<Tool>> {
+        let registry = self.host.registry();
+        let mut cached = self.tools.lock().unwrap_or_else(|p| p.into_inner());
+        match &*cached {
+            Some((r, tools)) if Arc::ptr_eq(r, &registry) => tools.clone(),
+            _ => {
+                let tools: Arc<Vec<Tool>> =
+                    Arc::new(registry.tools().map(|t| to_mcp_tool(t.spec)).collect());
+                *cached = Some((registry, tools.clone()));
+                tools
+            }
+        }
+    }
+
     /// Run one call: wait for admission within the call's budget, run it on
     /// a blocking thread owned by the lifecycle, and shape the result. Plugin
-    /// log events go to `peer` too when the client set a level.
+    /// log events go to the client too when it set a level; the client's
+    /// context travels with the call (for capabilities that ask it).
     pub async fn call(
         &self,
         name: String,
         arguments: serde_json::Value,
-        peer: Option<Peer<RoleServer>>,
+        client: Option<ClientContext>,
     ) -> Result<CallToolResult, UnknownTool> {
-        let Some(tool) = self.host.tool(&name) else {
+        let registry = self.host.registry();
+        let Some((plugin, _)) = registry.tool(&name) else {
             return Err(UnknownTool(name));
         };
-        let plugin = tool.plugin.to_string();
+        let plugin = plugin.plugin.name.to_string();
+        drop(registry);
         let args = arguments.to_string();
         if args.len() > MAX_ARGUMENT_BYTES {
             return Ok(oversized(args.len()));
@@ -89,14 +145,14 @@ impl McpServer {
         {
             Err(refused) => Err(refused),
             Ok(admitted) => {
-                let log = self.log_sink(peer);
+                let log = self.log_sink(client.as_ref().map(|c| c.peer.clone()));
                 let host = self.host.clone();
                 let tool = name.clone();
                 let joined = self
                     .lifecycle
                     .spawn_blocking(move || {
                         let _admitted = admitted;
-                        host.call(&tool, &args, deadline, log)
+                        host.call(&tool, &args, deadline, log, client)
                     })
                     .await;
                 match joined {
@@ -190,6 +246,7 @@ impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {
         let capabilities = ServerCapabilities::builder()
             .enable_tools()
+            .enable_tool_list_changed()
             .enable_logging()
             .build();
         ServerConfig::new(capabilities)
@@ -205,7 +262,7 @@ impl ServerHandler for McpServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
-        Ok(ListToolsResult::with_all_items(self.tools.as_ref().clone()))
+        Ok(ListToolsResult::with_all_items(self.tools().as_ref().clone()))
     }
 
     #[allow(deprecated)] // rmcp marks logging deprecated (SEP-2577); clients still use it
@@ -220,8 +277,42 @@ impl ServerHandler for McpServer {
         Ok(())
     }
 
+    /// 2026-07-28 clients hear of tool-list changes on `subscriptions/listen`
+    /// (earlier ones as plain notifications, `stdio::serve`).
+    fn accepted_subscription_filter(
+        &self,
+        requested: &rmcp::model::SubscriptionFilter,
+    ) -> Option<rmcp::model::SubscriptionFilter> {
+        let mut accepted = rmcp::model::SubscriptionFilter::default();
+        accepted.tools_list_changed = requested.tools_list_changed;
+        Some(accepted)
+    }
+
+    async fn listen(&self, context: rmcp::service::SubscriptionContext) -> Result<(), McpError> {
+        let mut changes = self.host.subscribe();
+        changes.mark_unchanged();
+        let shutdown = self.lifecycle.token().clone();
+        loop {
+            tokio::select! {
+                () = context.cancelled() => return Ok(()),
+                () = shutdown.cancelled() => return Ok(()),
+                changed = changes.changed() => {
+                    if changed.is_err() {
+                        return Ok(());
+                    }
+                    if context.accepted().tools_list_changed == Some(true) {
+                        if let Err(e) = context.sink().notify_tool_list_changed().await {
+                            tracing::debug!(error = %e, "could not send tools/list_changed on a subscription");
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        self.tools.iter().find(|t| t.name == name).cloned()
+        self.tools().iter().find(|t| t.name == name).cloned()
     }
 
     async fn call_tool(
@@ -242,7 +333,14 @@ impl ServerHandler for McpServer {
             .map(serde_json::Value::Object)
             .unwrap_or_else(|| json!({}));
         match self
-            .call(request.name.to_string(), arguments, Some(context.peer))
+            .call(
+                request.name.to_string(),
+                arguments,
+                Some(ClientContext {
+                    peer: context.peer,
+                    request_id: context.id,
+                }),
+            )
             .await
         {
             Ok(result) => Ok(CallToolResponse::Complete(result)),

@@ -45,6 +45,7 @@ const EDGE: usize = 4096;
 /// Serve until the client closes stdin or stdout.
 pub async fn serve(server: McpServer) -> anyhow::Result<()> {
     let (read, write) = rmcp::transport::stdio_pipes();
+    let forwarder = server.clone();
     let running = match server.serve(LineTransport::new(read, write)).await {
         Ok(running) => running,
         Err(rmcp::service::ServerInitializeError::ConnectionClosed(during)) => {
@@ -55,6 +56,7 @@ pub async fn serve(server: McpServer) -> anyhow::Result<()> {
         }
         Err(e) => return Err(e.into()),
     };
+    forwarder.forward_tool_changes(running.peer().clone());
     let reason = running.waiting().await?;
     tracing::info!(?reason, "MCP session ended");
     Ok(())

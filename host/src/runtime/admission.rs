@@ -45,7 +45,8 @@ impl Default for AdmissionLimits {
 pub struct Admission {
     limits: AdmissionLimits,
     total: Arc<Semaphore>,
-    per_plugin: HashMap<String, Arc<Semaphore>>,
+    /// Created on a plugin's first call (a reload may add plugins).
+    per_plugin: std::sync::Mutex<HashMap<String, Arc<Semaphore>>>,
 }
 
 /// A running call's slots; dropping it lets the next queued call in.
@@ -62,10 +63,12 @@ impl Admission {
         Admission {
             limits,
             total: Arc::new(Semaphore::new(limits.total.max(1) as usize)),
-            per_plugin: plugins
-                .into_iter()
-                .map(|p| (p.to_string(), Arc::new(Semaphore::new(per))))
-                .collect(),
+            per_plugin: std::sync::Mutex::new(
+                plugins
+                    .into_iter()
+                    .map(|p| (p.to_string(), Arc::new(Semaphore::new(per))))
+                    .collect(),
+            ),
         }
     }
 
@@ -81,9 +84,14 @@ impl Admission {
     ) -> Result<Admitted, ToolError> {
         let mine = self
             .per_plugin
-            .get(plugin)
-            .cloned()
-            .unwrap_or_else(|| Arc::new(Semaphore::new(self.limits.per_plugin as usize)));
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(plugin.to_string())
+            .or_insert_with(|| {
+                let per = self.limits.per_plugin.clamp(1, self.limits.total.max(1));
+                Arc::new(Semaphore::new(per as usize))
+            })
+            .clone();
         // Slots must come while enough of the budget is left to use them.
         let latest = until.checked_sub(MIN_RUN).unwrap_or(until);
         let deadline = tokio::time::Instant::from_std(latest);

@@ -1,5 +1,6 @@
-//! The plugin runtime: loads plugin components, keeps the tool registry, and
-//! runs each tool call in a fresh, limited instance.
+//! The plugin runtime: loads the plugins a policy names, keeps the registry
+//! of the tools it shows (swapped whole on reload), and runs each tool call
+//! in a fresh, limited instance.
 //!
 //! Every call gets a new `Store` instantiated from the plugin's `InstancePre`
 //! on the pooling allocator (tens of microseconds), so no state leaks from one
@@ -13,6 +14,7 @@ pub mod convert;
 pub mod engine;
 pub mod output;
 pub mod plugin;
+pub mod registry;
 
 /// The first-party plugins compiled into the binary (`host/build.rs`).
 pub mod builtin {
@@ -21,15 +23,20 @@ pub mod builtin {
 
 use crate::capabilities::log::LogSink;
 use crate::capabilities::{CallEnv, PluginState};
+use crate::exchange::share::WeightShare;
 use crate::exchange::ExchangeService;
+use crate::gate::{CallIdentity, ClientContext, PolicyGate};
+use crate::policy::plugins::{plan, Builtin, PlanError, Planned};
 use crate::policy::Policy;
 use crate::tool_error::{ErrorKind, ToolError};
 use cache::ComponentCache;
 use engine::{watch_deadline, Limits};
-use plugin::{LoadError, LoadedPlugin, PluginSource, ToolSpec};
+use plugin::{LoadContext, LoadError, LoadedPlugin, PluginSource, ToolSpec};
+use registry::{Registry, RegistryError};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 use wasmtime::{Engine, Store};
@@ -37,31 +44,17 @@ use wasmtime::{Engine, Store};
 use output::parse_output;
 pub use output::MAX_OUTPUT_BYTES;
 
-/// Why the host could not start its plugins.
+/// Why the host could not start (or reload) its plugins.
 #[derive(Debug, thiserror::Error)]
 pub enum HostError {
     #[error("cannot create the WebAssembly engine: {0}")]
     Engine(String),
-    #[error("cannot read the plugin directory {dir}: {reason}; pass --plugins an existing directory of *.wasm components")]
-    PluginDir { dir: String, reason: String },
-    #[error("no plugins to load: this binary was built without its plugins (BINANCE_MCP_SKIP_PLUGIN_BUILD) and {dir} has no *.wasm components")]
-    NoPlugins { dir: String },
+    #[error(transparent)]
+    Plan(#[from] PlanError),
     #[error(transparent)]
     Load(#[from] LoadError),
-    #[error("tool '{tool}' is exported by both plugin {first} and plugin {second}; remove one of them from the plugin directory")]
-    DuplicateTool {
-        tool: String,
-        first: String,
-        second: String,
-    },
-    #[error("plugin file {file} declares the name '{name}'; a plugin's file must be named after it ({name}.wasm), since its grants are chosen by name")]
-    NameMismatch { file: String, name: String },
-    #[error("plugins {first} and {second} are both named '{name}'; remove one of them from the plugin directory")]
-    DuplicatePlugin {
-        name: String,
-        first: String,
-        second: String,
-    },
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
 }
 
 /// A plugin's checked output: the JSON value, and the plugin's own text of
@@ -73,41 +66,80 @@ pub struct ToolOutput {
     pub text: String,
 }
 
-/// A call for a tool no plugin exports: a protocol error, not a tool error.
+/// A call for a tool no plugin shows: a protocol error, not a tool error.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown tool '{0}'")]
 pub struct UnknownTool(pub String);
 
-/// The loaded plugins and their tools.
+/// Where plugins come from: the built-in ones, an operator's directory,
+/// and the compiled-component cache.
+#[derive(Debug, Clone)]
+pub struct PluginSet {
+    pub builtins: Vec<Builtin>,
+    /// `--plugins DIR`: every component there must be pinned by the policy.
+    pub dir: Option<PathBuf>,
+    pub cache: ComponentCache,
+}
+
+impl PluginSet {
+    /// The plugins compiled into this binary, no directory, no cache.
+    pub fn builtin() -> Self {
+        PluginSet {
+            builtins: builtin::BUILTIN_PLUGINS.to_vec(),
+            dir: None,
+            cache: ComponentCache::new(None),
+        }
+    }
+}
+
+/// The plugins under the policy in force, and what runs their calls.
 pub struct PluginHost {
     engine: Engine,
-    plugins: Vec<LoadedPlugin>,
-    /// Tool name → (plugin index, tool index).
-    index: HashMap<String, (usize, usize)>,
     service: ExchangeService,
     limits: Limits,
+    plugins: PluginSet,
+    gate: PolicyGate,
+    /// The registry in force; replaced whole by [`PluginHost::apply`].
+    registry: RwLock<Arc<Registry>>,
+    /// Weight shares by plugin name, kept across reloads.
+    shares: Mutex<HashMap<String, Arc<WeightShare>>>,
+    /// One reload at a time.
+    applying: Mutex<()>,
+    /// Bumped on every applied policy (the MCP server tells its client).
+    changes: tokio::sync::watch::Sender<u64>,
     /// Shutdown: running plugins are stopped at their next epoch tick.
     cancel: CancellationToken,
 }
 
-/// How a tool is registered, for listings.
+/// What a component file says about itself (`binance-mcp plugin inspect`).
 #[derive(Debug, Clone)]
-pub struct RegisteredTool<'a> {
-    pub plugin: &'a str,
-    pub spec: &'a ToolSpec,
+pub struct Inspection {
+    pub digest: crate::policy::Digest,
+    pub name: String,
+    pub version: String,
+    pub info: plugin::ComponentInfo,
+    pub tools: Vec<ToolSpec>,
 }
 
 impl PluginHost {
-    /// The engine, ready for [`PluginHost::load_dir`] or [`PluginHost::load_files`].
-    pub fn new(service: ExchangeService, limits: Limits) -> Result<Self, HostError> {
+    /// The engine and an empty registry; [`PluginHost::apply`] loads a policy.
+    pub fn new(
+        service: ExchangeService,
+        limits: Limits,
+        plugins: PluginSet,
+    ) -> Result<Self, HostError> {
         let engine = engine::build(&limits).map_err(|e| HostError::Engine(format!("{e:#}")))?;
         engine::start_epoch_ticker(&engine).map_err(|e| HostError::Engine(e.to_string()))?;
         Ok(PluginHost {
             engine,
-            plugins: Vec::new(),
-            index: HashMap::new(),
             service,
             limits,
+            plugins,
+            gate: PolicyGate::new(),
+            registry: RwLock::new(Arc::new(Registry::default())),
+            shares: Mutex::new(HashMap::new()),
+            applying: Mutex::new(()),
+            changes: tokio::sync::watch::Sender::new(0),
             cancel: CancellationToken::new(),
         })
     }
@@ -123,154 +155,100 @@ impl PluginHost {
         &self.limits
     }
 
-    /// What to load: the plugins compiled into the binary, then every
-    /// `*.wasm` in `dir` (in name order) — a file named after a built-in
-    /// plugin replaces it, any other adds a plugin.
-    pub fn sources(
-        builtin: &[(&str, &'static [u8])],
-        dir: Option<&Path>,
-    ) -> Result<Vec<PluginSource>, HostError> {
-        let mut sources: Vec<PluginSource> = builtin
-            .iter()
-            .map(|(name, bytes)| PluginSource::builtin(name, bytes))
-            .collect();
-        let Some(dir) = dir else {
-            return Ok(sources);
-        };
-        for path in Self::plugin_files(dir)? {
-            let file = PluginSource::file(&path)?;
-            match sources.iter_mut().find(|s| s.name == file.name) {
-                Some(existing) => {
-                    tracing::info!(plugin = %file.name, file = %file.origin, "a plugin file overrides the built-in plugin");
-                    *existing = file;
-                }
-                None => sources.push(file),
-            }
-        }
-        if sources.is_empty() {
-            return Err(HostError::NoPlugins {
-                dir: dir.display().to_string(),
-            });
-        }
-        Ok(sources)
-    }
-
-    /// Every `*.wasm` in `dir`, in name order.
-    pub fn plugin_files(dir: &Path) -> Result<Vec<PathBuf>, HostError> {
-        let entries = std::fs::read_dir(dir).map_err(|e| HostError::PluginDir {
-            dir: dir.display().to_string(),
-            reason: io_reason(&e),
-        })?;
-        let mut files: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "wasm") && p.is_file())
-            .collect();
-        files.sort();
-        Ok(files)
-    }
-
-    /// Load every plugin source with the grants `policy` gives it,
-    /// registering the tools the policy exposes and refusing duplicate
-    /// plugin or tool names.
-    pub fn load_sources(
-        &mut self,
-        sources: &[PluginSource],
-        cache: &ComponentCache,
-        policy: &Policy,
-    ) -> Result<(), HostError> {
-        for source in sources {
-            let grants = policy.grants_for(&source.name);
-            let mut plugin = LoadedPlugin::load(
-                &self.engine,
-                cache,
-                source,
-                grants,
-                &self.service,
-                &self.limits,
-            )?;
-            if *plugin.name != source.name {
-                // Grants are chosen by name before the manifest is read; a
-                // plugin claiming another name must not borrow its grants.
-                return Err(HostError::NameMismatch {
-                    file: source.origin.clone(),
-                    name: plugin.name.to_string(),
-                });
-            }
-            plugin.tools.retain(|t| policy.exposes(&t.name));
-            tracing::info!(plugin = &*plugin.name, origin = %plugin.origin, version = %plugin.version, tools = plugin.tools.len(), cache = ?plugin.cache, "loaded plugin");
-            self.register(plugin)?;
-        }
-        Ok(())
-    }
-
-    /// Load every plugin file in `files` (see [`PluginHost::load_sources`]).
-    pub fn load_files(
-        &mut self,
-        files: &[PathBuf],
-        cache: &ComponentCache,
-        policy: &Policy,
-    ) -> Result<(), HostError> {
-        let sources = files
-            .iter()
-            .map(|f| PluginSource::file(f))
-            .collect::<Result<Vec<_>, _>>()?;
-        self.load_sources(&sources, cache, policy)
-    }
-
-    fn register(&mut self, plugin: LoadedPlugin) -> Result<(), HostError> {
-        let describe = |p: &LoadedPlugin| format!("{} ({})", p.name, p.origin);
-        for tool in &plugin.tools {
-            if let Some((other, _)) = self.index.get(&tool.name) {
-                return Err(HostError::DuplicateTool {
-                    tool: tool.name.clone(),
-                    first: describe(&self.plugins[*other]),
-                    second: describe(&plugin),
-                });
-            }
-        }
-        if let Some(other) = self.plugins.iter().find(|p| p.name == plugin.name) {
-            return Err(HostError::DuplicatePlugin {
-                name: plugin.name.to_string(),
-                first: other.origin.clone(),
-                second: plugin.origin.clone(),
-            });
-        }
-        let p = self.plugins.len();
-        for (t, tool) in plugin.tools.iter().enumerate() {
-            self.index.insert(tool.name.clone(), (p, t));
-        }
-        self.plugins.push(plugin);
-        Ok(())
-    }
-
     /// The exchange pipeline the plugins' calls go through.
     pub fn service(&self) -> &ExchangeService {
         &self.service
     }
 
-    /// The loaded plugins.
-    pub fn plugins(&self) -> &[LoadedPlugin] {
-        &self.plugins
+    /// The registry in force.
+    pub fn registry(&self) -> Arc<Registry> {
+        self.registry
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
-    /// Every tool, in plugin-then-declaration order.
-    pub fn tools(&self) -> impl Iterator<Item = RegisteredTool<'_>> {
-        self.plugins.iter().flat_map(|p| {
-            p.tools.iter().map(move |spec| RegisteredTool {
-                plugin: &p.name,
-                spec,
-            })
-        })
+    /// Notified with a new number each time a policy is applied.
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
     }
 
-    /// Look a tool up.
-    pub fn tool(&self, name: &str) -> Option<RegisteredTool<'_>> {
-        let (p, t) = *self.index.get(name)?;
-        let plugin = &self.plugins[p];
-        Some(RegisteredTool {
-            plugin: &plugin.name,
-            spec: &plugin.tools[t],
+    fn load_context(&self) -> LoadContext<'_> {
+        LoadContext {
+            engine: &self.engine,
+            cache: &self.plugins.cache,
+            service: &self.service,
+            gate: &self.gate,
+            limits: &self.limits,
+        }
+    }
+
+    fn share(&self, plugin: &str, percent: u8) -> Arc<WeightShare> {
+        let mut shares = self.shares.lock().unwrap_or_else(|p| p.into_inner());
+        let share = shares
+            .entry(plugin.to_string())
+            .or_insert_with(|| Arc::new(WeightShare::new(Arc::from(plugin), percent)));
+        share.set_percent(percent);
+        share.clone()
+    }
+
+    /// Build the registry `policy` describes and put it in force for every
+    /// later call and request, atomically; on any error the policy in force
+    /// stays. Plugins already loaded with the same identity and linking are
+    /// reused. Blocks (compiles, runs manifests): call it from a blocking
+    /// thread.
+    pub fn apply(&self, policy: Policy) -> Result<Arc<Registry>, HostError> {
+        let _one = self.applying.lock().unwrap_or_else(|p| p.into_inner());
+        let registry = self.build(policy)?;
+        let registry = Arc::new(registry);
+        // Gate first: a call that starts on the old registry meanwhile is
+        // held to the new policy at its first request.
+        self.gate.install(registry.permissions());
+        *self.registry.write().unwrap_or_else(|p| p.into_inner()) = registry.clone();
+        self.changes.send_modify(|n| *n += 1);
+        Ok(registry)
+    }
+
+    /// The registry for `policy`, without putting it in force (`policy check`).
+    pub fn build(&self, policy: Policy) -> Result<Registry, HostError> {
+        let policy = Arc::new(policy);
+        let planned = plan(&policy, &self.plugins.builtins, self.plugins.dir.as_deref())?;
+        let previous = self.registry();
+        let cx = self.load_context();
+        let mut loaded = Vec::with_capacity(planned.len());
+        for Planned { stanza, source } in planned {
+            let link_exchange = !stanza.grants.is_empty();
+            let plugin = match previous.reusable(&stanza.name, &source.digest, link_exchange) {
+                Some(p) => p,
+                None => {
+                    let p = LoadedPlugin::load(&cx, &source, Some(&stanza.name), link_exchange)?;
+                    tracing::info!(plugin = &*p.name, origin = %p.origin, version = %p.version, sha256 = %p.digest, tools = p.tools.len(), cache = ?p.cache, "loaded plugin");
+                    Arc::new(p)
+                }
+            };
+            loaded.push((stanza, plugin));
+        }
+        Ok(Registry::build(policy, loaded, &|name, pct| {
+            self.share(name, pct)
+        })?)
+    }
+
+    /// Read what the component at `path` declares, without a policy: its
+    /// ABI, imports, manifest and digest. Nothing it asks of the exchange is
+    /// allowed.
+    pub fn inspect(&self, path: &Path) -> Result<Inspection, HostError> {
+        let bytes = std::fs::read(path).map_err(|e| PlanError::Read {
+            path: path.display().to_string(),
+            reason: crate::text::io_reason(&e),
+        })?;
+        let source = PluginSource::file(path, bytes);
+        let probe = LoadedPlugin::load(&self.load_context(), &source, None, true)?;
+        Ok(Inspection {
+            digest: probe.digest,
+            name: probe.name.to_string(),
+            version: probe.version.clone(),
+            info: probe.info.clone(),
+            tools: probe.tools.clone(),
         })
     }
 
@@ -278,27 +256,32 @@ impl PluginHost {
     /// log events also going to `log` when given. Blocks (network
     /// included): call it from a blocking thread.
     ///
-    /// `Err` only for an unknown tool; every other failure — bad arguments,
-    /// exchange errors, a trapping or runaway plugin — is the inner
-    /// `Err(ToolError)`, for the model to read.
+    /// `Err` only for a tool the policy in force does not show; every other
+    /// failure — bad arguments, exchange errors, a trapping or runaway
+    /// plugin — is the inner `Err(ToolError)`, for the model to read.
     pub fn call(
         &self,
         name: &str,
         arguments: &str,
         deadline: Instant,
         log: Option<LogSink>,
+        client: Option<ClientContext>,
     ) -> Result<Result<ToolOutput, ToolError>, UnknownTool> {
-        let (p, _) = *self
-            .index
-            .get(name)
+        let registry = self.registry();
+        let (plugin, _) = registry
+            .tool(name)
             .ok_or_else(|| UnknownTool(name.to_string()))?;
-        let plugin = &self.plugins[p];
         let env = CallEnv {
+            call: Arc::new(CallIdentity {
+                plugin: plugin.plugin.name.clone(),
+                tool: Arc::from(name),
+                client,
+            }),
             deadline,
             cancel: self.cancel.clone(),
             log,
         };
-        Ok(self.run(plugin, name, arguments, env))
+        Ok(self.run(&plugin.plugin, name, arguments, env))
     }
 
     /// Instantiate every plugin once and drop the instances, without calling
@@ -308,29 +291,29 @@ impl PluginHost {
     /// beyond its start-up, and no state survives: each call still gets a
     /// fresh instance.
     pub fn warm_up(&self) {
-        for plugin in &self.plugins {
+        for p in &self.registry().plugins {
+            let plugin = &p.plugin;
             let env = CallEnv {
+                call: Arc::new(CallIdentity {
+                    plugin: plugin.name.clone(),
+                    tool: Arc::from("warm-up"),
+                    client: None,
+                }),
                 deadline: Instant::now() + std::time::Duration::from_secs(5),
                 cancel: self.cancel.clone(),
                 log: None,
             };
-            let mut store = self.store(plugin, env);
+            let mut store = self.store(env);
             if let Err(e) = plugin.pre.instantiate(&mut store) {
                 tracing::warn!(plugin = %plugin.name, error = %format!("{e:#}"), "warm-up instantiation failed");
             }
         }
     }
 
-    /// A fresh store for one instance of `plugin`: its grants, the memory
-    /// cap, the call's deadline and cancellation.
-    fn store(&self, plugin: &LoadedPlugin, env: CallEnv) -> Store<PluginState> {
-        let state = PluginState::new(
-            plugin.name.clone(),
-            &plugin.grants,
-            self.service.clone(),
-            &self.limits,
-            env,
-        );
+    /// A fresh store for one instance: the gate, the memory cap, the call's
+    /// identity, deadline and cancellation.
+    fn store(&self, env: CallEnv) -> Store<PluginState> {
+        let state = PluginState::new(&self.gate, self.service.clone(), &self.limits, env);
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limits);
         watch_deadline(&mut store);
@@ -344,7 +327,7 @@ impl PluginHost {
         arguments: &str,
         env: CallEnv,
     ) -> Result<ToolOutput, ToolError> {
-        let mut store = self.store(plugin, env);
+        let mut store = self.store(env);
         let trapped = |e: wasmtime::Error| self.trap_error(&plugin.name, name, e);
         let instance = plugin.pre.instantiate(&mut store).map_err(trapped)?;
         let out = instance
@@ -388,15 +371,6 @@ impl PluginHost {
                 "this is a plugin bug or a resource limit; retry with smaller arguments, or report it",
             )
         }
-    }
-}
-
-/// An I/O error as one clause, without Rust's "(os error N)" suffix.
-fn io_reason(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_string(),
-        None => s,
     }
 }
 

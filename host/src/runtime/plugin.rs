@@ -1,27 +1,51 @@
-//! One loaded plugin: its compiled component pre-linked against exactly the
-//! capabilities it was granted, and its validated manifest.
+//! One loaded plugin: its compiled component, checked against the ABI this
+//! host links, pre-linked against the interfaces its grants need, and its
+//! manifest read under the same limits as a call and bounded.
 
 use super::bindings::{ToolPlugin, ToolPluginPre};
 use super::cache::{CacheOutcome, ComponentCache};
 use super::engine::{watch_deadline, Limits};
-use crate::capabilities::{CallEnv, Grants, PluginState};
+use crate::capabilities::{CallEnv, PluginState};
 use crate::exchange::ExchangeService;
+use crate::gate::{CallIdentity, PolicyGate};
+use crate::policy::plugins::Builtin;
+use crate::policy::{Capability, Digest};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
-use wasmtime::component::{HasSelf, Linker};
+use std::time::Duration;
+use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Engine, Store};
+
+/// The WIT package this host links (`wit/plugin.wit`; a test keeps them equal).
+pub const WIT_PACKAGE: &str = "binance:mcp";
+/// Its version. A component built against any other is refused at load.
+pub const WIT_VERSION: &str = "0.3.0";
+
+/// Most tools one plugin may declare: far above any category's (the largest
+/// has a dozen), far below what would swamp a model's context.
+pub const MAX_TOOLS_PER_PLUGIN: usize = 64;
+/// Longest tool description: a few sentences for a model, not a manual.
+pub const MAX_DESCRIPTION_BYTES: usize = 2048;
+/// Longest tool title.
+pub const MAX_TITLE_BYTES: usize = 128;
+/// Largest input or output schema of one tool, as JSON text.
+pub const MAX_SCHEMA_BYTES: usize = 16 << 10;
+/// Most prompts and resources one plugin may declare (reserved exports).
+pub const MAX_PROMPTS_OR_RESOURCES: usize = 64;
+/// Longest `get-manifest` may run: a manifest is a constant, built in
+/// microseconds; start-up must not wait a call's whole budget on a plugin
+/// that spins (it did, 31 s). The memory cap is a call's.
+pub const MANIFEST_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Why a plugin could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("cannot read plugin {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
     #[error("plugin {path} is not a valid component for this host: {detail}")]
     Compile { path: String, detail: String },
-    #[error("plugin {path} cannot be linked: {detail} (it imports something its grants do not allow, or it was built against another WIT version than binance:mcp@0.2.0)")]
+    #[error("plugin {path} was built against {found}, and this host links {WIT_PACKAGE}@{WIT_VERSION}: rebuild it against this release's wit/plugin.wit (the binance-mcp-plugin SDK of this release)")]
+    Abi { path: String, found: String },
+    #[error("plugin {path} cannot be linked: {detail}")]
     Link { path: String, detail: String },
     #[error("plugin {path} failed while describing itself: {detail}")]
     Manifest { path: String, detail: String },
@@ -41,61 +65,140 @@ pub struct ToolSpec {
     pub destructive: bool,
     pub idempotent: bool,
     pub open_world: bool,
+    /// What the tool declared it needs.
+    pub capabilities: BTreeSet<Capability>,
 }
 
-/// Where a plugin's component comes from: embedded in the binary, or a
-/// file of the operator's plugin directory.
+/// A plugin's component: embedded in the binary, or a file.
 #[derive(Debug, Clone)]
 pub struct PluginSource {
-    /// The name it is expected to carry (a file's stem, or the built-in's name).
+    /// The built-in's name or the file's stem (a hint for messages and the
+    /// cache's file names; never an identity).
     pub name: String,
     /// For messages: `built-in` or the file's path.
     pub origin: String,
+    /// The identity.
+    pub digest: Digest,
     pub bytes: std::borrow::Cow<'static, [u8]>,
 }
 
 impl PluginSource {
     /// A plugin compiled into the binary.
-    pub fn builtin(name: &str, bytes: &'static [u8]) -> Self {
+    pub fn builtin(b: &Builtin) -> Self {
         PluginSource {
-            name: name.to_string(),
+            name: b.name.to_string(),
             origin: "built-in".to_string(),
-            bytes: std::borrow::Cow::Borrowed(bytes),
+            digest: b.digest(),
+            bytes: std::borrow::Cow::Borrowed(b.bytes),
         }
     }
 
-    /// A component file; its stem is the name it must carry.
-    pub fn file(path: &Path) -> Result<Self, LoadError> {
-        let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
-        Ok(PluginSource {
+    /// A component read from `path`.
+    pub fn file(path: &Path, bytes: Vec<u8>) -> Self {
+        PluginSource {
             name: path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default(),
             origin: path.display().to_string(),
+            digest: Digest::of(&bytes),
             bytes: std::borrow::Cow::Owned(bytes),
-        })
+        }
+    }
+
+    /// How messages name it.
+    pub fn shown(&self) -> String {
+        if self.origin == "built-in" {
+            format!("{} (built-in)", self.name)
+        } else {
+            self.origin.clone()
+        }
+    }
+}
+
+/// What a component says about itself before it runs.
+#[derive(Debug, Clone)]
+pub struct ComponentInfo {
+    /// Its imports (`binance:mcp/exchange@0.3.0`, `wasi:io/streams@0.2.x`, …).
+    pub imports: Vec<String>,
+    pub exports: Vec<String>,
+}
+
+impl ComponentInfo {
+    fn of(engine: &Engine, component: &Component) -> Self {
+        let ty = component.component_type();
+        ComponentInfo {
+            imports: ty.imports(engine).map(|(n, _)| n.to_string()).collect(),
+            exports: ty.exports(engine).map(|(n, _)| n.to_string()).collect(),
+        }
+    }
+
+    /// The `binance:mcp` version it was built against, when it says one.
+    pub fn abi_version(&self) -> Option<&str> {
+        self.imports
+            .iter()
+            .chain(&self.exports)
+            .filter_map(|n| n.strip_prefix(WIT_PACKAGE)?.strip_prefix('/'))
+            .find_map(|rest| rest.split_once('@').map(|(_, v)| v))
+    }
+
+    /// Its `binance:mcp` imports, without the package (`exchange`, `log`).
+    pub fn host_interfaces(&self) -> Vec<&str> {
+        self.imports
+            .iter()
+            .filter_map(|n| n.strip_prefix(WIT_PACKAGE)?.strip_prefix('/'))
+            .map(|rest| rest.split_once('@').map_or(rest, |(i, _)| i))
+            .collect()
+    }
+
+    /// Refuse a component of another ABI version, naming the one it has.
+    fn check_abi(&self, shown: &str) -> Result<(), LoadError> {
+        let ours = format!("@{WIT_VERSION}");
+        for name in self.imports.iter().chain(&self.exports) {
+            if let Some(rest) = name.strip_prefix(WIT_PACKAGE) {
+                if rest.starts_with('/') && !rest.ends_with(&ours) {
+                    let found = match rest.split_once('@') {
+                        Some((_, v)) => format!("{WIT_PACKAGE}@{v}"),
+                        None => format!("an unversioned {WIT_PACKAGE}"),
+                    };
+                    return Err(LoadError::Abi {
+                        path: shown.to_string(),
+                        found,
+                    });
+                }
+            }
+        }
+        let export = format!("{WIT_PACKAGE}/plugin{ours}");
+        if !self.exports.iter().any(|e| *e == export) {
+            return Err(LoadError::Abi {
+                path: shown.to_string(),
+                found: format!("no {export} export (it is not a binance-mcp tool plugin)"),
+            });
+        }
+        Ok(())
     }
 }
 
 /// A plugin ready to run calls.
 pub struct LoadedPlugin {
+    /// The manifest's name (equal to its policy stanza's).
     pub name: Arc<str>,
     /// Where it was loaded from: `built-in` or a file's path.
     pub origin: String,
+    pub digest: Digest,
     pub version: String,
+    pub info: ComponentInfo,
+    /// Every tool it declares (the registry decides which are shown).
     pub tools: Vec<ToolSpec>,
-    pub grants: Grants,
     pub cache: CacheOutcome,
+    /// Whether `exchange` is linked.
+    pub exchange_linked: bool,
     pub(crate) pre: ToolPluginPre<PluginState>,
 }
 
 /// Build the linker for one plugin: WASI (with an empty context), `log`, and
-/// `exchange` only when granted.
-fn linker(engine: &Engine, grants: &Grants) -> wasmtime::Result<Linker<PluginState>> {
+/// `exchange` only when its grants use it.
+fn linker(engine: &Engine, exchange: bool) -> wasmtime::Result<Linker<PluginState>> {
     use super::bindings::binance::mcp::{exchange, log, types};
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
@@ -104,7 +207,7 @@ fn linker(engine: &Engine, grants: &Grants) -> wasmtime::Result<Linker<PluginSta
         &mut linker,
         |s| &mut s.log,
     )?;
-    if grants.exchange.is_some() {
+    if exchange {
         exchange::add_to_linker::<PluginState, HasSelf<crate::capabilities::exchange::ExchangeCtx>>(
             &mut linker,
             |s| &mut s.exchange,
@@ -115,63 +218,52 @@ fn linker(engine: &Engine, grants: &Grants) -> wasmtime::Result<Linker<PluginSta
 
 impl super::bindings::binance::mcp::types::Host for PluginState {}
 
+/// What loading needs from the host.
+pub struct LoadContext<'a> {
+    pub engine: &'a Engine,
+    pub cache: &'a ComponentCache,
+    pub service: &'a ExchangeService,
+    pub gate: &'a PolicyGate,
+    pub limits: &'a Limits,
+}
+
 impl LoadedPlugin {
-    /// Compile (or load from `cache`), link under `grants`, and read the manifest.
+    /// Compile (or load from the cache), check the ABI, link (`exchange`
+    /// only when `link_exchange`), and read and check the manifest.
+    /// `expected` is the name the policy gives it (the manifest must
+    /// agree); `None` takes the manifest's (inspection only).
     pub fn load(
-        engine: &Engine,
-        cache: &ComponentCache,
+        cx: &LoadContext<'_>,
         source: &PluginSource,
-        grants: Grants,
-        service: &ExchangeService,
-        limits: &Limits,
+        expected: Option<&str>,
+        link_exchange: bool,
     ) -> Result<LoadedPlugin, LoadError> {
-        let shown = if source.origin == "built-in" {
-            format!("{} (built-in)", source.name)
-        } else {
-            source.origin.clone()
+        let shown = source.shown();
+        let stem = expected.unwrap_or(&source.name);
+        let stem = if valid_plugin_name(stem) { stem } else { "plugin" };
+        let (component, outcome) = cx
+            .cache
+            .load(cx.engine, stem, &source.bytes)
+            .map_err(|e| LoadError::Compile {
+                path: shown.clone(),
+                detail: format!("{e:#}"),
+            })?;
+        let info = ComponentInfo::of(cx.engine, &component);
+        info.check_abi(&shown)?;
+        let link_err = |e: wasmtime::Error| {
+            let mut detail = format!("{e:#}");
+            if !link_exchange && detail.contains("exchange") {
+                detail.push_str(&format!("; it imports binance:mcp/exchange, which is linked only when plugins.{stem}.grants names a capability"));
+            }
+            LoadError::Link {
+                path: shown.clone(),
+                detail,
+            }
         };
-        let stem = if source.name.is_empty() {
-            "plugin".to_string()
-        } else {
-            source.name.clone()
-        };
-        let (component, outcome) =
-            cache
-                .load(engine, &stem, &source.bytes)
-                .map_err(|e| LoadError::Compile {
-                    path: shown.clone(),
-                    detail: format!("{e:#}"),
-                })?;
-        let link_err = |e: wasmtime::Error| LoadError::Link {
-            path: shown.clone(),
-            detail: format!("{e:#}"),
-        };
-        let linker = linker(engine, &grants).map_err(link_err)?;
+        let linker = linker(cx.engine, link_exchange).map_err(link_err)?;
         let pre = linker.instantiate_pre(&component).map_err(link_err)?;
         let pre = ToolPluginPre::new(pre).map_err(link_err)?;
-
-        let mut store = Store::new(
-            engine,
-            PluginState::new(
-                Arc::from(stem.as_str()),
-                &grants,
-                service.clone(),
-                limits,
-                CallEnv::starting_now(limits),
-            ),
-        );
-        store.limiter(|s| &mut s.limits);
-        watch_deadline(&mut store);
-        let manifest_err = |e: wasmtime::Error| LoadError::Manifest {
-            path: shown.clone(),
-            detail: format!("{e:#}"),
-        };
-        let instance: ToolPlugin = pre.instantiate(&mut store).map_err(manifest_err)?;
-        let manifest = instance
-            .binance_mcp_plugin()
-            .call_get_manifest(&mut store)
-            .map_err(manifest_err)?;
-
+        let manifest = read_manifest(cx, &pre, stem, &shown)?;
         let invalid = |detail: String| LoadError::Invalid {
             path: shown.clone(),
             detail,
@@ -179,56 +271,163 @@ impl LoadedPlugin {
         if !valid_plugin_name(&manifest.name) {
             return Err(invalid(format!(
                 "plugin name '{}' must be 1-64 of a-z 0-9 -",
+                crate::text::escaped(&manifest.name, 80)
+            )));
+        }
+        let expected = expected.unwrap_or(&manifest.name);
+        if manifest.name != expected {
+            return Err(invalid(format!(
+                "it calls itself '{}', but the policy loads it as '{expected}': name its stanza [plugins.{}] (a plugin's grants follow the policy's name for its pinned sha256)",
+                manifest.name.escape_default(),
                 manifest.name.escape_default()
             )));
         }
-        let mut tools: Vec<ToolSpec> = Vec::with_capacity(manifest.tools.len());
-        for t in manifest.tools {
-            if !valid_tool_name(&t.name) {
-                return Err(invalid(format!(
-                    "tool name '{}' must be 1-128 of A-Z a-z 0-9 _ . -",
-                    t.name.escape_default()
-                )));
-            }
-            if tools.iter().any(|x| x.name == t.name) {
-                return Err(invalid(format!("tool '{}' is declared twice", t.name)));
-            }
-            let input_schema = object_schema(&t.input_schema)
-                .map_err(|e| invalid(format!("tool '{}' input schema: {e}", t.name)))?;
-            let output_schema = object_schema(&t.output_schema)
-                .map_err(|e| invalid(format!("tool '{}' output schema: {e}", t.name)))?;
-            tools.push(ToolSpec {
-                name: t.name,
-                title: t.title,
-                description: t.description,
-                input_schema,
-                output_schema,
-                read_only: t.annotations.read_only,
-                destructive: t.annotations.destructive,
-                idempotent: t.annotations.idempotent,
-                open_world: t.annotations.open_world,
-            });
+        let tools = check_tools(manifest.tools).map_err(invalid)?;
+        if manifest.prompts.len() > MAX_PROMPTS_OR_RESOURCES
+            || manifest.resources.len() > MAX_PROMPTS_OR_RESOURCES
+        {
+            return Err(invalid(format!(
+                "at most {MAX_PROMPTS_OR_RESOURCES} prompts and {MAX_PROMPTS_OR_RESOURCES} resources"
+            )));
         }
         Ok(LoadedPlugin {
             name: Arc::from(manifest.name.as_str()),
             origin: source.origin.clone(),
-            version: manifest.version,
+            digest: source.digest,
+            version: cap(manifest.version, 64),
+            info,
             tools,
-            grants,
             cache: outcome,
+            exchange_linked: link_exchange,
             pre,
         })
     }
 }
 
-fn valid_plugin_name(s: &str) -> bool {
+fn cap(s: String, max: usize) -> String {
+    crate::text::escaped(&s, max)
+}
+
+/// Run `get-manifest` in a fresh instance under a call's memory cap and
+/// [`MANIFEST_TIMEOUT`]; the gate allows it no request.
+fn read_manifest(
+    cx: &LoadContext<'_>,
+    pre: &ToolPluginPre<PluginState>,
+    expected: &str,
+    shown: &str,
+) -> Result<super::bindings::binance::mcp::types::Manifest, LoadError> {
+    let call = Arc::new(CallIdentity {
+        plugin: Arc::from(expected),
+        tool: Arc::from("get-manifest"),
+        client: None,
+    });
+    let limits = Limits {
+        call_timeout: cx.limits.call_timeout.min(MANIFEST_TIMEOUT),
+        ..*cx.limits
+    };
+    let mut store = Store::new(
+        cx.engine,
+        PluginState::new(
+            cx.gate,
+            cx.service.clone(),
+            &limits,
+            CallEnv::starting_now(call, &limits),
+        ),
+    );
+    store.limiter(|s| &mut s.limits);
+    watch_deadline(&mut store);
+    let manifest_err = |e: wasmtime::Error| {
+        let interrupted = e.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt);
+        LoadError::Manifest {
+            path: shown.to_string(),
+            detail: if interrupted {
+                format!(
+                    "get-manifest did not finish within {} s and was stopped",
+                    limits.call_timeout.as_secs_f64()
+                )
+            } else {
+                format!("{e:#}")
+            },
+        }
+    };
+    let instance: ToolPlugin = pre.instantiate(&mut store).map_err(manifest_err)?;
+    instance
+        .binance_mcp_plugin()
+        .call_get_manifest(&mut store)
+        .map_err(manifest_err)
+}
+
+fn check_tools(
+    declared: Vec<super::bindings::binance::mcp::types::ToolDescriptor>,
+) -> Result<Vec<ToolSpec>, String> {
+    if declared.len() > MAX_TOOLS_PER_PLUGIN {
+        return Err(format!(
+            "it declares {} tools; a plugin may declare at most {MAX_TOOLS_PER_PLUGIN}",
+            declared.len()
+        ));
+    }
+    let mut tools: Vec<ToolSpec> = Vec::with_capacity(declared.len());
+    for t in declared {
+        if !valid_tool_name(&t.name) {
+            return Err(format!(
+                "tool name '{}' must be 1-128 of A-Z a-z 0-9 _ . -",
+                crate::text::escaped(&t.name, 160)
+            ));
+        }
+        let name = &t.name;
+        if tools.iter().any(|x| x.name == *name) {
+            return Err(format!("tool '{name}' is declared twice"));
+        }
+        if t.description.len() > MAX_DESCRIPTION_BYTES || t.title.len() > MAX_TITLE_BYTES {
+            return Err(format!(
+                "tool '{name}': a title is at most {MAX_TITLE_BYTES} bytes and a description at most {MAX_DESCRIPTION_BYTES}"
+            ));
+        }
+        if t.input_schema.len() > MAX_SCHEMA_BYTES || t.output_schema.len() > MAX_SCHEMA_BYTES {
+            return Err(format!(
+                "tool '{name}': a schema is at most {MAX_SCHEMA_BYTES} bytes"
+            ));
+        }
+        let input_schema =
+            object_schema(&t.input_schema).map_err(|e| format!("tool '{name}' input schema: {e}"))?;
+        let output_schema = object_schema(&t.output_schema)
+            .map_err(|e| format!("tool '{name}' output schema: {e}"))?;
+        let mut capabilities = BTreeSet::new();
+        for c in &t.capabilities {
+            let Some(cap) = Capability::from_name(c) else {
+                return Err(format!(
+                    "tool '{name}' needs capability '{}', which this host does not know (it knows {}): the plugin was built for another release",
+                    crate::text::escaped(c, 64),
+                    Capability::names()
+                ));
+            };
+            capabilities.insert(cap);
+        }
+        tools.push(ToolSpec {
+            name: t.name,
+            title: t.title,
+            description: t.description,
+            input_schema,
+            output_schema,
+            read_only: t.annotations.read_only,
+            destructive: t.annotations.destructive,
+            idempotent: t.annotations.idempotent,
+            open_world: t.annotations.open_world,
+            capabilities,
+        });
+    }
+    Ok(tools)
+}
+
+/// Plugin names: 1–64 of `[a-z0-9-]`.
+pub fn valid_plugin_name(s: &str) -> bool {
     (1..=64).contains(&s.len())
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// MCP 2025-11-25: tool names are 1–128 of `[A-Za-z0-9_.-]`.
-fn valid_tool_name(s: &str) -> bool {
+pub fn valid_tool_name(s: &str) -> bool {
     (1..=128).contains(&s.len())
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
@@ -266,5 +465,35 @@ mod tests {
         assert!(object_schema(r#"{"type":"object"}"#).is_ok());
         assert!(object_schema(r#"{"type":"string"}"#).is_err());
         assert!(object_schema("nope").is_err());
+    }
+
+    #[test]
+    fn the_abi_version_is_the_wit_files() {
+        let wit = include_str!("../../../wit/plugin.wit");
+        assert!(
+            wit.contains(&format!("package {WIT_PACKAGE}@{WIT_VERSION};")),
+            "host/src/runtime/plugin.rs WIT_VERSION differs from wit/plugin.wit"
+        );
+    }
+
+    #[test]
+    fn another_abi_version_is_named() {
+        let info = ComponentInfo {
+            imports: vec![
+                "wasi:io/streams@0.2.6".into(),
+                "binance:mcp/exchange@0.2.0".into(),
+            ],
+            exports: vec!["binance:mcp/plugin@0.2.0".into()],
+        };
+        assert_eq!(info.abi_version(), Some("0.2.0"));
+        let e = info.check_abi("x.wasm").unwrap_err().to_string();
+        assert!(e.contains("binance:mcp@0.2.0"), "{e}");
+        assert!(e.contains("binance:mcp@0.3.0"), "{e}");
+        let ok = ComponentInfo {
+            imports: vec!["binance:mcp/log@0.3.0".into()],
+            exports: vec!["binance:mcp/plugin@0.3.0".into()],
+        };
+        assert!(ok.check_abi("x").is_ok());
+        assert_eq!(ok.host_interfaces(), vec!["log"]);
     }
 }

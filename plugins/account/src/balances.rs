@@ -9,6 +9,7 @@
 
 use crate::{boolean, dec_text, with_marker};
 use binance_mcp_plugin::args::Args;
+use binance_mcp_plugin::capability::{ACCOUNT_READ, MARKET_DATA};
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, Keep};
 use binance_mcp_plugin::{
@@ -51,6 +52,7 @@ pub const ACCOUNT_INFO: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[ACCOUNT_READ, MARKET_DATA],
     run: Run::Value(account_info),
 };
 
@@ -246,6 +248,7 @@ pub const FEE_INFO: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[ACCOUNT_READ],
     run: Run::Value(fee_info),
 };
 

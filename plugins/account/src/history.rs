@@ -3,6 +3,7 @@
 
 use crate::{coin_schema, id_text, text_time, with_marker, Raw, DAY_MS};
 use binance_mcp_plugin::args::Args;
+use binance_mcp_plugin::capability::WALLET_READ;
 use binance_mcp_plugin::output::{self, Keep};
 use binance_mcp_plugin::{
     json, schema, time, Annotations, Exchange, Request, Run, Tool, ToolError, Value,
@@ -207,6 +208,7 @@ pub const DEPOSIT_HISTORY: Tool = Tool {
     input_schema: || history_input(DEPOSIT_STATUS),
     output_schema: || history_output(DEPOSIT_COLUMNS),
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[WALLET_READ],
     run: Run::Value(deposit_history),
 };
 
@@ -262,6 +264,7 @@ pub const WITHDRAW_HISTORY: Tool = Tool {
     input_schema: || history_input(WITHDRAW_STATUS),
     output_schema: || history_output(WITHDRAW_COLUMNS),
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[WALLET_READ],
     run: Run::Value(withdraw_history),
 };
 

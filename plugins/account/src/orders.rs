@@ -3,6 +3,7 @@
 
 use crate::{id_arg, id_schema, with_marker, Raw, DAY_MS};
 use binance_mcp_plugin::args::Args;
+use binance_mcp_plugin::capability::ACCOUNT_READ;
 use binance_mcp_plugin::output::{self, Keep};
 use binance_mcp_plugin::{
     json, schema, time, Annotations, Decimal, ErrorKind, Exchange, Request, Run, Tool, ToolError,
@@ -162,6 +163,7 @@ pub const OPEN_ORDERS: Tool = Tool {
     input_schema: || schema::object(json!({ "symbol": schema::string() }), &[]),
     output_schema: orders_output_schema,
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[ACCOUNT_READ],
     run: Run::Value(open_orders),
 };
 
@@ -209,6 +211,7 @@ pub const ALL_ORDERS: Tool = Tool {
     },
     output_schema: orders_output_schema,
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[ACCOUNT_READ],
     run: Run::Value(all_orders),
 };
 
@@ -279,6 +282,7 @@ pub const ORDER: Tool = Tool {
     },
     output_schema: || schema::output(json!({ "order": order_schema() }), &["order"]),
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[ACCOUNT_READ],
     run: Run::Value(get_order),
 };
 

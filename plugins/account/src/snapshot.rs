@@ -4,6 +4,7 @@
 
 use crate::{dec_text, with_marker, DAY_MS};
 use binance_mcp_plugin::args::Args;
+use binance_mcp_plugin::capability::WALLET_READ;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, Keep};
 use binance_mcp_plugin::{
@@ -59,6 +60,7 @@ pub const ACCOUNT_SNAPSHOT: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[WALLET_READ],
     run: Run::Value(account_snapshot),
 };
 

@@ -2,6 +2,7 @@
 
 use crate::{id_arg, id_schema, with_marker, DAY_MS};
 use binance_mcp_plugin::args::Args;
+use binance_mcp_plugin::capability::ACCOUNT_READ;
 use binance_mcp_plugin::output::{self, Keep};
 use binance_mcp_plugin::{
     json, schema, time, Annotations, Exchange, Request, Run, Tool, ToolError, Value,
@@ -55,6 +56,7 @@ pub const ACCOUNT_TRADES: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[ACCOUNT_READ],
     run: Run::Value(account_trades),
 };
 

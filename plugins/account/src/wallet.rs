@@ -3,6 +3,8 @@
 
 use crate::{coin_schema, with_marker, Raw};
 use binance_mcp_plugin::args::Args;
+// By path: `DEPOSIT_ADDRESS` here is the tool.
+use binance_mcp_plugin::capability;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, Keep};
 use binance_mcp_plugin::{
@@ -83,6 +85,7 @@ pub const UNIVERSAL_TRANSFER_HISTORY: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[capability::WALLET_READ],
     run: Run::Value(universal_transfer_history),
 };
 
@@ -194,6 +197,7 @@ pub const DEPOSIT_ADDRESS: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[capability::DEPOSIT_ADDRESS],
     run: Run::Value(deposit_address),
 };
 

@@ -2,6 +2,7 @@
 
 use crate::tickers::{as_list, selection_input, symbol_selection};
 use binance_mcp_plugin::args::Args;
+use binance_mcp_plugin::capability::MARKET_DATA;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, cap, Keep};
 use binance_mcp_plugin::rows::Rows;
@@ -38,6 +39,7 @@ pub const BOOK_TICKER: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[MARKET_DATA],
     run: Run::Value(book_ticker),
 };
 
@@ -99,6 +101,7 @@ pub const ORDER_BOOK: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[MARKET_DATA],
     run: Run::Text(order_book),
 };
 

@@ -1,6 +1,7 @@
 //! Recent trades and candlesticks, as rows under one column header.
 
 use binance_mcp_plugin::args::Args;
+use binance_mcp_plugin::capability::MARKET_DATA;
 use binance_mcp_plugin::output::{self, Keep};
 use binance_mcp_plugin::rows::Rows;
 use binance_mcp_plugin::{
@@ -63,6 +64,7 @@ pub const RECENT_TRADES: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[MARKET_DATA],
     run: Run::Text(recent_trades),
 };
 
@@ -137,6 +139,7 @@ pub const KLINES: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[MARKET_DATA],
     run: Run::Text(klines),
 };
 

@@ -1,6 +1,7 @@
 //! Server time and exchange information.
 
 use binance_mcp_plugin::args::Args;
+use binance_mcp_plugin::capability::MARKET_DATA;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, Keep};
 use binance_mcp_plugin::{
@@ -42,6 +43,7 @@ pub const SERVER_TIME: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[MARKET_DATA],
     run: Run::Value(server_time),
 };
 
@@ -78,6 +80,7 @@ pub const EXCHANGE_INFO: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[MARKET_DATA],
     run: Run::Value(exchange_info),
 };
 

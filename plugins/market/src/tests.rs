@@ -3,8 +3,9 @@
 //! integration tests against the simulator).
 
 use crate::{Market, TOOLS};
+use binance_mcp_plugin::capability::MARKET_DATA;
 use binance_mcp_plugin::testing::CannedExchange;
-use binance_mcp_plugin::{json, time, ErrorKind, Plugin, Value};
+use binance_mcp_plugin::{json, time, ErrorKind, Method, Plugin, Value, Venue};
 
 /// Run a tool natively; its answer parsed.
 fn call(
@@ -40,6 +41,49 @@ fn manifest_lists_every_tool_once_with_object_schemas() {
             "{}",
             t.name
         );
+        assert_eq!(t.capabilities, vec![MARKET_DATA], "{}", t.name);
+    }
+}
+
+/// Every request of every tool is a public spot market-data GET (the only
+/// capability the tools declare; the host's catalogue is authoritative,
+/// this is the part of it these tools use).
+#[test]
+fn every_tool_sends_only_public_market_data_requests() {
+    const PUBLIC: &[&str] = &[
+        "/api/v3/time",
+        "/api/v3/exchangeInfo",
+        "/api/v3/depth",
+        "/api/v3/trades",
+        "/api/v3/klines",
+        "/api/v3/avgPrice",
+        "/api/v3/ticker/24hr",
+        "/api/v3/ticker/price",
+        "/api/v3/ticker/bookTicker",
+    ];
+    for tool in TOOLS {
+        assert_eq!(tool.capabilities, &[MARKET_DATA], "{}", tool.name);
+        let ex = canned("{}");
+        let args = match tool.name {
+            "get_klines" => r#"{"symbol":"BTCUSDT","interval":"1m"}"#,
+            "get_order_book" | "get_recent_trades" | "get_average_price" => {
+                r#"{"symbol":"BTCUSDT"}"#
+            }
+            _ => "{}",
+        };
+        let _ = call(&ex, tool.name, args);
+        let sent = ex.requests();
+        assert!(!sent.is_empty(), "{} sent nothing", tool.name);
+        for r in sent {
+            assert_eq!(r.method, Method::Get, "{}", tool.name);
+            assert_eq!(r.venue, Venue::Spot, "{}", tool.name);
+            assert!(
+                PUBLIC.contains(&r.path.as_str()),
+                "{}: {}",
+                tool.name,
+                r.path
+            );
+        }
     }
 }
 

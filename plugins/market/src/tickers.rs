@@ -1,6 +1,7 @@
 //! 24-hour statistics, last prices and the average price.
 
 use binance_mcp_plugin::args::Args;
+use binance_mcp_plugin::capability::MARKET_DATA;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, cap, Keep};
 use binance_mcp_plugin::{
@@ -73,6 +74,7 @@ pub const TICKER: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[MARKET_DATA],
     run: Run::Value(ticker),
 };
 
@@ -132,6 +134,7 @@ pub const TICKER_PRICE: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[MARKET_DATA],
     run: Run::Value(ticker_price),
 };
 
@@ -175,6 +178,7 @@ pub const AVERAGE_PRICE: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[MARKET_DATA],
     run: Run::Value(average_price),
 };
 

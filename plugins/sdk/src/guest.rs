@@ -83,6 +83,7 @@ pub fn manifest<P: Plugin>() -> wit::Manifest {
                     idempotent: t.annotations.idempotent,
                     open_world: t.annotations.open_world,
                 },
+                capabilities: t.capabilities,
             })
             .collect(),
         prompts: Vec::new(),

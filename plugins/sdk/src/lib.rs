@@ -12,6 +12,7 @@
 
 pub mod answer;
 pub mod args;
+pub mod capability;
 pub mod error;
 pub mod exchange;
 pub mod manifest;

@@ -33,6 +33,12 @@ pub struct ToolDescriptor {
     /// JSON Schema of the structured output (an object schema).
     pub output_schema: Value,
     pub annotations: Annotations,
+    /// The policy capabilities the tool needs, by name (see
+    /// [`crate::capability`]). The host lists the tool only when the
+    /// operator's policy grants the plugin every one of them, and a call of
+    /// the tool reaches only their endpoints; an unknown name refuses the
+    /// plugin at load.
+    pub capabilities: Vec<String>,
 }
 
 /// A plugin's manifest.

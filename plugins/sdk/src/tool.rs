@@ -26,6 +26,11 @@ pub struct Tool {
     /// Builds the output JSON Schema (called once, at load).
     pub output_schema: fn() -> Value,
     pub annotations: Annotations,
+    /// The policy capabilities the tool's calls need, by name (the
+    /// [`crate::capability`] constants): every endpoint the tool sends to
+    /// must belong to one of them, for the host lets a call reach only
+    /// these, and lists the tool only when the plugin is granted them all.
+    pub capabilities: &'static [&'static str],
     /// Runs the tool on raw JSON arguments.
     pub run: Run,
 }
@@ -40,6 +45,7 @@ impl Tool {
             input_schema: (self.input_schema)(),
             output_schema: (self.output_schema)(),
             annotations: self.annotations,
+            capabilities: self.capabilities.iter().map(|c| c.to_string()).collect(),
         }
     }
 }
@@ -71,5 +77,69 @@ pub fn dispatch(
             format!("tool '{name}' is not implemented by this plugin"),
             "call tools/list and use a listed tool",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capability::{ACCOUNT_READ, MARKET_DATA};
+    use crate::testing::CannedExchange;
+    use crate::{json, schema};
+
+    const TOOLS: &[Tool] = &[
+        Tool {
+            name: "a",
+            title: "A",
+            description: "reads the account and prices",
+            input_schema: || schema::object(json!({}), &[]),
+            output_schema: || json!({ "type": "object" }),
+            annotations: Annotations::READ_ONLY_EXCHANGE,
+            capabilities: &[ACCOUNT_READ, MARKET_DATA],
+            run: Run::Value(|_, _| Ok(json!({ "a": 1 }))),
+        },
+        Tool {
+            name: "b",
+            title: "B",
+            description: "sends nothing",
+            input_schema: || schema::object(json!({}), &[]),
+            output_schema: || json!({ "type": "object" }),
+            annotations: Annotations::READ_ONLY_EXCHANGE,
+            capabilities: &[],
+            run: Run::Value(|_, _| Ok(json!({ "b": 2 }))),
+        },
+    ];
+
+    #[test]
+    fn descriptors_carry_the_declared_capabilities_in_order() {
+        let d = describe_all(TOOLS);
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].name, "a");
+        assert_eq!(d[0].capabilities, vec!["account-read", "market-data"]);
+        assert_eq!(d[0].input_schema["type"], "object");
+        assert!(d[1].capabilities.is_empty());
+    }
+
+    #[test]
+    fn every_sdk_capability_name_is_distinct_and_lower_kebab() {
+        let mut names = crate::capability::ALL.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), crate::capability::ALL.len());
+        for n in names {
+            assert!(
+                n.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{n}"
+            );
+        }
+    }
+
+    #[test]
+    fn dispatch_routes_by_name_and_refuses_unknown_tools() {
+        let ex = CannedExchange::default();
+        let out = dispatch(TOOLS, &ex, "b", "{}").unwrap().to_value();
+        assert_eq!(out["b"], 2);
+        let err = dispatch(TOOLS, &ex, "c", "{}").unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Internal);
     }
 }

@@ -16,6 +16,7 @@ mod selection;
 
 use crate::{coin_schema, dec_text, Raw};
 use binance_mcp_plugin::args::Args;
+use binance_mcp_plugin::capability::{ACCOUNT_READ, MARKET_DATA};
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{cap, Keep};
 use binance_mcp_plugin::time::{self, DayEdge};
@@ -67,6 +68,7 @@ pub const PNL: Tool = Tool {
         )
     },
     annotations: Annotations::READ_ONLY_EXCHANGE,
+    capabilities: &[ACCOUNT_READ, MARKET_DATA],
     run: Run::Value(pnl),
 };
 

@@ -10,6 +10,7 @@
 
 mod balances;
 mod budget;
+mod capabilities;
 mod contract;
 mod orders;
 mod pnl;

@@ -1,0 +1,173 @@
+//! What the operator commands print: `tools`, `policy check`, `plugin inspect`.
+
+use binance_mcp::config::Config;
+use binance_mcp::exchange::ratelimit::{
+    FUTURES_WEIGHT_PER_MINUTE, SAPI_WEIGHT_PER_MINUTE, SPOT_WEIGHT_PER_MINUTE,
+};
+use binance_mcp::policy::{Capability, Policy};
+use binance_mcp::runtime::plugin::{WIT_PACKAGE, WIT_VERSION};
+use binance_mcp::runtime::registry::Registry;
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Write `text` and a newline to stdout, reporting (not panicking on) a
+/// closed pipe.
+pub fn print(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")?;
+    out.flush()
+}
+
+/// The tools a model sees, one a line.
+pub fn print_tools(registry: &Registry) -> std::io::Result<()> {
+    print(&format!(
+        "{:<32} {:<8} {:<32} TITLE",
+        "TOOL", "PLUGIN", "ANNOTATIONS"
+    ))?;
+    for t in registry.tools() {
+        let s = t.spec;
+        let mut notes = vec![if s.read_only { "read-only" } else { "writes" }];
+        if s.destructive {
+            notes.push("destructive");
+        }
+        if s.idempotent {
+            notes.push("idempotent");
+        }
+        if s.open_world {
+            notes.push("open-world");
+        }
+        print(&format!(
+            "{:<32} {:<8} {:<32} {}",
+            s.name,
+            t.plugin,
+            notes.join(","),
+            s.title
+        ))?;
+    }
+    Ok(())
+}
+
+/// `policy check FILE`: exit 0 and the effective grants, or exit 1 and the error.
+pub fn policy_check(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
+    let invalid = |e: &dyn std::fmt::Display| {
+        eprintln!("binance-mcp: policy {} is invalid: {e}", file.display());
+        ExitCode::FAILURE
+    };
+    let policy = match Policy::load(Some(file)) {
+        Ok(p) => p,
+        Err(e) => return Ok(invalid(&e)),
+    };
+    let disabled: Vec<String> = policy
+        .plugins
+        .iter()
+        .filter(|p| !p.enabled)
+        .map(|p| p.name.clone())
+        .collect();
+    let host = binance_mcp::app::offline_host(config)?;
+    let registry = match host.build(policy) {
+        Ok(r) => r,
+        Err(e) => return Ok(invalid(&e)),
+    };
+    print(&format!("policy {}: valid", file.display()))?;
+    for p in &registry.plugins {
+        let l = &p.plugin;
+        print(&format!(
+            "\nplugin {} {} ({}, sha256 {})",
+            l.name, l.version, l.origin, l.digest
+        ))?;
+        if p.grants.is_empty() {
+            print("  grants: none")?;
+        }
+        for g in &p.grants {
+            print(&format!("  grant {:<16} {}", g.name(), g.summary()))?;
+        }
+        match &p.share {
+            Some(s) => print(&format!(
+                "  weight share: {}% a minute (spot /api {}, spot /sapi {}, futures {})",
+                s.percent(),
+                s.cap(SPOT_WEIGHT_PER_MINUTE),
+                s.cap(SAPI_WEIGHT_PER_MINUTE),
+                s.cap(FUTURES_WEIGHT_PER_MINUTE)
+            ))?,
+            None => print("  weight share: none of its own (the IP's limits apply)")?,
+        }
+        let shown: Vec<&str> = p.shown().map(|t| t.name.as_str()).collect();
+        print(&format!(
+            "  tools shown ({}): {}",
+            shown.len(),
+            if shown.is_empty() {
+                "none".to_string()
+            } else {
+                shown.join(", ")
+            }
+        ))?;
+        for h in &p.hidden {
+            print(&format!("  hidden {}: {}", h.name, h.reason))?;
+        }
+    }
+    for name in disabled {
+        print(&format!("\nplugin {name}: disabled (enabled = false)"))?;
+    }
+    let count = registry.tools().count();
+    print(&format!("\n{count} tools a model sees:"))?;
+    print_tools(&registry)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `plugin inspect FILE`.
+pub fn plugin_inspect(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
+    let host = binance_mcp::app::offline_host(config)?;
+    let inspection = match host.inspect(file) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("binance-mcp: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let i = &inspection;
+    print(&format!("file:    {}", file.display()))?;
+    print(&format!("sha256:  {}", i.digest))?;
+    print(&format!("name:    {}", i.name))?;
+    print(&format!("version: {}", i.version))?;
+    print(&format!(
+        "abi:     {WIT_PACKAGE}@{} (this host links {WIT_PACKAGE}@{WIT_VERSION})",
+        i.info.abi_version().unwrap_or("?")
+    ))?;
+    let host_imports = i.info.host_interfaces();
+    let other = i.info.imports.len() - host_imports.len();
+    print(&format!(
+        "imports: {} (and {other} WASI interfaces, linked with an empty context: no files, sockets or environment)",
+        host_imports
+            .iter()
+            .map(|n| format!("{WIT_PACKAGE}/{n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))?;
+    print(&format!("tools ({}):", i.tools.len()))?;
+    let mut needs = std::collections::BTreeSet::<Capability>::new();
+    for t in &i.tools {
+        needs.extend(t.capabilities.iter().copied());
+        let caps: Vec<&str> = t.capabilities.iter().map(|c| c.name()).collect();
+        print(&format!(
+            "  {:<32} {:<10} needs {}",
+            t.name,
+            if t.read_only { "read-only" } else { "writes" },
+            if caps.is_empty() {
+                "nothing".to_string()
+            } else {
+                caps.join(", ")
+            }
+        ))?;
+    }
+    let path = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    let grants: Vec<String> = needs.iter().map(|c| format!("{:?}", c.name())).collect();
+    print("\npolicy stanza (review the grants before you paste it):")?;
+    print(&format!("[plugins.{}]", i.name))?;
+    print("enabled = true")?;
+    print(&format!("path = {:?}", path.display().to_string()))?;
+    print(&format!("sha256 = \"{}\"", i.digest))?;
+    print(&format!("grants = [{}]", grants.join(", ")))?;
+    print("max_weight_percent = 25")?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,213 @@
+//! The registry: the loaded plugins and the tools a model sees under one
+//! policy, and the [`Permissions`] the gate enforces for it. Built whole for
+//! each policy (at start and on every reload) and swapped in one step, so a
+//! call sees one policy's tools and never a mix.
+
+use super::plugin::{LoadedPlugin, ToolSpec};
+use crate::exchange::share::WeightShare;
+use crate::gate::{Permissions, PluginPermissions, ToolPermissions};
+use crate::policy::{Capability, PluginPolicy, Policy, PolicyError};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// Most tools all plugins together may show: a bound on what `tools/list`
+/// can cost a model (at ~800 bytes a tool, 200 KB).
+pub const MAX_TOOLS: usize = 256;
+
+/// A tool the policy does not show, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HiddenTool {
+    pub name: String,
+    pub reason: String,
+}
+
+/// One plugin as the policy in force has it.
+pub struct RegisteredPlugin {
+    pub plugin: Arc<LoadedPlugin>,
+    pub grants: BTreeSet<Capability>,
+    pub share: Option<Arc<WeightShare>>,
+    /// Indices into `plugin.tools` of the tools shown.
+    shown: Vec<usize>,
+    pub hidden: Vec<HiddenTool>,
+}
+
+impl RegisteredPlugin {
+    /// The tools a model sees.
+    pub fn shown(&self) -> impl Iterator<Item = &ToolSpec> {
+        self.shown.iter().map(|&i| &self.plugin.tools[i])
+    }
+}
+
+/// A tool as registered, for listings.
+#[derive(Debug, Clone, Copy)]
+pub struct RegisteredTool<'a> {
+    pub plugin: &'a str,
+    pub spec: &'a ToolSpec,
+}
+
+/// Why a registry could not be built from a policy and its plugins.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    #[error("tool '{tool}' is shown by both plugin {first} and plugin {second}; disable one of them or add the tool to one's deny_tools")]
+    DuplicateTool {
+        tool: String,
+        first: String,
+        second: String,
+    },
+    #[error("the policy shows {0} tools; at most {MAX_TOOLS} may be shown (hide some with deny_tools)")]
+    TooManyTools(usize),
+}
+
+/// The plugins and tools under one policy.
+#[derive(Default)]
+pub struct Registry {
+    pub policy: Option<Arc<Policy>>,
+    pub plugins: Vec<RegisteredPlugin>,
+    /// Tool name → (plugin index, index into the plugin's tools).
+    index: HashMap<String, (usize, usize)>,
+}
+
+impl Registry {
+    /// Register `loaded` (in policy order, each with its stanza) under
+    /// `policy`; `share` gives the weight share of a plugin name.
+    pub fn build(
+        policy: Arc<Policy>,
+        loaded: Vec<(PluginPolicy, Arc<LoadedPlugin>)>,
+        share: &dyn Fn(&str, u8) -> Arc<WeightShare>,
+    ) -> Result<Registry, RegistryError> {
+        let mut registry = Registry {
+            policy: Some(policy.clone()),
+            ..Registry::default()
+        };
+        for (stanza, plugin) in loaded {
+            for (denied, at) in &stanza.deny_tools {
+                if !plugin.tools.iter().any(|t| t.name == *denied) {
+                    let names: Vec<&str> = plugin.tools.iter().map(|t| t.name.as_str()).collect();
+                    return Err(policy
+                        .error(
+                            *at,
+                            format!(
+                                "plugins.{}.deny_tools: plugin {} has no tool '{denied}' (its tools: {})",
+                                stanza.name,
+                                stanza.name,
+                                names.join(", ")
+                            ),
+                        )
+                        .into());
+                }
+            }
+            let mut shown = Vec::new();
+            let mut hidden = Vec::new();
+            for (i, tool) in plugin.tools.iter().enumerate() {
+                let missing: Vec<&str> = tool
+                    .capabilities
+                    .difference(&stanza.grants)
+                    .map(|c| c.name())
+                    .collect();
+                let reason = if stanza.denies(&tool.name) {
+                    Some(format!("in plugins.{}.deny_tools", stanza.name))
+                } else if !missing.is_empty() {
+                    Some(format!("needs {} (not granted)", missing.join(", ")))
+                } else {
+                    None
+                };
+                match reason {
+                    Some(reason) => hidden.push(HiddenTool {
+                        name: tool.name.clone(),
+                        reason,
+                    }),
+                    None => shown.push(i),
+                }
+            }
+            let p = registry.plugins.len();
+            for &t in &shown {
+                let name = &plugin.tools[t].name;
+                if let Some(&(other, _)) = registry.index.get(name) {
+                    let describe = |x: &LoadedPlugin| format!("{} ({})", x.name, x.origin);
+                    return Err(RegistryError::DuplicateTool {
+                        tool: name.clone(),
+                        first: describe(&registry.plugins[other].plugin),
+                        second: describe(&plugin),
+                    });
+                }
+                registry.index.insert(name.clone(), (p, t));
+            }
+            registry.plugins.push(RegisteredPlugin {
+                share: stanza.max_weight_percent.map(|pct| share(&stanza.name, pct)),
+                grants: stanza.grants,
+                plugin,
+                shown,
+                hidden,
+            });
+        }
+        if registry.index.len() > MAX_TOOLS {
+            return Err(RegistryError::TooManyTools(registry.index.len()));
+        }
+        Ok(registry)
+    }
+
+    /// What the gate enforces under this registry.
+    pub fn permissions(&self) -> Permissions {
+        let plugins = self
+            .plugins
+            .iter()
+            .map(|p| {
+                let tools = p
+                    .shown()
+                    .map(|t| {
+                        (
+                            t.name.clone(),
+                            ToolPermissions {
+                                capabilities: t.capabilities.clone(),
+                                read_only: t.read_only,
+                            },
+                        )
+                    })
+                    .collect();
+                (
+                    p.plugin.name.to_string(),
+                    PluginPermissions {
+                        grants: p.grants.clone(),
+                        share: p.share.clone(),
+                        tools,
+                    },
+                )
+            })
+            .collect();
+        Permissions { plugins }
+    }
+
+    /// Every shown tool, in policy-then-declaration order.
+    pub fn tools(&self) -> impl Iterator<Item = RegisteredTool<'_>> {
+        self.plugins.iter().flat_map(|p| {
+            p.shown().map(move |spec| RegisteredTool {
+                plugin: &p.plugin.name,
+                spec,
+            })
+        })
+    }
+
+    /// A shown tool and its plugin.
+    pub fn tool(&self, name: &str) -> Option<(&RegisteredPlugin, &ToolSpec)> {
+        let &(p, t) = self.index.get(name)?;
+        let plugin = &self.plugins[p];
+        Some((plugin, &plugin.plugin.tools[t]))
+    }
+
+    /// A loaded plugin that can serve `digest` under `name` with the same
+    /// linking, to reuse on reload instead of loading it again.
+    pub fn reusable(
+        &self,
+        name: &str,
+        digest: &crate::policy::Digest,
+        exchange_linked: bool,
+    ) -> Option<Arc<LoadedPlugin>> {
+        self.plugins
+            .iter()
+            .map(|p| &p.plugin)
+            .find(|p| &*p.name == name && p.digest == *digest && p.exchange_linked == exchange_linked)
+            .cloned()
+    }
+}

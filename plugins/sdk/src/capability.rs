@@ -1,0 +1,37 @@
+//! The policy capabilities a tool declares in [`Tool::capabilities`], by
+//! the names the host knows.
+//!
+//! A capability is a named set of endpoints in the host's policy catalogue
+//! (`policies/README.md` and the host's own table are authoritative; these
+//! constants only spell the names once for plugins). The host lists a tool
+//! only when the operator's policy grants its plugin every capability the
+//! tool declares, and a call of the tool may reach only the endpoints of
+//! those capabilities, so a tool declares exactly what it sends: one
+//! missing fails the call at run time, one extra widens its reach. A name
+//! the host does not know refuses the whole plugin at load.
+//!
+//! [`Tool::capabilities`]: crate::Tool::capabilities
+
+/// Public market data (security type NONE): spot `/api/v3/...` and USD-M
+/// futures `/fapi/v1/...` (time, exchangeInfo, depth, trades, klines,
+/// avgPrice, tickers, premiumIndex, fundingRate…).
+pub const MARKET_DATA: &str = "market-data";
+
+/// Signed spot account reads (USER_DATA): `GET /api/v3/account`,
+/// `/api/v3/myTrades`, `/api/v3/openOrders`, `/api/v3/allOrders`,
+/// `/api/v3/order`, `/api/v3/account/commission`.
+pub const ACCOUNT_READ: &str = "account-read";
+
+/// Signed wallet reads: `GET /sapi/v1/accountSnapshot`,
+/// `/sapi/v1/capital/deposit/hisrec`, `/sapi/v1/capital/withdraw/history`,
+/// `/sapi/v1/asset/transfer`.
+pub const WALLET_READ: &str = "wallet-read";
+
+/// The deposit address only (`GET /sapi/v1/capital/deposit/address`),
+/// apart from the other wallet reads because the operator enables it
+/// explicitly.
+pub const DEPOSIT_ADDRESS: &str = "deposit-address";
+
+/// Every name above, in the order the WIT documents them (what this SDK
+/// knows of; the host's catalogue decides what it accepts).
+pub const ALL: &[&str] = &[MARKET_DATA, ACCOUNT_READ, WALLET_READ, DEPOSIT_ADDRESS];
