@@ -98,8 +98,7 @@ fn write_embedding(file: &Path, dir: &Path, crates: &[String]) {
     );
     for p in crates {
         let path = dir.join(format!("{}.wasm", p.replace('-', "_")));
-        let bytes = std::fs::read(&path)
-            .unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
         let digest: String = sha2::Sha256::digest(&bytes)
             .iter()
             .map(|b| format!("{b:02x}"))

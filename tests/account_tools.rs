@@ -38,7 +38,8 @@ fn signed_command(sim: &Simulator) -> tokio::process::Command {
     let mut cmd = command(&sim.spot_url(), &sim.futures_url());
     cmd.env("BINANCE_API_KEY", binance_sim::SIM_API_KEY)
         .env("BINANCE_SECRET_KEY", binance_sim::SIM_SECRET_KEY)
-        .arg("--allow-deposit-address");
+        .arg("--policy")
+        .arg(all_tools_policy());
     cmd
 }
 
@@ -929,7 +930,7 @@ fn sample_args(tool: &str) -> Value {
 async fn without_keys_market_tools_work_and_account_tools_name_the_variables() {
     let sim = sim(11).await;
     let mut cmd = command(&sim.spot_url(), &sim.futures_url());
-    cmd.arg("--allow-deposit-address");
+    cmd.arg("--policy").arg(all_tools_policy());
     let client = connect_with(cmd, ProtocolVersion::V_2025_11_25).await;
     let s = Schemas::load(&client).await;
     for tool in ACCOUNT_TOOLS {

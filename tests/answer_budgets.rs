@@ -144,7 +144,7 @@ async fn every_answer_fits_its_token_budget_at_real_world_scale() {
     let mut cmd = command(&sim.spot_url(), &sim.futures_url());
     cmd.env("BINANCE_API_KEY", binance_sim::SIM_API_KEY)
         .env("BINANCE_SECRET_KEY", binance_sim::SIM_SECRET_KEY)
-        .env("BINANCE_MCP_ALLOW_DEPOSIT_ADDRESS", "true");
+        .env("BINANCE_MCP_POLICY", all_tools_policy());
     let client = connect_with(cmd, rmcp::model::ProtocolVersion::V_2025_11_25).await;
     let s = Schemas::load(&client).await;
     let symbols = sim.state().symbols();

@@ -18,7 +18,7 @@ async fn listed_tools(allow_deposit_address: bool) -> Vec<Value> {
     let sim = sim(1).await;
     let mut cmd = command(&sim.spot_url(), &sim.futures_url());
     if allow_deposit_address {
-        cmd.env("BINANCE_MCP_ALLOW_DEPOSIT_ADDRESS", "true");
+        cmd.env("BINANCE_MCP_POLICY", all_tools_policy());
     }
     let mut raw = Raw::initialized(cmd).await;
     raw.send(&json!({"jsonrpc":"2.0","id":2,"method":"tools/list"}))

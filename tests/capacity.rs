@@ -52,7 +52,9 @@ async fn thirty_two_runaway_calls_do_not_block_another_plugin() {
     let sim = sim(52).await;
     let mut cmd = command(&sim.spot_url(), &sim.futures_url());
     cmd.args(["--call-timeout", "5", "--plugins"])
-        .arg(fixture_dir("misbehave"));
+        .arg(fixture_dir("misbehave"))
+        .arg("--policy")
+        .arg(fixture_policy("misbehave", &["market-data"]));
     let client = connect_with(cmd, ProtocolVersion::V_2025_11_25).await;
     let mut spinning = tokio::task::JoinSet::new();
     for _ in 0..32 {

@@ -16,7 +16,10 @@ fn run(cmd: &mut std::process::Command) -> Output {
 
 #[test]
 fn tools_lists_every_tool_with_plugin_and_annotations() {
-    let out = run(std_command("http://127.0.0.1:9").args(["--allow-deposit-address", "tools"]));
+    let out = run(std_command("http://127.0.0.1:9")
+        .arg("--policy")
+        .arg(all_tools_policy())
+        .arg("tools"));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     for (tool, plugin) in readme_tools() {
@@ -197,6 +200,8 @@ fn two_plugins_exporting_one_tool_are_refused_naming_both() {
     let out = run(std_command("http://127.0.0.1:9")
         .arg("--plugins")
         .arg(fixture_dir("dupe"))
+        .arg("--policy")
+        .arg(fixture_policy("dupe", &["market-data"]))
         .arg("tools"));
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
@@ -209,24 +214,33 @@ fn two_plugins_exporting_one_tool_are_refused_naming_both() {
 }
 
 #[test]
-fn a_plugin_file_overrides_the_built_in_of_its_name() {
+fn a_pinned_file_replaces_the_built_in_of_its_stanza() {
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("override-plugins");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let market = std::path::Path::new(env!("BINANCE_MCP_BUILTIN_PLUGIN_DIR")).join("market.wasm");
-    std::fs::copy(&market, dir.join("market.wasm")).unwrap();
+    let copy = dir.join("my-market.wasm");
+    std::fs::copy(&market, &copy).unwrap();
+    let policy = write_policy(
+        "override.toml",
+        &format!(
+            "[plugins.market]\nsha256 = \"{}\"\ngrants = [\"market-data\"]\n",
+            sha256_of(&copy)
+        ),
+    );
     let out = run(std_command("http://127.0.0.1:9")
-        .env("RUST_LOG", "info")
         .arg("--plugins")
         .arg(&dir)
-        .arg("tools"));
+        .args(["policy", "check"])
+        .arg(&policy));
+    let stdout = text(&out.stdout);
     assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(stdout.contains("my-market.wasm"), "{stdout}");
+    assert!(stdout.contains("get_order_book"), "{stdout}");
     assert!(
-        text(&out.stderr).contains("overrides the built-in plugin"),
-        "{}",
-        text(&out.stderr)
+        !stdout.contains("plugin account"),
+        "only what the policy names: {stdout}"
     );
-    assert!(text(&out.stdout).contains("get_order_book"));
 }
 
 /// The first-party plugins are inside the binary: a copy elsewhere works
@@ -280,24 +294,4 @@ fn a_closed_stdout_ends_the_cli_quietly() {
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(stderr.trim().is_empty(), "quiet: {stderr}");
-}
-
-#[test]
-fn a_plugin_file_must_carry_its_plugins_name() {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("renamed-plugins");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let market = std::path::Path::new(env!("BINANCE_MCP_BUILTIN_PLUGIN_DIR")).join("market.wasm");
-    // A plugin posing as `account` must not receive the account grants.
-    std::fs::copy(&market, dir.join("account.wasm")).unwrap();
-    let out = run(std_command("http://127.0.0.1:9")
-        .arg("--plugins")
-        .arg(&dir)
-        .arg("tools"));
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("must be named after it"),
-        "{}",
-        text(&out.stderr)
-    );
 }

@@ -23,8 +23,10 @@ use tokio::io::AsyncReadExt;
 
 fn keyed(sim: &Simulator) -> tokio::process::Command {
     let mut cmd = command(&sim.spot_url(), &sim.futures_url());
+    // No per-plugin weight shares: these tests drive the IP's own limits.
     cmd.env("BINANCE_API_KEY", SIM_API_KEY)
-        .env("BINANCE_SECRET_KEY", SIM_SECRET_KEY);
+        .env("BINANCE_SECRET_KEY", SIM_SECRET_KEY)
+        .env("BINANCE_MCP_POLICY", all_tools_policy());
     cmd
 }
 
@@ -512,7 +514,8 @@ async fn serve_with_logs(
 ) -> (Client, tokio::task::JoinHandle<String>) {
     let mut cmd = keyed(sim);
     cmd.env("RUST_LOG", level)
-        .arg("--allow-deposit-address")
+        .arg("--policy")
+        .arg(all_tools_policy())
         .arg("serve");
     let (transport, stderr) = rmcp::transport::TokioChildProcess::builder(cmd)
         .stderr(Stdio::piped())

@@ -178,7 +178,9 @@ async fn logging_set_level_forwards_plugin_events_at_or_above_it() {
     let mut cmd = command(&sim.spot_url(), &sim.futures_url());
     cmd.env("RUST_LOG", "info")
         .arg("--plugins")
-        .arg(fixture_dir("misbehave"));
+        .arg(fixture_dir("misbehave"))
+        .arg("--policy")
+        .arg(fixture_policy("misbehave", &["market-data"]));
     let mut raw = Raw::initialized(cmd).await;
     raw.send(
         &json!({"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{"level":"info"}}),

@@ -80,7 +80,9 @@ async fn closing_stdin_stops_a_runaway_call_instead_of_waiting_for_it() {
     let sim = sim(42).await;
     let mut cmd = command(&sim.spot_url(), &sim.futures_url());
     cmd.args(["--call-timeout", "60", "--plugins"])
-        .arg(fixture_dir("misbehave"));
+        .arg(fixture_dir("misbehave"))
+        .arg("--policy")
+        .arg(fixture_policy("misbehave", &["market-data"]));
     let mut raw = Raw::initialized(cmd).await;
     raw.call(1, "spin", json!({})).await;
     raw.call(2, "spin", json!({})).await;

@@ -139,7 +139,7 @@ async fn stdout_carries_only_json_rpc() {
 async fn tool_list_matches_the_readme_table() {
     let sim = sim(1).await;
     let mut cmd = command(&sim.spot_url(), &sim.futures_url());
-    cmd.arg("--allow-deposit-address");
+    cmd.arg("--policy").arg(all_tools_policy());
     let client = connect_with(cmd, ProtocolVersion::V_2025_11_25).await;
     let tools = client.peer().list_all_tools().await.unwrap();
     let mut listed: Vec<String> = tools.iter().map(|t| t.name.to_string()).collect();

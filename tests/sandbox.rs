@@ -13,6 +13,8 @@ fn call_fixture(tool: &str, extra: &[&str]) -> (Option<i32>, Value, String) {
     let out = std_command("http://127.0.0.1:9")
         .arg("--plugins")
         .arg(fixture_dir("misbehave"))
+        .arg("--policy")
+        .arg(fixture_policy("misbehave", &["market-data"]))
         .args(extra)
         .args(["call", tool])
         .output()
@@ -109,7 +111,7 @@ fn forbidden_ungranted_and_host_only_requests_never_leave() {
     assert_eq!(e["code"], -32006);
     let message = e["message"].as_str().unwrap();
     assert!(
-        message.contains("USER_DATA") && message.contains("not granted"),
+        message.contains("'account-read' capability") && message.contains("does not grant"),
         "{e}"
     );
     let e = tool_error("forge_signature", &[]);

@@ -125,7 +125,6 @@ impl Exchange for CannedExchange {
     }
 }
 
-
 fn call_overhead(c: &mut Criterion) {
     let mut group = c.benchmark_group("call_overhead");
     for (tool, args, body) in cases() {
@@ -137,8 +136,8 @@ fn call_overhead(c: &mut Criterion) {
             // figure is the call path, not a minute's wait.
             binance_mcp::exchange::ratelimit::RateLimiter::new(u32::MAX, u32::MAX),
         );
-        let host = PluginHost::new(service, Limits::default(), PluginSet::builtin())
-            .expect("engine");
+        let host =
+            PluginHost::new(service, Limits::default(), PluginSet::builtin()).expect("engine");
         host.apply(binance_mcp::policy::Policy::built_in())
             .expect("load the built-in plugins");
         group.bench_function(BenchmarkId::new("wasm", tool), |b| {

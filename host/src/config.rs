@@ -637,11 +637,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.source_name, "BINANCE_PRIVATE_KEY_PATH");
-        let c = resolve(
-            Flags::default(),
-            &[("BINANCE_RECV_WINDOW", "10000")],
-        )
-        .unwrap();
+        let c = resolve(Flags::default(), &[("BINANCE_RECV_WINDOW", "10000")]).unwrap();
         assert_eq!(c.recv_window_ms, 10_000);
         let e = resolve(
             Flags::default(),

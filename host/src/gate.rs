@@ -181,8 +181,8 @@ impl Gate for CallGate {
                 ),
             });
         }
-        let account = is_write(endpoint)
-            .then(|| self.gate.account.lock().unwrap_or_else(|p| p.into_inner()));
+        let account =
+            is_write(endpoint).then(|| self.gate.account.lock().unwrap_or_else(|p| p.into_inner()));
         Ok(Pass {
             share: p.share.clone(),
             account,
@@ -231,7 +231,11 @@ mod tests {
         let g = gate(&[MarketData], &[MarketData, AccountRead], true);
         assert!(g.admit(ep(Method::Get, "/api/v3/depth")).is_ok());
         let e = g.admit(ep(Method::Get, "/api/v3/account")).unwrap_err();
-        assert!(e.message.contains("did not declare the 'account-read'"), "{}", e.message);
+        assert!(
+            e.message.contains("did not declare the 'account-read'"),
+            "{}",
+            e.message
+        );
 
         let g = gate(&[MarketData, AccountRead], &[MarketData], true);
         let e = g.admit(ep(Method::Get, "/api/v3/account")).unwrap_err();
@@ -239,7 +243,9 @@ mod tests {
         assert!(e.recovery.contains("plugins.p.grants"), "{}", e.recovery);
 
         let g = gate(&[AccountRead], &[AccountRead], true);
-        let e = g.admit(ep(Method::Get, "/sapi/v1/capital/deposit/address")).unwrap_err();
+        let e = g
+            .admit(ep(Method::Get, "/sapi/v1/capital/deposit/address"))
+            .unwrap_err();
         assert!(e.message.contains("'deposit-address'"), "{}", e.message);
     }
 
@@ -251,7 +257,11 @@ mod tests {
         assert!(e.message.contains("declared read-only"), "{}", e.message);
         let g = gate(all, all, false);
         let e = g.admit(ep(Method::Post, "/api/v3/order")).unwrap_err();
-        assert!(e.message.contains("not part of any capability"), "{}", e.message);
+        assert!(
+            e.message.contains("not part of any capability"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

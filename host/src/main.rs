@@ -199,7 +199,6 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-
 async fn execute(command: Command, app: &binance_mcp::app::App) -> anyhow::Result<ExitCode> {
     let warm = (!matches!(command, Command::Tools)).then(|| app.warm_up_in_background());
     match command {

@@ -34,6 +34,15 @@ pub fn escaped(s: &str, max: usize) -> String {
     out
 }
 
+/// An I/O error as one clause, without Rust's "(os error N)" suffix.
+pub fn io_reason(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,14 +59,5 @@ mod tests {
         assert_eq!(escaped("a\nb\r\u{1b}[31m", 100), "a\\nb\\r\\u{1b}[31m");
         let long = escaped(&"é".repeat(100), 11);
         assert!(long.len() <= 11 + '…'.len_utf8() && long.ends_with('…'));
-    }
-}
-
-/// An I/O error as one clause, without Rust's "(os error N)" suffix.
-pub fn io_reason(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_string(),
-        None => s,
     }
 }

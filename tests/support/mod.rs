@@ -48,6 +48,66 @@ pub fn fixture_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// The repository's root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("host/ is in the repository")
+        .to_path_buf()
+}
+
+/// The read-only preset plus the `deposit-address` grant: every
+/// first-party tool is shown.
+pub fn all_tools_policy() -> PathBuf {
+    repo_root().join("tests/policies/all-tools.toml")
+}
+
+/// The SHA-256 of a file, hex.
+pub fn sha256_of(path: &std::path::Path) -> String {
+    use sha2::Digest;
+    let bytes = std::fs::read(path).expect("read the file to hash");
+    sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Write `text` to a fresh policy file `name` under the test tmpdir
+/// (atomically: tests run in parallel).
+pub fn write_policy(name: &str, text: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("policies");
+    std::fs::create_dir_all(&dir).expect("create the policy directory");
+    let file = dir.join(name);
+    let tmp = dir.join(format!(
+        ".{name}.{}.{:?}.tmp",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::write(&tmp, text).expect("write the policy");
+    std::fs::rename(&tmp, &file).expect("install the policy");
+    file
+}
+
+/// The read-only preset plus a stanza pinning test fixture `name` (whose
+/// manifest name is `name` with `_` as `-`), granted `grants`: the policy to
+/// pass with `--plugins fixture_dir(name)`.
+pub fn fixture_policy(name: &str, grants: &[&str]) -> PathBuf {
+    let file = fixture_dir(name).join(format!("{name}.wasm"));
+    let preset = std::fs::read_to_string(repo_root().join("policies/read-only.toml"))
+        .expect("read the read-only preset");
+    let grants: Vec<String> = grants.iter().map(|g| format!("{g:?}")).collect();
+    let text = format!(
+        "{preset}\n[plugins.{}]\nsha256 = \"{}\"\ngrants = [{}]\n",
+        name.replace('_', "-"),
+        sha256_of(&file),
+        grants.join(", ")
+    );
+    write_policy(
+        &format!("fixture-{name}-{}.toml", grants.join("-").replace('"', "")),
+        &text,
+    )
+}
+
 /// Start a simulator with `seed` on a free loopback port.
 pub async fn sim(seed: u64) -> Simulator {
     Simulator::start(SimConfig {

@@ -32,7 +32,10 @@ use std::time::Duration;
 /// [`ExchangeGrant`] is a coarse one for the pipeline's own tests.
 pub trait Gate {
     /// Allow `endpoint` or say why not.
-    fn admit(&self, endpoint: &'static catalogue::Endpoint) -> Result<Pass<'_>, crate::tool_error::ToolError>;
+    fn admit(
+        &self,
+        endpoint: &'static catalogue::Endpoint,
+    ) -> Result<Pass<'_>, crate::tool_error::ToolError>;
 }
 
 /// What a gate allowed: the plugin's weight share to charge, and for a write

@@ -20,6 +20,12 @@ const RESOLVE_DELAY: Duration = Duration::from_millis(300);
 /// Budget of a write made outside any tool call.
 const WRITE_BUDGET: Duration = Duration::from_secs(15);
 
+/// Whether `endpoint` places a new order (it counts against the order limits
+/// and carries a client order id).
+pub(crate) fn is_new_order(endpoint: &Endpoint) -> bool {
+    endpoint.method == Method::Post && endpoint.path == "/api/v3/order"
+}
+
 /// Send a write once and resolve an unknown outcome.
 pub(crate) fn write(
     svc: &ExchangeService,
@@ -30,7 +36,7 @@ pub(crate) fn write(
     deadline: Option<Instant>,
 ) -> Result<Response, ToolError> {
     let deadline = deadline.unwrap_or_else(|| Instant::now() + WRITE_BUDGET);
-    let is_new_order = endpoint.method == Method::Post && endpoint.path == "/api/v3/order";
+    let is_new_order = is_new_order(endpoint);
     if is_new_order && !params.iter().any(|(k, _)| k == "newClientOrderId") {
         params.push(("newClientOrderId".into(), new_client_order_id()));
     }
@@ -46,7 +52,6 @@ pub(crate) fn write(
         share,
         send_by,
         super::http::DEFAULT_TIMEOUT,
-        is_new_order,
     )? {
         Attempt::Answer(a) if (200..300).contains(&a.status) => return checked(a),
         Attempt::Answer(a) if a.status >= 500 => format!("Binance answered HTTP {}", a.status),

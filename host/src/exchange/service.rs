@@ -4,9 +4,9 @@
 use super::catalogue::{classify, Endpoint, Method, Security, Venue};
 use super::clock::{local_ms, Clock};
 use super::errors;
-use super::share::WeightShare;
 use super::query;
 use super::ratelimit::{bounded_retry_after, whole_secs, Budget, Observed, RateLimiter};
+use super::share::WeightShare;
 use super::signing::Signer;
 use super::{Gate, Gateway, HttpRequest, HttpResponse, Request, Response, TransportError};
 use crate::secret::Secret;
@@ -198,7 +198,7 @@ impl ExchangeService {
         loop {
             attempt += 1;
             let answer =
-                self.attempt(endpoint, params, credentials, share, deadline, per_attempt, false)?;
+                self.attempt(endpoint, params, credentials, share, deadline, per_attempt)?;
             let retryable = match answer {
                 Attempt::Answer(a) if (200..300).contains(&a.status) => return checked(a),
                 Attempt::Answer(a) if a.status >= 500 => {
@@ -273,8 +273,8 @@ impl ExchangeService {
         share: Option<&WeightShare>,
         deadline: Instant,
         per_attempt: Duration,
-        is_order: bool,
     ) -> Result<Attempt, ToolError> {
+        let is_order = super::outcome::is_new_order(endpoint);
         let left = |now: Instant| {
             deadline
                 .checked_duration_since(now)

@@ -1,7 +1,7 @@
 //! Unit tests of the exchange pipeline against a scripted gateway.
 use super::*;
-use crate::exchange::ExchangeGrant;
 use crate::exchange::ratelimit::RateLimiter;
+use crate::exchange::ExchangeGrant;
 use std::collections::VecDeque;
 use std::sync::Mutex;
 

@@ -210,7 +210,11 @@ mod tests {
         let e = s.take(&l, Budget::Spot, 250, soon).unwrap_err();
         assert_eq!(e.kind, ErrorKind::RateLimited);
         assert!(e.retry_after_secs.unwrap() >= 1);
-        assert!(e.message.contains("max_weight_percent = 10"), "{}", e.message);
+        assert!(
+            e.message.contains("max_weight_percent = 10"),
+            "{}",
+            e.message
+        );
         assert_eq!(e.data["plugin_weight"], 500);
         assert_eq!(e.data["plugin_weight_limit"], 600);
         // Futures is its own budget: 10% of 2400.
@@ -223,7 +227,12 @@ mod tests {
         let l = limiter();
         let s = WeightShare::new("market".into(), 1);
         let e = s
-            .take(&l, Budget::Spot, 250, Instant::now() + Duration::from_secs(90))
+            .take(
+                &l,
+                Budget::Spot,
+                250,
+                Instant::now() + Duration::from_secs(90),
+            )
             .unwrap_err();
         assert_eq!(e.kind, ErrorKind::NotPermitted);
     }
@@ -249,6 +258,10 @@ mod tests {
         s.take(&l, Budget::Spot, 600, far).unwrap();
         let started = Instant::now();
         s.take(&l, Budget::Spot, 600, far).unwrap();
-        assert!(started.elapsed() >= Duration::from_millis(500), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() >= Duration::from_millis(500),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }

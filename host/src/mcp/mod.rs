@@ -9,9 +9,9 @@ mod logging;
 pub mod stdio;
 
 use crate::capabilities::log::{LogSink, PluginLog};
+use crate::gate::ClientContext;
 use crate::lifecycle::Lifecycle;
 use crate::runtime::admission::{Admission, AdmissionLimits};
-use crate::gate::ClientContext;
 use crate::runtime::plugin::ToolSpec;
 use crate::runtime::registry::Registry;
 use crate::runtime::{PluginHost, ToolOutput, UnknownTool};
@@ -38,12 +38,15 @@ Prices and quantities are exact decimal strings. A failed call returns isError w
 /// never logged at higher levels: they hold balances and addresses).
 const TRACED_RESULT: usize = 512;
 
+/// The MCP tools of one registry, kept until the registry changes.
+type ToolCache = Option<(Arc<Registry>, Arc<Vec<Tool>>)>;
+
 /// The MCP server over a [`PluginHost`].
 #[derive(Clone)]
 pub struct McpServer {
     host: Arc<PluginHost>,
     /// The MCP tools of the registry in force (rebuilt when it changes).
-    tools: Arc<Mutex<Option<(Arc<Registry>, Arc<Vec<Tool>>)>>>,
+    tools: Arc<Mutex<ToolCache>>,
     admission: Arc<Admission>,
     lifecycle: Lifecycle,
     /// The client's `logging/setLevel`: plugin events at or above it are
@@ -262,7 +265,9 @@ impl ServerHandler for McpServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
-        Ok(ListToolsResult::with_all_items(self.tools().as_ref().clone()))
+        Ok(ListToolsResult::with_all_items(
+            self.tools().as_ref().clone(),
+        ))
     }
 
     #[allow(deprecated)] // rmcp marks logging deprecated (SEP-2577); clients still use it

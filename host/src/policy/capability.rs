@@ -151,9 +151,9 @@ impl Capability {
 
     /// The catalogue entries of this capability.
     pub fn endpoints(self) -> impl Iterator<Item = &'static Endpoint> {
-        self.routes().iter().filter_map(|&(venue, method, path)| {
-            classify(venue, method, path).ok()
-        })
+        self.routes()
+            .iter()
+            .filter_map(|&(venue, method, path)| classify(venue, method, path).ok())
     }
 }
 

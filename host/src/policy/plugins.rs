@@ -205,7 +205,8 @@ mod tests {
 
     fn builtins() -> Vec<Builtin> {
         // Leaked for 'static: a test's few bytes.
-        let hex = |b: &[u8]| -> &'static str { Box::leak(Digest::of(b).to_string().into_boxed_str()) };
+        let hex =
+            |b: &[u8]| -> &'static str { Box::leak(Digest::of(b).to_string().into_boxed_str()) };
         vec![
             Builtin {
                 name: "market",
@@ -299,7 +300,10 @@ mod tests {
             "[plugins.market]\ngrants = []\nsha256 = \"{}\"\n",
             Digest::of(A)
         );
-        assert_eq!(plan(&policy(&ok, &dir), &builtins(), None).unwrap().len(), 1);
+        assert_eq!(
+            plan(&policy(&ok, &dir), &builtins(), None).unwrap().len(),
+            1
+        );
         let bad = format!(
             "[plugins.market]\ngrants = []\nsha256 = \"{}\"\n",
             Digest::of(b"other")

@@ -169,7 +169,7 @@ impl ComponentInfo {
             }
         }
         let export = format!("{WIT_PACKAGE}/plugin{ours}");
-        if !self.exports.iter().any(|e| *e == export) {
+        if !self.exports.contains(&export) {
             return Err(LoadError::Abi {
                 path: shown.to_string(),
                 found: format!("no {export} export (it is not a binance-mcp tool plugin)"),
@@ -240,14 +240,18 @@ impl LoadedPlugin {
     ) -> Result<LoadedPlugin, LoadError> {
         let shown = source.shown();
         let stem = expected.unwrap_or(&source.name);
-        let stem = if valid_plugin_name(stem) { stem } else { "plugin" };
-        let (component, outcome) = cx
-            .cache
-            .load(cx.engine, stem, &source.bytes)
-            .map_err(|e| LoadError::Compile {
-                path: shown.clone(),
-                detail: format!("{e:#}"),
-            })?;
+        let stem = if valid_plugin_name(stem) {
+            stem
+        } else {
+            "plugin"
+        };
+        let (component, outcome) =
+            cx.cache
+                .load(cx.engine, stem, &source.bytes)
+                .map_err(|e| LoadError::Compile {
+                    path: shown.clone(),
+                    detail: format!("{e:#}"),
+                })?;
         let info = ComponentInfo::of(cx.engine, &component);
         info.check_abi(&shown)?;
         let link_err = |e: wasmtime::Error| {
@@ -388,8 +392,8 @@ fn check_tools(
                 "tool '{name}': a schema is at most {MAX_SCHEMA_BYTES} bytes"
             ));
         }
-        let input_schema =
-            object_schema(&t.input_schema).map_err(|e| format!("tool '{name}' input schema: {e}"))?;
+        let input_schema = object_schema(&t.input_schema)
+            .map_err(|e| format!("tool '{name}' input schema: {e}"))?;
         let output_schema = object_schema(&t.output_schema)
             .map_err(|e| format!("tool '{name}' output schema: {e}"))?;
         let mut capabilities = BTreeSet::new();

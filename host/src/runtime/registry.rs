@@ -56,7 +56,9 @@ pub enum RegistryError {
         first: String,
         second: String,
     },
-    #[error("the policy shows {0} tools; at most {MAX_TOOLS} may be shown (hide some with deny_tools)")]
+    #[error(
+        "the policy shows {0} tools; at most {MAX_TOOLS} may be shown (hide some with deny_tools)"
+    )]
     TooManyTools(usize),
 }
 
@@ -135,7 +137,9 @@ impl Registry {
                 registry.index.insert(name.clone(), (p, t));
             }
             registry.plugins.push(RegisteredPlugin {
-                share: stanza.max_weight_percent.map(|pct| share(&stanza.name, pct)),
+                share: stanza
+                    .max_weight_percent
+                    .map(|pct| share(&stanza.name, pct)),
                 grants: stanza.grants,
                 plugin,
                 shown,
@@ -207,7 +211,9 @@ impl Registry {
         self.plugins
             .iter()
             .map(|p| &p.plugin)
-            .find(|p| &*p.name == name && p.digest == *digest && p.exchange_linked == exchange_linked)
+            .find(|p| {
+                &*p.name == name && p.digest == *digest && p.exchange_linked == exchange_linked
+            })
             .cloned()
     }
 }

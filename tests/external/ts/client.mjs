@@ -25,7 +25,7 @@ function check(name, ok, detail = "") {
 
 const transport = new StdioClientTransport({
   command: binary,
-  args: ["serve", "--exchange", "sim", "--allow-deposit-address"],
+  args: ["serve", "--exchange", "sim", "--policy", "tests/policies/all-tools.toml"],
   env: { RUST_LOG: "warn", PATH: process.env.PATH ?? "" },
   stderr: "ignore",
 });
