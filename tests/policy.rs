@@ -504,3 +504,68 @@ async fn sighup_and_file_changes_apply_a_valid_policy_and_keep_the_old_on_an_inv
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// The reproduction: a hostile component's compiled artifact copied under
+/// the genuine plugin's cache name. The binary must run the genuine plugin.
+#[test]
+fn a_planted_cache_artifact_does_not_run() {
+    let genuine = scratch("planted-cache-genuine");
+    let hostile = scratch("planted-cache-hostile");
+    // The genuine market artifact, and a misbehave artifact from the same binary.
+    let out = run(offline().arg("--cache-dir").arg(&genuine).arg("tools"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(offline()
+        .arg("--cache-dir")
+        .arg(&hostile)
+        .arg("--plugins")
+        .arg(fixture_dir("misbehave"))
+        .arg("--policy")
+        .arg(fixture_policy("misbehave", &["market-data"]))
+        .arg("tools"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let find = |dir: &Path, prefix: &str| {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                let n = p.file_name().unwrap().to_string_lossy();
+                n.starts_with(prefix) && n.ends_with(".cwasm")
+            })
+            .unwrap_or_else(|| panic!("no {prefix} artifact in {}", dir.display()))
+    };
+    let market = find(&genuine, "market-");
+    std::fs::copy(find(&hostile, "misbehave-"), &market).unwrap();
+    let planted = std::fs::read(&market).unwrap();
+
+    let out = run(offline()
+        .env("RUST_LOG", "warn")
+        .arg("--cache-dir")
+        .arg(&genuine)
+        .arg("tools"));
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(stdout.contains("get_order_book"), "{stdout}");
+    assert!(!stdout.contains("spin"), "the planted plugin ran: {stdout}");
+    assert!(
+        text(&out.stderr).contains("market-"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_ne!(std::fs::read(&market).unwrap(), planted, "replaced");
+
+    // A cache others may write to is not used at all.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&genuine, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = run(offline()
+        .env("RUST_LOG", "warn")
+        .arg("--cache-dir")
+        .arg(&genuine)
+        .arg("tools"));
+    assert!(out.status.success());
+    assert!(
+        text(&out.stderr).contains("chmod 700"),
+        "{}",
+        text(&out.stderr)
+    );
+}

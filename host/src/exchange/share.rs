@@ -80,7 +80,12 @@ impl WeightShare {
 
     /// This plugin's cap on a budget whose IP limit is `limit`.
     pub fn cap(&self, limit: u32) -> u32 {
-        (u64::from(limit) * u64::from(self.percent()) / 100) as u32
+        WeightShare::cap_at(limit, self.percent())
+    }
+
+    /// `percent` of `limit`, rounded down.
+    pub fn cap_at(limit: u32, percent: u8) -> u32 {
+        (u64::from(limit) * u64::from(percent.min(100)) / 100) as u32
     }
 
     /// The weight this plugin spent on `budget` in the limiter's current minute.

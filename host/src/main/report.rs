@@ -4,6 +4,7 @@ use binance_mcp::config::Config;
 use binance_mcp::exchange::ratelimit::{
     FUTURES_WEIGHT_PER_MINUTE, SAPI_WEIGHT_PER_MINUTE, SPOT_WEIGHT_PER_MINUTE,
 };
+use binance_mcp::exchange::share::WeightShare;
 use binance_mcp::policy::{Capability, Policy};
 use binance_mcp::runtime::plugin::{WIT_PACKAGE, WIT_VERSION};
 use binance_mcp::runtime::registry::Registry;
@@ -82,13 +83,13 @@ pub fn policy_check(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
         for g in &p.grants {
             print(&format!("  grant {:<16} {}", g.name(), g.summary()))?;
         }
-        match &p.share {
-            Some(s) => print(&format!(
-                "  weight share: {}% a minute (spot /api {}, spot /sapi {}, futures {})",
-                s.percent(),
-                s.cap(SPOT_WEIGHT_PER_MINUTE),
-                s.cap(SAPI_WEIGHT_PER_MINUTE),
-                s.cap(FUTURES_WEIGHT_PER_MINUTE)
+        let cap = |limit| WeightShare::cap_at(limit, p.weight_percent.unwrap_or(100));
+        match p.weight_percent {
+            Some(percent) => print(&format!(
+                "  weight share: {percent}% a minute (spot /api {}, spot /sapi {}, futures {})",
+                cap(SPOT_WEIGHT_PER_MINUTE),
+                cap(SAPI_WEIGHT_PER_MINUTE),
+                cap(FUTURES_WEIGHT_PER_MINUTE)
             ))?,
             None => print("  weight share: none of its own (the IP's limits apply)")?,
         }

@@ -183,13 +183,14 @@ impl PluginHost {
         }
     }
 
+    /// The weight share of `plugin` (kept across reloads: what it spent
+    /// this minute stays spent), created at `percent` if it has none.
     fn share(&self, plugin: &str, percent: u8) -> Arc<WeightShare> {
         let mut shares = self.shares.lock().unwrap_or_else(|p| p.into_inner());
-        let share = shares
+        shares
             .entry(plugin.to_string())
-            .or_insert_with(|| Arc::new(WeightShare::new(Arc::from(plugin), percent)));
-        share.set_percent(percent);
-        share.clone()
+            .or_insert_with(|| Arc::new(WeightShare::new(Arc::from(plugin), percent)))
+            .clone()
     }
 
     /// Build the registry `policy` describes and put it in force for every
@@ -201,6 +202,11 @@ impl PluginHost {
         let _one = self.applying.lock().unwrap_or_else(|p| p.into_inner());
         let registry = self.build(policy)?;
         let registry = Arc::new(registry);
+        for p in &registry.plugins {
+            if let (Some(share), Some(percent)) = (&p.share, p.weight_percent) {
+                share.set_percent(percent);
+            }
+        }
         // Gate first: a call that starts on the old registry meanwhile is
         // held to the new policy at its first request.
         self.gate.install(registry.permissions());

@@ -25,6 +25,9 @@ pub struct HiddenTool {
 pub struct RegisteredPlugin {
     pub plugin: Arc<LoadedPlugin>,
     pub grants: BTreeSet<Capability>,
+    /// `max_weight_percent`, and the plugin's share (its percentage is set
+    /// when the registry is put in force, not before).
+    pub weight_percent: Option<u8>,
     pub share: Option<Arc<WeightShare>>,
     /// Indices into `plugin.tools` of the tools shown.
     shown: Vec<usize>,
@@ -73,7 +76,8 @@ pub struct Registry {
 
 impl Registry {
     /// Register `loaded` (in policy order, each with its stanza) under
-    /// `policy`; `share` gives the weight share of a plugin name.
+    /// `policy`; `share` gives the weight share of a plugin name (created
+    /// with the percentage given, an existing one left as it is).
     pub fn build(
         policy: Arc<Policy>,
         loaded: Vec<(PluginPolicy, Arc<LoadedPlugin>)>,
@@ -137,6 +141,7 @@ impl Registry {
                 registry.index.insert(name.clone(), (p, t));
             }
             registry.plugins.push(RegisteredPlugin {
+                weight_percent: stanza.max_weight_percent,
                 share: stanza
                     .max_weight_percent
                     .map(|pct| share(&stanza.name, pct)),
