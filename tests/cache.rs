@@ -37,6 +37,41 @@ fn engine() -> Engine {
 }
 
 #[cfg(unix)]
+/// A cache in a scratch directory holding a freshly compiled market artifact.
+struct Market {
+    dir: PathBuf,
+    engine: Engine,
+    cache: ComponentCache,
+    bytes: Vec<u8>,
+}
+
+impl Market {
+    /// A cache in `dir` (not created yet).
+    fn in_dir(dir: PathBuf) -> Market {
+        Market {
+            cache: ComponentCache::new(Some(dir.clone())),
+            dir,
+            engine: engine(),
+            bytes: market(),
+        }
+    }
+
+    /// A fresh scratch cache, market compiled into it.
+    fn compiled(name: &str) -> Market {
+        let m = Market::in_dir(scratch(name));
+        assert_eq!(m.load(), CacheOutcome::Compiled);
+        m
+    }
+
+    /// Load market through the cache.
+    fn load(&self) -> CacheOutcome {
+        self.cache
+            .load(&self.engine, "market", &self.bytes)
+            .unwrap()
+            .1
+    }
+}
+
 fn set_mode(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
@@ -165,32 +200,28 @@ fn a_planted_artifact_does_not_run() {
 #[cfg(unix)]
 #[test]
 fn a_world_writable_cache_directory_is_not_used() {
-    let dir = scratch("cache-world-writable");
-    let engine = engine();
-    let cache = ComponentCache::new(Some(dir.clone()));
-    let market = market();
-    let (_, outcome) = cache.load(&engine, "market", &market).unwrap();
-    assert_eq!(outcome, CacheOutcome::Compiled);
-    let before = artifacts(&dir);
+    let m = Market::compiled("cache-world-writable");
+    let (dir, engine, cache) = (&m.dir, &m.engine, &m.cache);
+    let before = artifacts(dir);
     let bytes_before: Vec<Vec<u8>> = before.iter().map(|p| std::fs::read(p).unwrap()).collect();
 
-    set_mode(&dir, 0o777);
-    let (_, outcome) = cache.load(&engine, "market", &market).unwrap();
+    set_mode(dir, 0o777);
+    let outcome = m.load();
     assert_eq!(outcome, CacheOutcome::Untrusted);
     // A plugin not cached yet: nothing is written either.
-    let (_, outcome) = cache.load(&engine, "misbehave", &misbehave()).unwrap();
+    let (_, outcome) = cache.load(engine, "misbehave", &misbehave()).unwrap();
     assert_eq!(outcome, CacheOutcome::Untrusted);
-    assert_eq!(artifacts(&dir), before, "nothing was written into it");
+    assert_eq!(artifacts(dir), before, "nothing was written into it");
     let bytes_after: Vec<Vec<u8>> = before.iter().map(|p| std::fs::read(p).unwrap()).collect();
     assert_eq!(bytes_after, bytes_before);
-    assert_eq!(mode(&dir), 0o777, "the host does not repair it by itself");
+    assert_eq!(mode(dir), 0o777, "the host does not repair it by itself");
 
     // Group-writable is as bad; owner-only is fine again.
-    set_mode(&dir, 0o770);
-    let (_, outcome) = cache.load(&engine, "market", &market).unwrap();
+    set_mode(dir, 0o770);
+    let outcome = m.load();
     assert_eq!(outcome, CacheOutcome::Untrusted);
-    set_mode(&dir, 0o700);
-    let (_, outcome) = cache.load(&engine, "market", &market).unwrap();
+    set_mode(dir, 0o700);
+    let outcome = m.load();
     assert_eq!(outcome, CacheOutcome::Hit);
 }
 
@@ -199,19 +230,17 @@ fn a_world_writable_cache_directory_is_not_used() {
 #[test]
 fn a_world_writable_parent_in_the_default_layout_is_not_trusted() {
     let root = scratch("cache-layout");
-    let dir = root.join("binance-mcp").join("components");
-    let engine = engine();
-    let cache = ComponentCache::new(Some(dir.clone()));
-    let market = market();
-    let (_, outcome) = cache.load(&engine, "market", &market).unwrap();
+    let m = Market::in_dir(root.join("binance-mcp").join("components"));
+    let dir = &m.dir;
+    let outcome = m.load();
     assert_eq!(outcome, CacheOutcome::Compiled);
     assert_eq!(mode(dir.parent().unwrap()), 0o700, "created owner-only");
 
     set_mode(dir.parent().unwrap(), 0o777);
-    let (_, outcome) = cache.load(&engine, "market", &market).unwrap();
+    let outcome = m.load();
     assert_eq!(outcome, CacheOutcome::Untrusted);
     set_mode(dir.parent().unwrap(), 0o700);
-    let (_, outcome) = cache.load(&engine, "market", &market).unwrap();
+    let outcome = m.load();
     assert_eq!(outcome, CacheOutcome::Hit);
 }
 
@@ -220,25 +249,23 @@ fn a_world_writable_parent_in_the_default_layout_is_not_trusted() {
 #[cfg(unix)]
 #[test]
 fn a_symlinked_artifact_is_not_followed() {
-    let dir = scratch("cache-symlink");
+    let m = Market::in_dir(scratch("cache-symlink"));
+    let (dir, engine, cache, market) = (&m.dir, &m.engine, &m.cache, &m.bytes);
     let elsewhere = scratch("cache-symlink-elsewhere");
-    let engine = engine();
-    let market = market();
 
     // A valid market artifact in another (private) cache.
     let other = ComponentCache::new(Some(elsewhere.clone()));
-    let (_, outcome) = other.load(&engine, "market", &market).unwrap();
+    let (_, outcome) = other.load(engine, "market", market).unwrap();
     assert_eq!(outcome, CacheOutcome::Compiled);
-    let target = other.artifact_path(&engine, "market", &market).unwrap();
+    let target = other.artifact_path(engine, "market", market).unwrap();
     let target_bytes = std::fs::read(&target).unwrap();
 
-    let cache = ComponentCache::new(Some(dir.clone()));
-    std::fs::create_dir_all(&dir).unwrap();
-    set_mode(&dir, 0o700);
-    let path = cache.artifact_path(&engine, "market", &market).unwrap();
+    std::fs::create_dir_all(dir).unwrap();
+    set_mode(dir, 0o700);
+    let path = cache.artifact_path(engine, "market", market).unwrap();
     std::os::unix::fs::symlink(&target, &path).unwrap();
 
-    let (_, outcome) = cache.load(&engine, "market", &market).unwrap();
+    let outcome = m.load();
     assert_eq!(
         outcome,
         CacheOutcome::Compiled,
@@ -247,7 +274,7 @@ fn a_symlinked_artifact_is_not_followed() {
     let meta = std::fs::symlink_metadata(&path).unwrap();
     assert!(meta.file_type().is_file(), "replaced by a regular file");
     assert_eq!(std::fs::read(&target).unwrap(), target_bytes);
-    let (_, outcome) = cache.load(&engine, "market", &market).unwrap();
+    let outcome = m.load();
     assert_eq!(outcome, CacheOutcome::Hit);
 }
 
@@ -255,23 +282,19 @@ fn a_symlinked_artifact_is_not_followed() {
 #[cfg(unix)]
 #[test]
 fn a_group_writable_artifact_is_not_trusted() {
-    let dir = scratch("cache-group-writable");
-    let engine = engine();
-    let cache = ComponentCache::new(Some(dir.clone()));
-    let market = market();
-    let (_, outcome) = cache.load(&engine, "market", &market).unwrap();
-    assert_eq!(outcome, CacheOutcome::Compiled);
-    let path = cache.artifact_path(&engine, "market", &market).unwrap();
+    let m = Market::compiled("cache-group-writable");
+    let (engine, cache, market) = (&m.engine, &m.cache, &m.bytes);
+    let path = cache.artifact_path(engine, "market", market).unwrap();
 
     for bad in [0o620, 0o602, 0o666] {
         set_mode(&path, bad);
-        let (_, outcome) = cache.load(&engine, "market", &market).unwrap();
+        let outcome = m.load();
         assert_eq!(outcome, CacheOutcome::Compiled, "mode {bad:o} was trusted");
         assert_eq!(mode(&path), 0o600, "replaced by an owner-only file");
     }
     // Readable by others is not a reason to distrust it.
     set_mode(&path, 0o644);
-    let (_, outcome) = cache.load(&engine, "market", &market).unwrap();
+    let outcome = m.load();
     assert_eq!(outcome, CacheOutcome::Hit);
 }
 
@@ -280,24 +303,20 @@ fn a_group_writable_artifact_is_not_trusted() {
 #[cfg(unix)]
 #[test]
 fn another_users_files_are_not_trusted() {
-    let dir = scratch("cache-other-owner");
-    let engine = engine();
-    let cache = ComponentCache::new(Some(dir.clone()));
-    let market = market();
-    let (_, outcome) = cache.load(&engine, "market", &market).unwrap();
-    assert_eq!(outcome, CacheOutcome::Compiled);
-    let path = cache.artifact_path(&engine, "market", &market).unwrap();
+    let m = Market::compiled("cache-other-owner");
+    let (dir, engine, cache, market) = (&m.dir, &m.engine, &m.cache, &m.bytes);
+    let path = cache.artifact_path(engine, "market", market).unwrap();
     const NOBODY: u32 = 65534;
     if let Err(e) = std::os::unix::fs::chown(&path, Some(NOBODY), None) {
         eprintln!("skipped: cannot chown here ({e})");
         return;
     }
-    let (_, outcome) = cache.load(&engine, "market", &market).unwrap();
+    let outcome = m.load();
     assert_eq!(outcome, CacheOutcome::Compiled, "another user's artifact");
-    let (_, outcome) = cache.load(&engine, "market", &market).unwrap();
+    let outcome = m.load();
     assert_eq!(outcome, CacheOutcome::Hit, "replaced by one of our own");
 
-    std::os::unix::fs::chown(&dir, Some(NOBODY), None).unwrap();
-    let (_, outcome) = cache.load(&engine, "market", &market).unwrap();
+    std::os::unix::fs::chown(dir, Some(NOBODY), None).unwrap();
+    let outcome = m.load();
     assert_eq!(outcome, CacheOutcome::Untrusted, "another user's directory");
 }
