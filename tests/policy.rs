@@ -569,3 +569,13 @@ fn a_planted_cache_artifact_does_not_run() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn a_file_that_is_not_a_component_is_refused_in_one_line() {
+    let file = write_policy("not-a-component.wasm", "[plugins.x]\n");
+    let out = run(offline().args(["plugin", "inspect"]).arg(&file));
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("is not a valid component"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+}

@@ -211,6 +211,13 @@ impl PluginHost {
         // held to the new policy at its first request.
         self.gate.install(registry.permissions());
         *self.registry.write().unwrap_or_else(|p| p.into_inner()) = registry.clone();
+        if registry.tools().next().is_none() {
+            let file = registry.policy.as_ref().map_or("the policy", |p| p.file());
+            tracing::warn!(
+                policy = file,
+                "the policy in force shows no tools: a client sees none"
+            );
+        }
         self.changes.send_modify(|n| *n += 1);
         Ok(registry)
     }

@@ -250,12 +250,12 @@ impl LoadedPlugin {
                 .load(cx.engine, stem, &source.bytes)
                 .map_err(|e| LoadError::Compile {
                     path: shown.clone(),
-                    detail: format!("{e:#}"),
+                    detail: one_line(&format!("{e:#}")),
                 })?;
         let info = ComponentInfo::of(cx.engine, &component);
         info.check_abi(&shown)?;
         let link_err = |e: wasmtime::Error| {
-            let mut detail = format!("{e:#}");
+            let mut detail = one_line(&format!("{e:#}"));
             if !link_exchange && detail.contains("exchange") {
                 detail.push_str(&format!("; it imports binance:mcp/exchange, which is linked only when plugins.{stem}.grants names a capability"));
             }
@@ -308,6 +308,12 @@ impl LoadedPlugin {
     }
 }
 
+/// A wasmtime error (often several indented lines) as one bounded line.
+fn one_line(detail: &str) -> String {
+    let joined = detail.split_whitespace().collect::<Vec<_>>().join(" ");
+    crate::text::escaped(&joined, 400)
+}
+
 fn cap(s: String, max: usize) -> String {
     crate::text::escaped(&s, max)
 }
@@ -350,7 +356,7 @@ fn read_manifest(
                     limits.call_timeout.as_secs_f64()
                 )
             } else {
-                format!("{e:#}")
+                one_line(&format!("{e:#}"))
             },
         }
     };
