@@ -143,10 +143,20 @@ pub async fn start(mut config: Config) -> anyhow::Result<App> {
     };
     let plugins = plugin_set(&config);
     let service_for_host = service.clone();
+    let state_dir = config.state_dir.clone();
+    let live_url = config.spot_url == crate::config::LIVE.spot;
     // Loading compiles (or deserialises) components: blocking work.
     let host = lifecycle
         .spawn_blocking(move || -> anyhow::Result<PluginHost> {
-            let host = PluginHost::new(service_for_host, limits, plugins)?.with_cancel(cancel);
+            let host =
+                PluginHost::new(service_for_host.clone(), limits, plugins)?.with_cancel(cancel);
+            let trading = crate::trading::SpotTrading::new(
+                service_for_host,
+                host.gate().clone(),
+                state_dir,
+                live_url,
+            );
+            let host = host.with_trading(Arc::new(trading));
             host.apply(policy)?;
             Ok(host)
         })

@@ -63,6 +63,9 @@ pub struct Config {
     pub admission: AdmissionLimits,
     /// `None` = no compiled-component cache.
     pub cache_dir: Option<PathBuf>,
+    /// Where the trade journal and the kill-switch marker live (`None`: no
+    /// home to put them in; every write is refused).
+    pub state_dir: Option<PathBuf>,
     pub sim_seed: u64,
     pub call_timeout: Duration,
 }
@@ -78,6 +81,7 @@ pub struct Flags {
     pub policy: Option<PathBuf>,
     pub plugins: Option<PathBuf>,
     pub cache_dir: Option<PathBuf>,
+    pub state_dir: Option<PathBuf>,
     pub no_cache: bool,
     pub sim_seed: Option<u64>,
     pub call_timeout_secs: Option<u64>,
@@ -122,6 +126,16 @@ fn pick(
         Some(v) => Some((v.clone(), flag_name.to_string())),
         None => var(env, var_name).map(|v| (v, var_name.to_string())),
     }
+}
+
+/// `$XDG_STATE_HOME/binance-mcp`, else `$HOME/.local/state/binance-mcp`:
+/// the journal and the kill-switch marker are state, not cache (they must
+/// survive a cache wipe) nor configuration.
+fn default_state_dir(env: Env) -> Option<PathBuf> {
+    let base = var(env, "XDG_STATE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| var(env, "HOME").map(|h| PathBuf::from(h).join(".local").join("state")))?;
+    Some(base.join("binance-mcp"))
 }
 
 /// Whether `host` (as written in a URL authority, IPv6 in brackets) is this
@@ -425,6 +439,11 @@ impl Config {
                 .or_else(|| var(env, "BINANCE_MCP_CACHE_DIR").map(PathBuf::from))
                 .or_else(crate::runtime::cache::ComponentCache::default_dir)
         };
+        let state_dir = flags
+            .state_dir
+            .clone()
+            .or_else(|| var(env, "BINANCE_MCP_STATE_DIR").map(PathBuf::from))
+            .or_else(|| default_state_dir(env));
         let sim_seed = match (flags.sim_seed, var(env, "BINANCE_SIM_SEED")) {
             (Some(s), _) => s,
             (None, Some(v)) => v.trim().parse().map_err(|_| {
@@ -458,6 +477,7 @@ impl Config {
             plugin_dir,
             admission,
             cache_dir,
+            state_dir,
             sim_seed,
             call_timeout,
         })

@@ -12,10 +12,10 @@
 //! 2. a tool declared read-only sends no write (a plugin fault, logged);
 //! 3. the endpoint is in a capability the tool declared **and** the plugin
 //!    was granted;
-//! 4. the plugin's weight share ([`WeightShare`]) is charged by the pipeline;
-//! 5. a write holds the per-account lock from its checks to its outcome, so
-//!    limits that depend on the account's state (open orders, a day's
-//!    notional) are checked and used by one write at a time.
+//! 4. no write goes through the raw exchange capability (orders are typed:
+//!    `crate::trading` checks them under the policy's `[trading]`, holding
+//!    the per-account lock, [`PolicyGate::account_lock`]);
+//! 5. the plugin's weight share ([`WeightShare`]) is charged by the pipeline.
 //!
 //! The call's MCP client context ([`ClientContext`]) travels with the call,
 //! so a later capability can ask the client (elicitation) mid-call.
@@ -101,6 +101,13 @@ impl PolicyGate {
             .clone()
     }
 
+    /// The per-account lock: held by a write from its checks to its outcome,
+    /// so limits that depend on the account's state (open orders, a day's
+    /// notional) are checked and used by one write at a time.
+    pub fn account_lock(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.account.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// The gate of one call.
     pub fn for_call(&self, call: Arc<CallIdentity>) -> CallGate {
         CallGate {
@@ -158,6 +165,12 @@ impl Gate for CallGate {
                 "this is a fault of the plugin; report it to its author",
             ));
         }
+        if is_write(endpoint) {
+            return Err(refused(
+                format!("{route} is a write, and writes never go through the raw exchange capability"),
+                "place and cancel orders with the trading tools (the host's spot-trading capability), when the operator's policy grants them",
+            ));
+        }
         let allowed = t
             .capabilities
             .iter()
@@ -181,11 +194,9 @@ impl Gate for CallGate {
                 ),
             });
         }
-        let account =
-            is_write(endpoint).then(|| self.gate.account.lock().unwrap_or_else(|p| p.into_inner()));
         Ok(Pass {
             share: p.share.clone(),
-            account,
+            account: None,
         })
     }
 }
@@ -258,7 +269,7 @@ mod tests {
         let g = gate(all, all, false);
         let e = g.admit(ep(Method::Post, "/api/v3/order")).unwrap_err();
         assert!(
-            e.message.contains("not part of any capability"),
+            e.message.contains("never go through the raw exchange"),
             "{}",
             e.message
         );

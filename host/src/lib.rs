@@ -26,3 +26,4 @@ pub mod runtime;
 pub mod secret;
 pub mod text;
 pub mod tool_error;
+pub mod trading;

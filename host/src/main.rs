@@ -41,6 +41,9 @@ struct Cli {
     /// Compiled-plugin cache directory (env BINANCE_MCP_CACHE_DIR; default ~/.cache/binance-mcp/components).
     #[arg(long, global = true, value_name = "DIR")]
     cache_dir: Option<PathBuf>,
+    /// Directory of the trade journal and the kill-switch marker (env BINANCE_MCP_STATE_DIR; default $XDG_STATE_HOME/binance-mcp or ~/.local/state/binance-mcp).
+    #[arg(long, global = true, value_name = "DIR")]
+    state_dir: Option<PathBuf>,
     /// Compile plugins on every start instead of caching them.
     #[arg(long, global = true)]
     no_cache: bool,
@@ -85,6 +88,19 @@ enum Command {
         #[command(subcommand)]
         command: PluginCommand,
     },
+    /// Make every server using this state directory refuse all writes at once.
+    Halt {
+        /// Why (recorded in the marker and shown in every refusal).
+        #[arg(long, default_value = "halted by the operator")]
+        reason: String,
+    },
+    /// Lift `halt`.
+    Resume,
+    /// The trade journal.
+    Journal {
+        #[command(subcommand)]
+        command: JournalCommand,
+    },
     /// Run one tool through the full host path and print its result.
     Call {
         /// Tool name, e.g. get_ticker_price.
@@ -99,6 +115,20 @@ enum Command {
 enum PolicyCommand {
     /// Validate FILE and print the effective grants per plugin and the tools a model would see (exit 1 if invalid).
     Check { file: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+enum JournalCommand {
+    /// Print the last N entries.
+    Tail {
+        #[arg(default_value_t = 20)]
+        n: usize,
+    },
+    /// Verify the hash chain (exit 1 if broken); --acknowledge sets a broken journal aside and starts a new chain.
+    Verify {
+        #[arg(long)]
+        acknowledge: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -119,6 +149,7 @@ fn main() -> ExitCode {
         policy: cli.policy.clone(),
         plugins: cli.plugins.clone(),
         cache_dir: cli.cache_dir.clone(),
+        state_dir: cli.state_dir.clone(),
         no_cache: cli.no_cache,
         sim_seed: cli.sim_seed,
         call_timeout_secs: cli.call_timeout,
@@ -152,6 +183,14 @@ fn main() -> ExitCode {
         Command::Plugin {
             command: PluginCommand::Inspect { file },
         } => runtime.block_on(offline(config, move |c| report::plugin_inspect(c, &file))),
+        Command::Halt { reason } => report::halt(&config, &reason),
+        Command::Resume => report::resume(&config),
+        Command::Journal {
+            command: JournalCommand::Tail { n },
+        } => report::journal_tail(&config, n),
+        Command::Journal {
+            command: JournalCommand::Verify { acknowledge },
+        } => report::journal_verify(&config, acknowledge),
         command => runtime.block_on(run(command, config)),
     };
     // Everything the host started was cancelled and awaited in `run`; what
@@ -202,7 +241,11 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 async fn execute(command: Command, app: &binance_mcp::app::App) -> anyhow::Result<ExitCode> {
     let warm = (!matches!(command, Command::Tools)).then(|| app.warm_up_in_background());
     match command {
-        Command::Policy { .. } | Command::Plugin { .. } => Ok(ExitCode::SUCCESS),
+        Command::Policy { .. }
+        | Command::Plugin { .. }
+        | Command::Halt { .. }
+        | Command::Resume
+        | Command::Journal { .. } => Ok(ExitCode::SUCCESS),
         Command::Serve => {
             app.watch_policy();
             if let Some(warm) = warm {

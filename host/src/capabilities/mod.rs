@@ -7,6 +7,7 @@
 
 pub mod exchange;
 pub mod log;
+pub mod spot_trading;
 
 use crate::exchange::ExchangeService;
 use crate::gate::{CallIdentity, PolicyGate};
@@ -59,13 +60,26 @@ pub struct PluginState {
     pub(crate) limits: StoreLimits,
     pub(crate) log: log::LogCtx,
     pub(crate) exchange: exchange::ExchangeCtx,
+    pub(crate) trading: spot_trading::TradingCtx,
 }
 
 impl PluginState {
     /// Fresh state for one call (`env`: who, deadline, cancellation, log
     /// stream) under `limits` (memory), its requests decided by `gate`.
-    pub fn new(gate: &PolicyGate, service: ExchangeService, limits: &Limits, env: CallEnv) -> Self {
+    pub fn new(
+        gate: &PolicyGate,
+        service: ExchangeService,
+        trading: Option<Arc<crate::trading::SpotTrading>>,
+        limits: &Limits,
+        env: CallEnv,
+    ) -> Self {
         let plugin = env.call.plugin.clone();
+        // The plugin still has to shape the answer (or the error) after its
+        // last request: requests end a little earlier.
+        let requests_by = env
+            .deadline
+            .checked_sub(SHAPING_RESERVE)
+            .unwrap_or(env.deadline);
         // No environment, arguments, preopened directories, network or
         // inherited stdio: the builder's defaults, with sockets denied outright.
         let wasi = WasiCtx::builder()
@@ -86,15 +100,15 @@ impl PluginState {
                 .trap_on_grow_failure(true)
                 .build(),
             log: log::LogCtx::new(plugin.clone(), env.log),
+            trading: spot_trading::TradingCtx {
+                call: env.call.clone(),
+                trading,
+                deadline: requests_by,
+            },
             exchange: exchange::ExchangeCtx {
                 gate: gate.for_call(env.call),
                 service,
-                // The plugin still has to shape the answer (or the error)
-                // after its last request: requests end a little earlier.
-                deadline: env
-                    .deadline
-                    .checked_sub(SHAPING_RESERVE)
-                    .unwrap_or(env.deadline),
+                deadline: requests_by,
             },
         }
     }

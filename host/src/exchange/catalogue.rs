@@ -202,11 +202,14 @@ pub const CATALOGUE: &[Endpoint] = &[
     get(Spot, "/sapi/v1/capital/withdraw/history", Security::UserData, Fixed(1)),
     get(Spot, "/sapi/v1/asset/transfer", Security::UserData, Fixed(1)),
     get(Spot, "/sapi/v1/capital/deposit/address", Security::UserData, Fixed(10)),
-    // Spot orders (TRADE). Granted to no plugin until the trading plugin and
-    // policies arrive.
+    // Spot orders (TRADE). Sent only by the host's spot-trading capability
+    // (typed orders, checked under the policy's [trading] section); the raw
+    // exchange capability refuses every write.
     Endpoint { venue: Spot, method: Method::Post, path: "/api/v3/order", security: Security::Trade, weight: Fixed(1) },
     Endpoint { venue: Spot, method: Method::Post, path: "/api/v3/order/test", security: Security::Trade, weight: Fixed(1) },
     Endpoint { venue: Spot, method: Method::Delete, path: "/api/v3/order", security: Security::Trade, weight: Fixed(1) },
+    Endpoint { venue: Spot, method: Method::Delete, path: "/api/v3/openOrders", security: Security::Trade, weight: Fixed(1) },
+    Endpoint { venue: Spot, method: Method::Post, path: "/api/v3/orderList/oco", security: Security::Trade, weight: Fixed(1) },
 ];
 
 /// Path prefixes that move money out of the account or manage keys and

@@ -172,3 +172,94 @@ pub fn plugin_inspect(config: &Config, file: &Path) -> anyhow::Result<ExitCode> 
     print("max_weight_percent = 25")?;
     Ok(ExitCode::SUCCESS)
 }
+
+fn state_dir(config: &Config) -> anyhow::Result<&Path> {
+    config.state_dir.as_deref().ok_or_else(|| {
+        anyhow::anyhow!(
+            "no state directory: set BINANCE_MCP_STATE_DIR (or HOME), or pass --state-dir"
+        )
+    })
+}
+
+/// `halt`: write the kill-switch marker.
+pub fn halt(config: &Config, reason: &str) -> anyhow::Result<ExitCode> {
+    let dir = state_dir(config)?;
+    let h = binance_mcp::trading::halt::Halt::at(dir);
+    h.halt(reason)?;
+    print(&format!(
+        "halted: every binance-mcp server using {} refuses all writes from its next one (`binance-mcp resume` lifts it)",
+        dir.display()
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `resume`: remove the marker.
+pub fn resume(config: &Config) -> anyhow::Result<ExitCode> {
+    let dir = state_dir(config)?;
+    let existed = binance_mcp::trading::halt::Halt::at(dir).resume()?;
+    print(if existed {
+        "resumed: writes are allowed again (within each server's policy)"
+    } else {
+        "not halted: nothing to resume"
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn journal_path(config: &Config) -> anyhow::Result<std::path::PathBuf> {
+    Ok(state_dir(config)?.join(binance_mcp::trading::service::JOURNAL_FILE))
+}
+
+/// `journal tail N`.
+pub fn journal_tail(config: &Config, n: usize) -> anyhow::Result<ExitCode> {
+    let path = journal_path(config)?;
+    if !path.exists() {
+        print(&format!(
+            "no journal at {} (nothing was ever written)",
+            path.display()
+        ))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for line in binance_mcp::trading::journal::tail(&path, n)? {
+        print(&line)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `journal verify [--acknowledge]`: exit 1 while the chain is broken.
+pub fn journal_verify(config: &Config, acknowledge: bool) -> anyhow::Result<ExitCode> {
+    use binance_mcp::trading::journal;
+    let path = journal_path(config)?;
+    if !path.exists() {
+        print(&format!(
+            "no journal at {} (nothing was ever written)",
+            path.display()
+        ))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let v = journal::verify(&path)?;
+    if v.is_intact() {
+        print(&format!(
+            "journal {}: intact, {} entries",
+            path.display(),
+            v.entries
+        ))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if acknowledge {
+        let (j, _) = journal::Journal::open(&path)?;
+        let aside =
+            j.acknowledge_break("acknowledged with `binance-mcp journal verify --acknowledge`")?;
+        print(&format!(
+            "journal {}: the broken chain was set aside{}; a new chain starts (the last 24 h of orders still count against the caps)",
+            path.display(),
+            aside.map(|p| format!(" as {}", p.display())).unwrap_or_default()
+        ))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!(
+        "binance-mcp: journal {} is broken: {:?}; writes are refused until you acknowledge it with `binance-mcp journal verify --acknowledge`",
+        path.display(),
+        v
+    );
+    Ok(ExitCode::FAILURE)
+}

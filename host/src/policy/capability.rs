@@ -24,6 +24,9 @@ pub enum Capability {
     /// address in a transcript invites address-substitution scams, so an
     /// operator grants it on purpose.
     DepositAddress,
+    /// Spot orders, through the typed `spot-trading` interface only (never
+    /// the raw exchange capability), each under the policy's `[trading]`.
+    SpotTrade,
 }
 
 use Method::Get;
@@ -80,6 +83,15 @@ const WALLET_READ: &[Route] = &[
 
 const DEPOSIT_ADDRESS: &[Route] = &[(Spot, Get, "/sapi/v1/capital/deposit/address")];
 
+#[rustfmt::skip]
+const SPOT_TRADE: &[Route] = &[
+    (Spot, Method::Post, "/api/v3/order"),
+    (Spot, Method::Post, "/api/v3/order/test"),
+    (Spot, Method::Delete, "/api/v3/order"),
+    (Spot, Method::Delete, "/api/v3/openOrders"),
+    (Spot, Method::Post, "/api/v3/orderList/oco"),
+];
+
 impl Capability {
     /// Every capability, in the order `policy check` prints them.
     pub const ALL: &'static [Capability] = &[
@@ -87,6 +99,7 @@ impl Capability {
         Capability::AccountRead,
         Capability::WalletRead,
         Capability::DepositAddress,
+        Capability::SpotTrade,
     ];
 
     /// The name used in policy files and plugin manifests.
@@ -96,6 +109,7 @@ impl Capability {
             Capability::AccountRead => "account-read",
             Capability::WalletRead => "wallet-read",
             Capability::DepositAddress => "deposit-address",
+            Capability::SpotTrade => "spot-trade",
         }
     }
 
@@ -124,6 +138,9 @@ impl Capability {
                 "signed wallet reads: snapshots, deposit, withdrawal and transfer history"
             }
             Capability::DepositAddress => "the account's deposit addresses",
+            Capability::SpotTrade => {
+                "spot orders (typed, under the policy's [trading] limits and confirmations)"
+            }
         }
     }
 
@@ -133,6 +150,7 @@ impl Capability {
             Capability::AccountRead => ACCOUNT_READ,
             Capability::WalletRead => WALLET_READ,
             Capability::DepositAddress => DEPOSIT_ADDRESS,
+            Capability::SpotTrade => SPOT_TRADE,
         }
     }
 
@@ -147,6 +165,15 @@ impl Capability {
     /// refusal names the grant that would allow it).
     pub fn covering(endpoint: &Endpoint) -> Option<Capability> {
         Capability::ALL.iter().copied().find(|c| c.covers(endpoint))
+    }
+
+    /// Which WIT interface the capability is used through: `exchange` for
+    /// the reads, `spot-trading` for orders.
+    pub fn interface(self) -> &'static str {
+        match self {
+            Capability::SpotTrade => "spot-trading",
+            _ => "exchange",
+        }
     }
 
     /// The catalogue entries of this capability.
@@ -169,12 +196,13 @@ mod tests {
     use crate::exchange::catalogue::{Security, CATALOGUE};
 
     #[test]
-    fn every_route_is_catalogued_and_read_only() {
+    fn every_route_is_catalogued_and_only_spot_trade_writes() {
         for &cap in Capability::ALL {
             assert_eq!(cap.endpoints().count(), cap.routes().len(), "{cap}");
             for e in cap.endpoints() {
-                assert_eq!(e.method, Method::Get, "{cap}: {}", e.path);
-                assert_ne!(e.security, Security::Trade, "{cap}: {}", e.path);
+                let write = e.method != Method::Get || e.security == Security::Trade;
+                assert_eq!(write, cap == Capability::SpotTrade, "{cap}: {}", e.path);
+                assert_eq!(cap.interface() == "spot-trading", write, "{cap}");
             }
         }
     }
@@ -202,9 +230,15 @@ mod tests {
     }
 
     #[test]
-    fn no_capability_reaches_a_trade_endpoint() {
+    fn only_spot_trade_reaches_trade_endpoints() {
         for e in CATALOGUE.iter().filter(|e| e.security == Security::Trade) {
-            assert_eq!(Capability::covering(e), None, "{} {}", e.method, e.path);
+            assert_eq!(
+                Capability::covering(e),
+                Some(Capability::SpotTrade),
+                "{} {}",
+                e.method,
+                e.path
+            );
         }
     }
 

@@ -23,6 +23,7 @@ pub const MAX_DENIED_TOOLS: usize = 256;
 struct RawPolicy {
     #[serde(default)]
     plugins: BTreeMap<Spanned<String>, Spanned<RawPlugin>>,
+    trading: Option<super::trading::RawTrading>,
 }
 
 #[derive(Deserialize)]
@@ -112,7 +113,15 @@ pub fn parse(source: Source, base: Option<&Path>) -> Result<Policy, PolicyError>
         }
         plugins.push(plugin);
     }
-    Ok(Policy { source, plugins })
+    let trading = match raw.trading {
+        Some(t) => t.check(&source)?,
+        None => super::trading::TradingPolicy::off(),
+    };
+    Ok(Policy {
+        source,
+        plugins,
+        trading,
+    })
 }
 
 fn check_plugin(

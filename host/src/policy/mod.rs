@@ -12,6 +12,7 @@
 pub mod capability;
 pub mod file;
 pub mod plugins;
+pub mod trading;
 
 pub use capability::Capability;
 
@@ -172,6 +173,8 @@ pub struct Policy {
     source: Source,
     /// The stanzas, by name.
     pub plugins: Vec<PluginPolicy>,
+    /// `[trading]` (off when absent).
+    pub trading: trading::TradingPolicy,
 }
 
 impl Policy {
@@ -189,6 +192,7 @@ impl Policy {
                 Policy {
                     source: Source::new(BUILT_IN_NAME.into(), String::new()),
                     plugins: Vec::new(),
+                    trading: trading::TradingPolicy::off(),
                 }
             }
         }

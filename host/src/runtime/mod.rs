@@ -29,6 +29,7 @@ use crate::gate::{CallIdentity, ClientContext, PolicyGate};
 use crate::policy::plugins::{plan, Builtin, PlanError, Planned};
 use crate::policy::Policy;
 use crate::tool_error::{ErrorKind, ToolError};
+use crate::trading::SpotTrading;
 use cache::ComponentCache;
 use engine::{watch_deadline, Limits};
 use plugin::{LoadContext, LoadError, LoadedPlugin, PluginSource, ToolSpec};
@@ -109,6 +110,8 @@ pub struct PluginHost {
     changes: tokio::sync::watch::Sender<u64>,
     /// Shutdown: running plugins are stopped at their next epoch tick.
     cancel: CancellationToken,
+    /// The spot-trading service (`None`: no plugin can trade).
+    trading: Option<Arc<SpotTrading>>,
 }
 
 /// What a component file says about itself (`binance-mcp plugin inspect`).
@@ -141,7 +144,20 @@ impl PluginHost {
             applying: Mutex::new(()),
             changes: tokio::sync::watch::Sender::new(0),
             cancel: CancellationToken::new(),
+            trading: None,
         })
+    }
+
+    /// Trade through `trading` (its `[trading]` policy follows each applied
+    /// policy).
+    pub fn with_trading(mut self, trading: Arc<SpotTrading>) -> Self {
+        self.trading = Some(trading);
+        self
+    }
+
+    /// The gate the policy in force decides through.
+    pub fn gate(&self) -> &PolicyGate {
+        &self.gate
     }
 
     /// Stop running plugins when `token` is cancelled (shutdown).
@@ -178,6 +194,7 @@ impl PluginHost {
             engine: &self.engine,
             cache: &self.plugins.cache,
             service: &self.service,
+            trading: self.trading.as_ref(),
             gate: &self.gate,
             limits: &self.limits,
         }
@@ -210,6 +227,9 @@ impl PluginHost {
         // Gate first: a call that starts on the old registry meanwhile is
         // held to the new policy at its first request.
         self.gate.install(registry.permissions());
+        if let (Some(t), Some(p)) = (&self.trading, &registry.policy) {
+            t.set_policy(p.trading.clone());
+        }
         *self.registry.write().unwrap_or_else(|p| p.into_inner()) = registry.clone();
         if registry.tools().next().is_none() {
             let file = registry.policy.as_ref().map_or("the policy", |p| p.file());
@@ -230,11 +250,11 @@ impl PluginHost {
         let cx = self.load_context();
         let mut loaded = Vec::with_capacity(planned.len());
         for Planned { stanza, source } in planned {
-            let link_exchange = !stanza.grants.is_empty();
-            let plugin = match previous.reusable(&stanza.name, &source.digest, link_exchange) {
+            let links = plugin::Links::of(&stanza.grants);
+            let plugin = match previous.reusable(&stanza.name, &source.digest, links) {
                 Some(p) => p,
                 None => {
-                    let p = LoadedPlugin::load(&cx, &source, Some(&stanza.name), link_exchange)?;
+                    let p = LoadedPlugin::load(&cx, &source, Some(&stanza.name), links)?;
                     tracing::info!(plugin = &*p.name, origin = %p.origin, version = %p.version, sha256 = %p.digest, tools = p.tools.len(), cache = ?p.cache, "loaded plugin");
                     Arc::new(p)
                 }
@@ -255,7 +275,7 @@ impl PluginHost {
             reason: crate::text::io_reason(&e),
         })?;
         let source = PluginSource::file(path, bytes);
-        let probe = LoadedPlugin::load(&self.load_context(), &source, None, true)?;
+        let probe = LoadedPlugin::load(&self.load_context(), &source, None, plugin::Links::all())?;
         Ok(Inspection {
             digest: probe.digest,
             name: probe.name.to_string(),
@@ -326,7 +346,13 @@ impl PluginHost {
     /// A fresh store for one instance: the gate, the memory cap, the call's
     /// identity, deadline and cancellation.
     fn store(&self, env: CallEnv) -> Store<PluginState> {
-        let state = PluginState::new(&self.gate, self.service.clone(), &self.limits, env);
+        let state = PluginState::new(
+            &self.gate,
+            self.service.clone(),
+            self.trading.clone(),
+            &self.limits,
+            env,
+        );
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limits);
         watch_deadline(&mut store);

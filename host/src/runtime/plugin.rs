@@ -20,7 +20,7 @@ use wasmtime::{Engine, Store};
 /// The WIT package this host links (`wit/plugin.wit`; a test keeps them equal).
 pub const WIT_PACKAGE: &str = "binance:mcp";
 /// Its version. A component built against any other is refused at load.
-pub const WIT_VERSION: &str = "0.3.0";
+pub const WIT_VERSION: &str = "0.4.0";
 
 /// Most tools one plugin may declare: far above any category's (the largest
 /// has a dozen), far below what would swamp a model's context.
@@ -119,7 +119,7 @@ impl PluginSource {
 /// What a component says about itself before it runs.
 #[derive(Debug, Clone)]
 pub struct ComponentInfo {
-    /// Its imports (`binance:mcp/exchange@0.3.0`, `wasi:io/streams@0.2.x`, …).
+    /// Its imports (`binance:mcp/exchange@0.4.0`, `wasi:io/streams@0.2.x`, …).
     pub imports: Vec<String>,
     pub exports: Vec<String>,
 }
@@ -191,15 +191,44 @@ pub struct LoadedPlugin {
     /// Every tool it declares (the registry decides which are shown).
     pub tools: Vec<ToolSpec>,
     pub cache: CacheOutcome,
-    /// Whether `exchange` is linked.
-    pub exchange_linked: bool,
+    /// Which host interfaces are linked.
+    pub links: Links,
     pub(crate) pre: ToolPluginPre<PluginState>,
 }
 
+/// Which host interfaces a plugin is linked with, from its grants: a
+/// capability not granted is not linked at all, so a plugin importing it
+/// fails to load with an error naming the import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Links {
+    /// `exchange`: any read capability is granted.
+    pub exchange: bool,
+    /// `spot-trading`: `spot-trade` is granted.
+    pub trading: bool,
+}
+
+impl Links {
+    /// The links `grants` need.
+    pub fn of(grants: &BTreeSet<Capability>) -> Links {
+        Links {
+            exchange: grants.iter().any(|c| c.interface() == "exchange"),
+            trading: grants.contains(&Capability::SpotTrade),
+        }
+    }
+
+    /// Everything (inspection: nothing it asks is allowed anyway).
+    pub fn all() -> Links {
+        Links {
+            exchange: true,
+            trading: true,
+        }
+    }
+}
+
 /// Build the linker for one plugin: WASI (with an empty context), `log`, and
-/// `exchange` only when its grants use it.
-fn linker(engine: &Engine, exchange: bool) -> wasmtime::Result<Linker<PluginState>> {
-    use super::bindings::binance::mcp::{exchange, log, types};
+/// `exchange` / `spot-trading` only when its grants use them.
+fn linker(engine: &Engine, links: Links) -> wasmtime::Result<Linker<PluginState>> {
+    use super::bindings::binance::mcp::{exchange, log, spot_trading, types};
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
     types::add_to_linker::<PluginState, HasSelf<PluginState>>(&mut linker, |s| s)?;
@@ -207,11 +236,17 @@ fn linker(engine: &Engine, exchange: bool) -> wasmtime::Result<Linker<PluginStat
         &mut linker,
         |s| &mut s.log,
     )?;
-    if exchange {
+    if links.exchange {
         exchange::add_to_linker::<PluginState, HasSelf<crate::capabilities::exchange::ExchangeCtx>>(
             &mut linker,
             |s| &mut s.exchange,
         )?;
+    }
+    if links.trading {
+        spot_trading::add_to_linker::<
+            PluginState,
+            HasSelf<crate::capabilities::spot_trading::TradingCtx>,
+        >(&mut linker, |s| &mut s.trading)?;
     }
     Ok(linker)
 }
@@ -223,20 +258,21 @@ pub struct LoadContext<'a> {
     pub engine: &'a Engine,
     pub cache: &'a ComponentCache,
     pub service: &'a ExchangeService,
+    pub trading: Option<&'a Arc<crate::trading::SpotTrading>>,
     pub gate: &'a PolicyGate,
     pub limits: &'a Limits,
 }
 
 impl LoadedPlugin {
-    /// Compile (or load from the cache), check the ABI, link (`exchange`
-    /// only when `link_exchange`), and read and check the manifest.
+    /// Compile (or load from the cache), check the ABI, link the interfaces
+    /// in `links`, and read and check the manifest.
     /// `expected` is the name the policy gives it (the manifest must
     /// agree); `None` takes the manifest's (inspection only).
     pub fn load(
         cx: &LoadContext<'_>,
         source: &PluginSource,
         expected: Option<&str>,
-        link_exchange: bool,
+        links: Links,
     ) -> Result<LoadedPlugin, LoadError> {
         let shown = source.shown();
         let stem = expected.unwrap_or(&source.name);
@@ -256,15 +292,18 @@ impl LoadedPlugin {
         info.check_abi(&shown)?;
         let link_err = |e: wasmtime::Error| {
             let mut detail = one_line(&format!("{e:#}"));
-            if !link_exchange && detail.contains("exchange") {
-                detail.push_str(&format!("; it imports binance:mcp/exchange, which is linked only when plugins.{stem}.grants names a capability"));
+            if !links.exchange && detail.contains("binance:mcp/exchange") {
+                detail.push_str(&format!("; it imports binance:mcp/exchange, which is linked only when plugins.{stem}.grants names a read capability"));
+            }
+            if !links.trading && detail.contains("binance:mcp/spot-trading") {
+                detail.push_str(&format!("; it imports binance:mcp/spot-trading, which is linked only when plugins.{stem}.grants has \"spot-trade\""));
             }
             LoadError::Link {
                 path: shown.clone(),
                 detail,
             }
         };
-        let linker = linker(cx.engine, link_exchange).map_err(link_err)?;
+        let linker = linker(cx.engine, links).map_err(link_err)?;
         let pre = linker.instantiate_pre(&component).map_err(link_err)?;
         let pre = ToolPluginPre::new(pre).map_err(link_err)?;
         let manifest = read_manifest(cx, &pre, stem, &shown)?;
@@ -302,7 +341,7 @@ impl LoadedPlugin {
             info,
             tools,
             cache: outcome,
-            exchange_linked: link_exchange,
+            links,
             pre,
         })
     }
@@ -340,6 +379,7 @@ fn read_manifest(
         PluginState::new(
             cx.gate,
             cx.service.clone(),
+            cx.trading.cloned(),
             &limits,
             CallEnv::starting_now(call, &limits),
         ),
@@ -498,10 +538,10 @@ mod tests {
         assert_eq!(info.abi_version(), Some("0.2.0"));
         let e = info.check_abi("x.wasm").unwrap_err().to_string();
         assert!(e.contains("binance:mcp@0.2.0"), "{e}");
-        assert!(e.contains("binance:mcp@0.3.0"), "{e}");
+        assert!(e.contains("binance:mcp@0.4.0"), "{e}");
         let ok = ComponentInfo {
-            imports: vec!["binance:mcp/log@0.3.0".into()],
-            exports: vec!["binance:mcp/plugin@0.3.0".into()],
+            imports: vec!["binance:mcp/log@0.4.0".into()],
+            exports: vec!["binance:mcp/plugin@0.4.0".into()],
         };
         assert!(ok.check_abi("x").is_ok());
         assert_eq!(ok.host_interfaces(), vec!["log"]);

@@ -112,10 +112,13 @@ impl Registry {
                     .difference(&stanza.grants)
                     .map(|c| c.name())
                     .collect();
+                let trades = tool.capabilities.contains(&Capability::SpotTrade);
                 let reason = if stanza.denies(&tool.name) {
                     Some(format!("in plugins.{}.deny_tools", stanza.name))
                 } else if !missing.is_empty() {
                     Some(format!("needs {} (not granted)", missing.join(", ")))
+                } else if trades && !policy.trading.enabled() {
+                    Some("trades, and trading.mode is off".to_string())
                 } else {
                     None
                 };
@@ -211,14 +214,12 @@ impl Registry {
         &self,
         name: &str,
         digest: &crate::policy::Digest,
-        exchange_linked: bool,
+        links: super::plugin::Links,
     ) -> Option<Arc<LoadedPlugin>> {
         self.plugins
             .iter()
             .map(|p| &p.plugin)
-            .find(|p| {
-                &*p.name == name && p.digest == *digest && p.exchange_linked == exchange_linked
-            })
+            .find(|p| &*p.name == name && p.digest == *digest && p.links == links)
             .cloned()
     }
 }

@@ -32,6 +32,17 @@ pub const WALLET_READ: &str = "wallet-read";
 /// explicitly.
 pub const DEPOSIT_ADDRESS: &str = "deposit-address";
 
+/// Spot orders through the typed `spot-trading` capability
+/// ([`crate::trading`]): place, OCO, cancel, cancel-all, each checked and
+/// confirmed by the host under the policy's `[trading]` section.
+pub const SPOT_TRADE: &str = "spot-trade";
+
 /// Every name above, in the order the WIT documents them (what this SDK
 /// knows of; the host's catalogue decides what it accepts).
-pub const ALL: &[&str] = &[MARKET_DATA, ACCOUNT_READ, WALLET_READ, DEPOSIT_ADDRESS];
+pub const ALL: &[&str] = &[
+    MARKET_DATA,
+    ACCOUNT_READ,
+    WALLET_READ,
+    DEPOSIT_ADDRESS,
+    SPOT_TRADE,
+];

@@ -92,6 +92,12 @@ pub enum LogLevel {
 pub trait Exchange {
     /// Send one request. Errors arrive classified, ready to return to the model.
     fn send(&self, request: &Request) -> Result<Response, ToolError>;
+
+    /// The typed spot-trading capability, when this plugin may have it
+    /// (the host still decides per order). `None` by default.
+    fn trading(&self) -> Option<&dyn crate::trading::Trading> {
+        None
+    }
 }
 
 /// Send `request` through `exchange` and parse the JSON body as `T`.

@@ -17,12 +17,23 @@ pub mod bindings {
     });
 }
 
-use bindings::binance::mcp::{exchange as wit_exchange, log as wit_log, types as wit};
+use bindings::binance::mcp::{
+    exchange as wit_exchange, log as wit_log, spot_trading as wit_trading, types as wit,
+};
 
 /// The host's `exchange` import.
 pub struct HostExchange;
 
+/// The host's `spot-trading` import. Only a plugin that calls it imports it
+/// (unused imports are not in the component), and only a plugin the policy
+/// grants `spot-trade` gets it linked.
+pub struct HostTrading;
+
 impl Exchange for HostExchange {
+    fn trading(&self) -> Option<&dyn crate::trading::Trading> {
+        Some(&HostTrading)
+    }
+
     fn send(&self, request: &Request) -> Result<Response, ToolError> {
         let req = wit_exchange::Request {
             venue: match request.venue {
@@ -45,6 +56,85 @@ impl Exchange for HostExchange {
                 used_weight_1m: r.used_weight_1m,
             })
             .map_err(from_wit_error)
+    }
+}
+
+mod trading_bridge {
+    use super::{from_wit_error, wit_trading as w, HostTrading};
+    use crate::trading::{Cancel, OcoOrder, Order, OrderType, Side, TimeInForce, Trading};
+    use crate::ToolError;
+
+    fn side(s: Side) -> w::Side {
+        match s {
+            Side::Buy => w::Side::Buy,
+            Side::Sell => w::Side::Sell,
+        }
+    }
+
+    fn tif(t: TimeInForce) -> w::TimeInForce {
+        match t {
+            TimeInForce::Gtc => w::TimeInForce::Gtc,
+            TimeInForce::Ioc => w::TimeInForce::Ioc,
+            TimeInForce::Fok => w::TimeInForce::Fok,
+        }
+    }
+
+    fn order_type(t: OrderType) -> w::OrderType {
+        match t {
+            OrderType::Limit => w::OrderType::Limit,
+            OrderType::Market => w::OrderType::Market,
+            OrderType::StopLoss => w::OrderType::StopLoss,
+            OrderType::StopLossLimit => w::OrderType::StopLossLimit,
+            OrderType::TakeProfit => w::OrderType::TakeProfit,
+            OrderType::TakeProfitLimit => w::OrderType::TakeProfitLimit,
+            OrderType::LimitMaker => w::OrderType::LimitMaker,
+        }
+    }
+
+    impl Trading for HostTrading {
+        fn place_order(&self, o: &Order) -> Result<String, ToolError> {
+            w::place_order(&w::Order {
+                symbol: o.symbol.clone(),
+                side: side(o.side),
+                order_type: order_type(o.order_type),
+                quantity: o.quantity.clone(),
+                quote_quantity: o.quote_quantity.clone(),
+                price: o.price.clone(),
+                stop_price: o.stop_price.clone(),
+                time_in_force: o.time_in_force.map(tif),
+                client_order_id: o.client_order_id.clone(),
+                dry_run: o.dry_run,
+                confirmation: o.confirmation.clone(),
+            })
+            .map_err(from_wit_error)
+        }
+
+        fn place_oco(&self, o: &OcoOrder) -> Result<String, ToolError> {
+            w::place_oco(&w::OcoOrder {
+                symbol: o.symbol.clone(),
+                side: side(o.side),
+                quantity: o.quantity.clone(),
+                price: o.price.clone(),
+                stop_price: o.stop_price.clone(),
+                stop_limit_price: o.stop_limit_price.clone(),
+                list_client_order_id: o.list_client_order_id.clone(),
+                confirmation: o.confirmation.clone(),
+            })
+            .map_err(from_wit_error)
+        }
+
+        fn cancel_order(&self, c: &Cancel) -> Result<String, ToolError> {
+            w::cancel_order(&w::Cancel {
+                symbol: c.symbol.clone(),
+                order_id: c.order_id,
+                client_order_id: c.client_order_id.clone(),
+            })
+            .map_err(from_wit_error)
+        }
+
+        fn cancel_all(&self, symbol: &str) -> Result<String, ToolError> {
+            w::cancel_all(symbol).map_err(from_wit_error)
+        }
     }
 }
 

@@ -22,6 +22,7 @@ pub mod schema;
 pub mod testing;
 pub mod time;
 pub mod tool;
+pub mod trading;
 
 #[cfg(target_arch = "wasm32")]
 pub mod guest;

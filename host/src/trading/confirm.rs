@@ -1,0 +1,161 @@
+//! Confirmation tokens: the fallback when the client cannot ask a human
+//! (no elicitation). A placement without a token answers with a preview and
+//! a token; the same order with that token executes. A token is an HMAC
+//! over the canonical order (everything but the client order id), bound to
+//! this process's random key, valid for [`TOKEN_TTL`] and usable once: an
+//! altered order, an expired or reused token, or one from another process
+//! is refused and nothing is sent.
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// How long a preview's token stays valid: long enough to read a preview
+/// and answer, short enough that a stale price is not confirmed later.
+pub const TOKEN_TTL: Duration = Duration::from_secs(60);
+
+/// Why a token was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    #[error("the confirmation token is malformed")]
+    Malformed,
+    #[error("the confirmation token expired; preview the order again")]
+    Expired,
+    #[error("the confirmation token does not match this order (it was issued for a different order, or by another server process)")]
+    Mismatch,
+    #[error("the confirmation token was already used")]
+    Reused,
+    #[error("no random key for confirmation tokens could be made: {0}")]
+    NoKey(String),
+}
+
+/// Issues and redeems tokens.
+pub struct Tokens {
+    key: [u8; 32],
+    /// Nonces redeemed, with their expiry (pruned as they expire).
+    used: Mutex<HashMap<u64, u64>>,
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+fn random_bytes<const N: usize>() -> Result<[u8; N], TokenError> {
+    use std::io::Read;
+    let mut out = [0u8; N];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut out))
+        .map_err(|e| TokenError::NoKey(e.to_string()))?;
+    Ok(out)
+}
+
+impl Tokens {
+    /// Tokens under a fresh random key.
+    pub fn new() -> Result<Self, TokenError> {
+        Ok(Tokens {
+            key: random_bytes::<32>()?,
+            used: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// 32 hex digits (128 bits of HMAC-SHA256); `None` cannot happen (an
+    /// HMAC takes a key of any length) and fails closed where it would.
+    fn mac(&self, expires_ms: u64, nonce: u64, canonical: &str) -> Option<String> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).ok()?;
+        mac.update(format!("v1\n{expires_ms}\n{nonce}\n{canonical}").as_bytes());
+        Some(
+            mac.finalize()
+                .into_bytes()
+                .iter()
+                .take(16)
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+        )
+    }
+
+    /// A token for `canonical`, and when it expires (ms since the epoch).
+    pub fn issue(&self, canonical: &str) -> Result<(String, u64), TokenError> {
+        let nonce = u64::from_le_bytes(random_bytes::<8>()?);
+        let expires = now_ms() + TOKEN_TTL.as_millis() as u64;
+        let mac = self
+            .mac(expires, nonce, canonical)
+            .ok_or_else(|| TokenError::NoKey("HMAC refused the key".into()))?;
+        Ok((format!("v1.{expires}.{nonce:016x}.{mac}"), expires))
+    }
+
+    /// Redeem `token` for `canonical` (once).
+    pub fn redeem(&self, token: &str, canonical: &str) -> Result<(), TokenError> {
+        let parts: Vec<&str> = token.trim().split('.').collect();
+        let [v, expires, nonce, mac] = parts[..] else {
+            return Err(TokenError::Malformed);
+        };
+        let expires: u64 = expires.parse().map_err(|_| TokenError::Malformed)?;
+        let nonce = u64::from_str_radix(nonce, 16).map_err(|_| TokenError::Malformed)?;
+        if v != "v1" || mac.len() != 32 {
+            return Err(TokenError::Malformed);
+        }
+        let expected = self
+            .mac(expires, nonce, canonical)
+            .ok_or(TokenError::Mismatch)?;
+        // Constant-time comparison of equal-length hex.
+        let same = expected.len() == mac.len()
+            && expected
+                .bytes()
+                .zip(mac.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if !same {
+            return Err(TokenError::Mismatch);
+        }
+        let now = now_ms();
+        if now > expires {
+            return Err(TokenError::Expired);
+        }
+        let mut used = self.used.lock().unwrap_or_else(|p| p.into_inner());
+        used.retain(|_, exp| *exp >= now);
+        if used.insert(nonce, expires).is_some() {
+            return Err(TokenError::Reused);
+        }
+        Ok(())
+    }
+
+    #[cfg(test)]
+    fn issue_expiring_at(&self, canonical: &str, expires: u64) -> String {
+        let nonce = 7;
+        let mac = self.mac(expires, nonce, canonical).unwrap_or_default();
+        format!("v1.{expires}.{nonce:016x}.{mac}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_confirms_its_order_once() {
+        let t = Tokens::new().unwrap();
+        let order = "symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=0.01&price=50000";
+        let (token, expires) = t.issue(order).unwrap();
+        assert!(expires > now_ms());
+        assert_eq!(
+            t.redeem(
+                &token,
+                "symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=0.1&price=50000"
+            ),
+            Err(TokenError::Mismatch)
+        );
+        t.redeem(&token, order).unwrap();
+        assert_eq!(t.redeem(&token, order), Err(TokenError::Reused));
+        let other = Tokens::new().unwrap();
+        let (foreign, _) = other.issue(order).unwrap();
+        assert_eq!(t.redeem(&foreign, order), Err(TokenError::Mismatch));
+        let stale = t.issue_expiring_at(order, now_ms() - 1);
+        assert_eq!(t.redeem(&stale, order), Err(TokenError::Expired));
+        assert_eq!(t.redeem("v1.x.y.z", order), Err(TokenError::Malformed));
+        assert_eq!(t.redeem("nonsense", order), Err(TokenError::Malformed));
+    }
+}

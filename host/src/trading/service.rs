@@ -1,0 +1,739 @@
+//! [`SpotTrading`]: the host's side of the `spot-trading` capability. Each
+//! placement runs, at the moment of execution and under the account lock:
+//! kill switch → the caller's grant → the policy's mode → the checked order
+//! → the exchange's filters (cached exchangeInfo, a fresh price when the
+//! order needs one) → the policy's limits (the rolling 24 h notional from
+//! the journal, the open-order count from Binance) → confirmation → the
+//! journal's intent → one send → the journal's outcome.
+
+use super::confirm::Tokens;
+use super::filters::{OrderDraft, SymbolRules};
+use super::halt::Halt;
+use super::journal::{Intent, Journal, Outcome};
+use super::limits::{self, Situation};
+use super::order::{wire, Draft, OrderType, Side, SpotOrder, TimeInForce};
+use crate::exchange::catalogue::{Endpoint, Method, Venue};
+use crate::exchange::{ExchangeService, Gate, Pass, Request};
+use crate::gate::{CallIdentity, PolicyGate};
+use crate::policy::trading::{Confirm, Mode, TradingPolicy};
+use crate::policy::Capability;
+use crate::tool_error::{ErrorKind, ToolError};
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::time::{Duration, Instant};
+
+/// The journal's file name in the state directory.
+pub const JOURNAL_FILE: &str = "journal.jsonl";
+
+/// How long a symbol's exchange rules are reused: filters change rarely
+/// (Binance announces them), and a stale rule only makes Binance refuse.
+pub const RULES_TTL: Duration = Duration::from_secs(300);
+
+/// The requests the trading service sends itself: its orders and the reads
+/// it needs to check them. Nothing else.
+struct TradingRoutes;
+
+impl Gate for TradingRoutes {
+    fn admit(&self, endpoint: &'static Endpoint) -> Result<Pass<'_>, ToolError> {
+        let read = matches!(
+            endpoint.path,
+            "/api/v3/exchangeInfo"
+                | "/api/v3/ticker/price"
+                | "/api/v3/openOrders"
+                | "/api/v3/order"
+        ) && endpoint.method == Method::Get;
+        if read || Capability::SpotTrade.covers(endpoint) {
+            Ok(Pass::default())
+        } else {
+            Err(ToolError::new(
+                ErrorKind::Internal,
+                format!(
+                    "the trading service may not send {} {}",
+                    endpoint.method, endpoint.path
+                ),
+                "report this bug",
+            ))
+        }
+    }
+}
+
+/// An OCO pair as the caller described it: a limit leg at `price` and a
+/// stop leg at `stop_price` (a stop-limit at `stop_limit_price` when given).
+#[derive(Debug, Clone)]
+pub struct OcoDraft {
+    pub symbol: String,
+    pub side: Side,
+    pub quantity: String,
+    pub price: String,
+    pub stop_price: String,
+    pub stop_limit_price: Option<String>,
+    pub list_client_order_id: Option<String>,
+}
+
+/// The spot-trading service, shared by every call.
+pub struct SpotTrading {
+    service: ExchangeService,
+    gate: PolicyGate,
+    policy: RwLock<Arc<TradingPolicy>>,
+    tokens: Option<Tokens>,
+    /// Where the journal lives; it is opened (and verified) at the first
+    /// write, so a read-only server never creates one.
+    journal_path: Option<PathBuf>,
+    journal: OnceLock<Result<Journal, String>>,
+    halt: Option<Halt>,
+    /// The spot base URL is Binance's production one.
+    live_url: bool,
+    rules: Mutex<HashMap<String, (Instant, Arc<SymbolRules>)>>,
+}
+
+fn refused(message: String, recovery: &str) -> ToolError {
+    ToolError::new(ErrorKind::NotPermitted, message, recovery)
+}
+
+impl SpotTrading {
+    /// Trading through `service` under `gate`'s permissions, journalling
+    /// and checking the kill switch in `state_dir` (`None`: every write is
+    /// refused, since none could be journalled).
+    pub fn new(
+        service: ExchangeService,
+        gate: PolicyGate,
+        state_dir: Option<PathBuf>,
+        live_url: bool,
+    ) -> Self {
+        let tokens = match Tokens::new() {
+            Ok(t) => Some(t),
+            Err(e) => {
+                tracing::warn!(error = %e, "confirmation tokens are unavailable; policies that confirm by token refuse every order");
+                None
+            }
+        };
+        SpotTrading {
+            service,
+            gate,
+            policy: RwLock::new(Arc::new(TradingPolicy::off())),
+            tokens,
+            journal_path: state_dir.as_ref().map(|d| d.join(JOURNAL_FILE)),
+            journal: OnceLock::new(),
+            halt: state_dir.map(|d| Halt::at(&d)),
+            live_url,
+            rules: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Put the `[trading]` section of a newly applied policy in force.
+    pub fn set_policy(&self, policy: TradingPolicy) {
+        *self.policy.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(policy);
+    }
+
+    fn policy(&self) -> Arc<TradingPolicy> {
+        self.policy
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The checks every write shares: the kill switch, the caller's grant,
+    /// the policy's mode, the journal.
+    fn may_write(&self, call: &CallIdentity) -> Result<(Arc<TradingPolicy>, &Journal), ToolError> {
+        let Some(halt) = &self.halt else {
+            return Err(refused(
+                "the server has no state directory for its trade journal, so nothing can be written".into(),
+                "the operator sets BINANCE_MCP_STATE_DIR (or HOME)",
+            ));
+        };
+        if let Some(h) = halt.status() {
+            return Err(refused(
+                format!("trading is halted by `binance-mcp halt` ({h})"),
+                "the operator lifts it with `binance-mcp resume`",
+            ));
+        }
+        let permissions = self.gate.current();
+        let granted = permissions
+            .plugins
+            .get(&*call.plugin)
+            .and_then(|p| p.tools.get(&*call.tool).map(|t| (p, t)))
+            .is_some_and(|(p, t)| {
+                !t.read_only
+                    && t.capabilities.contains(&Capability::SpotTrade)
+                    && p.grants.contains(&Capability::SpotTrade)
+            });
+        if !granted {
+            return Err(refused(
+                format!("tool '{}' of plugin '{}' may not trade: the operator's policy does not grant it spot-trade (or the tool is read-only)", call.tool, call.plugin),
+                "the operator can add \"spot-trade\" to the plugin's grants",
+            ));
+        }
+        let policy = self.policy();
+        if policy.mode == Mode::Testnet && self.live_url {
+            return Err(refused(
+                "trading.mode = \"testnet\" but the server talks to Binance's live API".into(),
+                "run with --exchange testnet (or sim), or set trading.mode = \"live\" deliberately",
+            ));
+        }
+        let journal = self
+            .journal
+            .get_or_init(|| self.open_journal())
+            .as_ref()
+            .map_err(|e| {
+                refused(
+                    format!("the trade journal is unavailable, so nothing can be written: {e}"),
+                    "the operator checks it with `binance-mcp journal verify`",
+                )
+            })?;
+        Ok((policy, journal))
+    }
+
+    fn open_journal(&self) -> Result<Journal, String> {
+        let path = self.journal_path.as_ref().ok_or("no state directory")?;
+        let (journal, verification) = Journal::open(path).map_err(|e| e.to_string())?;
+        if !verification.is_intact() {
+            tracing::error!(journal = %path.display(), verification = ?verification, "the trade journal's chain is broken: writes are refused until the operator acknowledges it (`binance-mcp journal verify --acknowledge`)");
+        }
+        Ok(journal)
+    }
+
+    fn read(
+        &self,
+        path: &str,
+        params: Vec<(String, String)>,
+        deadline: Instant,
+    ) -> Result<Value, ToolError> {
+        let r = self.service.send(
+            &TradingRoutes,
+            Request {
+                venue: Venue::Spot,
+                method: Method::Get,
+                path: path.into(),
+                params,
+            },
+            Some(deadline),
+        )?;
+        serde_json::from_str(&r.body)
+            .map_err(|e| crate::exchange::errors::malformed(&e.to_string()))
+    }
+
+    fn rules(&self, symbol: &str, deadline: Instant) -> Result<Arc<SymbolRules>, ToolError> {
+        if let Some((at, r)) = self
+            .rules
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(symbol)
+        {
+            if at.elapsed() < RULES_TTL {
+                return Ok(r.clone());
+            }
+        }
+        let info = self.read(
+            "/api/v3/exchangeInfo",
+            vec![("symbol".into(), symbol.into())],
+            deadline,
+        )?;
+        let entry = info["symbols"]
+            .as_array()
+            .and_then(|a| a.iter().find(|s| s["symbol"] == symbol))
+            .ok_or_else(|| {
+                ToolError::new(
+                    ErrorKind::InvalidArgument,
+                    format!("Binance lists no symbol {symbol}"),
+                    "check the symbol with get_exchange_info",
+                )
+            })?;
+        let rules = Arc::new(SymbolRules::from_exchange_info(entry).map_err(|e| {
+            crate::exchange::errors::malformed(&format!("exchangeInfo for {symbol}: {e}"))
+        })?);
+        self.rules
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(symbol.to_string(), (Instant::now(), rules.clone()));
+        Ok(rules)
+    }
+
+    fn price(&self, symbol: &str, deadline: Instant) -> Result<Decimal, ToolError> {
+        let v = self.read(
+            "/api/v3/ticker/price",
+            vec![("symbol".into(), symbol.into())],
+            deadline,
+        )?;
+        v["price"]
+            .as_str()
+            .and_then(|p| p.parse::<Decimal>().ok())
+            .ok_or_else(|| crate::exchange::errors::malformed("ticker/price without a price"))
+    }
+
+    fn open_orders(&self, deadline: Instant) -> Result<u32, ToolError> {
+        let v = self.read("/api/v3/openOrders", Vec::new(), deadline)?;
+        Ok(v.as_array().map_or(0, |a| a.len() as u32))
+    }
+
+    /// Place (or preview, or dry-run) one order for `call`.
+    pub fn place(
+        &self,
+        call: &CallIdentity,
+        draft: Draft,
+        dry_run: bool,
+        confirmation: Option<String>,
+        deadline: Instant,
+    ) -> Result<Value, ToolError> {
+        let (policy, journal) = self.may_write(call)?;
+        let order = SpotOrder::check(draft)?;
+        if policy.mode == Mode::Off {
+            limits::check(&policy, &order, &Situation::default())?;
+        }
+        let rules = self.rules(&order.symbol, deadline)?;
+        let reference = if order.needs_reference_price() || rules.needs_reference_price() {
+            Some(self.price(&order.symbol, deadline)?)
+        } else {
+            None
+        };
+        let checked = rules
+            .check(&OrderDraft::of(&order), reference)
+            .map_err(|v| v.to_tool_error())?;
+        let notional = order.notional(reference).or(checked.notional);
+        let quote = rules.quote_asset.clone();
+
+        // Everything from here to the outcome holds the account lock.
+        let _account = self.gate.account_lock();
+        let since = now_ms() - 86_400_000;
+        let situation = Situation {
+            quote_asset: quote.clone(),
+            notional,
+            placed_24h: journal.notional_since(since, &quote),
+            open_orders: match policy.max_open_orders {
+                Some(_) => Some(self.open_orders(deadline)?),
+                None => None,
+            },
+        };
+        limits::check(&policy, &order, &situation)?;
+        let preview = json!({
+            "order": order.to_string(),
+            "symbol": order.symbol,
+            "notional": notional.map(wire),
+            "quoteAsset": quote,
+            "placed24h": wire(situation.placed_24h),
+            "limits": limits_json(&policy),
+        });
+        if dry_run {
+            let mut params = order.params();
+            params.retain(|(k, _)| k != "newOrderRespType");
+            params.push(("computeCommissionRates".into(), "true".into()));
+            let r = self.write("/api/v3/order/test", params, deadline)?;
+            return Ok(json!({"dryRun": true, "preview": preview, "commissionRates": r}));
+        }
+        match (policy.confirm, confirmation) {
+            (Confirm::None, _) => {}
+            (_, Some(token)) => self.redeem(&token, &order)?,
+            (Confirm::Token, None) | (Confirm::Elicitation, None) => {
+                // Elicitation needs a client that can be asked; until then the token path.
+                return self.preview_with_token(preview, &order);
+            }
+        }
+        self.send_order(journal, &order, &quote, notional, deadline)
+    }
+
+    fn redeem(&self, token: &str, order: &SpotOrder) -> Result<(), ToolError> {
+        self.redeem_canonical(token, &order.canonical())
+    }
+
+    fn redeem_canonical(&self, token: &str, canonical: &str) -> Result<(), ToolError> {
+        let tokens = self.tokens.as_ref().ok_or_else(|| {
+            refused(
+                "confirmation tokens are unavailable on this server".into(),
+                "the operator checks the server's log",
+            )
+        })?;
+        tokens.redeem(token, canonical).map_err(|e| {
+            refused(
+                format!("the order was not placed: {e}"),
+                "call again without confirmation to get a fresh preview and token",
+            )
+        })
+    }
+
+    fn preview_with_token(&self, preview: Value, order: &SpotOrder) -> Result<Value, ToolError> {
+        self.preview_canonical(preview, &order.canonical())
+    }
+
+    fn preview_canonical(&self, preview: Value, canonical: &str) -> Result<Value, ToolError> {
+        let tokens = self.tokens.as_ref().ok_or_else(|| {
+            refused(
+                "confirmation tokens are unavailable on this server".into(),
+                "the operator checks the server's log",
+            )
+        })?;
+        let (token, expires) = tokens
+            .issue(canonical)
+            .map_err(|e| refused(e.to_string(), "retry"))?;
+        Ok(json!({
+            "status": "CONFIRMATION_REQUIRED",
+            "preview": preview,
+            "confirmation": token,
+            "confirmationExpires": expires,
+            "confirmationExpiresIso": crate::trading::iso(expires as i64),
+            "next": "nothing was placed: show the user this preview; to place it, call again with the same order and confirmation set to this token (single use, 60 s)",
+        }))
+    }
+
+    fn write(
+        &self,
+        path: &str,
+        params: Vec<(String, String)>,
+        deadline: Instant,
+    ) -> Result<Value, ToolError> {
+        let method = if path == "/api/v3/order"
+            || path == "/api/v3/order/test"
+            || path == "/api/v3/orderList/oco"
+        {
+            Method::Post
+        } else {
+            Method::Delete
+        };
+        let r = self.service.send(
+            &TradingRoutes,
+            Request {
+                venue: Venue::Spot,
+                method,
+                path: path.into(),
+                params,
+            },
+            Some(deadline),
+        )?;
+        serde_json::from_str(&r.body)
+            .map_err(|e| crate::exchange::errors::malformed(&e.to_string()))
+    }
+
+    fn send_order(
+        &self,
+        journal: &Journal,
+        order: &SpotOrder,
+        quote: &str,
+        notional: Option<Decimal>,
+        deadline: Instant,
+    ) -> Result<Value, ToolError> {
+        let id = order.client_order_id.clone();
+        journal
+            .append_intent(Intent {
+                id: id.clone(),
+                symbol: order.symbol.clone(),
+                side: Some(journal_side(order.side)),
+                quote_asset: quote.into(),
+                notional: notional.unwrap_or_default(),
+                body: json!({"request": "POST /api/v3/order", "params": order.canonical(), "clientOrderId": id}),
+            })
+            .map_err(journal_error)?;
+        let outcome = self.write("/api/v3/order", order.params(), deadline);
+        if let Err(e) = journal.append_outcome(&id, outcome_of(&outcome)) {
+            tracing::error!(client_order_id = %id, error = %e, "could not journal a write's outcome");
+        }
+        outcome.map(|v| super::answer::order(&v))
+    }
+
+    /// Check one leg of an OCO as an order of its own (filters, fields).
+    fn leg(
+        &self,
+        symbol: &str,
+        side: Side,
+        t: OrderType,
+        qty: &str,
+        price: Option<&str>,
+        stop: Option<&str>,
+    ) -> Result<SpotOrder, ToolError> {
+        SpotOrder::check(Draft {
+            symbol: symbol.into(),
+            side: Some(side),
+            order_type: Some(t),
+            quantity: Some(qty.into()),
+            price: price.map(Into::into),
+            stop_price: stop.map(Into::into),
+            time_in_force: None,
+            client_order_id: None,
+            ..Draft::default()
+        })
+    }
+
+    /// Place an OCO pair (`POST /api/v3/orderList/oco`): for a SELL the
+    /// limit leg (LIMIT_MAKER) is above the market and the stop below; for a
+    /// BUY the reverse. Each leg passes the filters and the policy's order
+    /// types; the pair's notional is the quantity at the higher of its prices.
+    pub fn place_oco(
+        &self,
+        call: &CallIdentity,
+        oco: OcoDraft,
+        confirmation: Option<String>,
+        deadline: Instant,
+    ) -> Result<Value, ToolError> {
+        let (policy, journal) = self.may_write(call)?;
+        let stop_type = if oco.stop_limit_price.is_some() {
+            OrderType::StopLossLimit
+        } else {
+            OrderType::StopLoss
+        };
+        let limit_leg = self.leg(
+            &oco.symbol,
+            oco.side,
+            OrderType::LimitMaker,
+            &oco.quantity,
+            Some(&oco.price),
+            None,
+        )?;
+        let stop_leg = self.leg(
+            &oco.symbol,
+            oco.side,
+            stop_type,
+            &oco.quantity,
+            oco.stop_limit_price.as_deref(),
+            Some(&oco.stop_price),
+        )?;
+        let list_id = match oco.list_client_order_id {
+            Some(id) if super::order::valid_client_order_id(&id) => id,
+            Some(_) => {
+                return Err(super::order::invalid(
+                    "listClientOrderId is not valid".into(),
+                    "use 1-36 of A-Z a-z 0-9 . : / _ -, or omit it",
+                ))
+            }
+            None => crate::exchange::outcome::new_client_order_id(),
+        };
+        let rules = self.rules(&limit_leg.symbol, deadline)?;
+        let reference = if rules.needs_reference_price() {
+            Some(self.price(&limit_leg.symbol, deadline)?)
+        } else {
+            None
+        };
+        for leg in [&limit_leg, &stop_leg] {
+            rules
+                .check(&OrderDraft::of(leg), reference)
+                .map_err(|v| v.to_tool_error())?;
+        }
+        let high = limit_leg.notional(None).max(stop_leg.notional(None));
+        let quote = rules.quote_asset.clone();
+        let _account = self.gate.account_lock();
+        let situation = Situation {
+            quote_asset: quote.clone(),
+            notional: high,
+            placed_24h: journal.notional_since(now_ms() - 86_400_000, &quote),
+            open_orders: match policy.max_open_orders {
+                Some(_) => Some(self.open_orders(deadline)? + 1),
+                None => None,
+            },
+        };
+        for leg in [&limit_leg, &stop_leg] {
+            limits::check(&policy, leg, &situation)?;
+        }
+        let (above, below) = match oco.side {
+            Side::Sell => (&limit_leg, &stop_leg),
+            Side::Buy => (&stop_leg, &limit_leg),
+        };
+        let mut params = vec![
+            ("symbol".to_string(), limit_leg.symbol.clone()),
+            ("side".to_string(), oco.side.name().to_string()),
+            (
+                "quantity".to_string(),
+                wire(limit_leg.quantity.unwrap_or_default()),
+            ),
+            ("listClientOrderId".to_string(), list_id.clone()),
+        ];
+        for (prefix, leg) in [("above", above), ("below", below)] {
+            params.push((format!("{prefix}Type"), leg.order_type.name().into()));
+            if let Some(p) = leg.price {
+                params.push((format!("{prefix}Price"), wire(p)));
+            }
+            if let Some(s) = leg.stop_price {
+                params.push((format!("{prefix}StopPrice"), wire(s)));
+            }
+            if leg.order_type == OrderType::StopLossLimit {
+                params.push((
+                    format!("{prefix}TimeInForce"),
+                    TimeInForce::Gtc.name().into(),
+                ));
+            }
+        }
+        params.push(("newOrderRespType".into(), "FULL".into()));
+        let canonical: String = params
+            .iter()
+            .filter(|(k, _)| k != "listClientOrderId")
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&");
+        let preview = json!({
+            "order": format!("OCO {} {}: {} / {}", oco.side.name(), limit_leg.symbol, limit_leg, stop_leg),
+            "notional": high.map(wire),
+            "quoteAsset": quote,
+            "limits": limits_json(&policy),
+        });
+        match (policy.confirm, confirmation) {
+            (Confirm::None, _) => {}
+            (_, Some(token)) => self.redeem_canonical(&token, &canonical)?,
+            (_, None) => return self.preview_canonical(preview, &canonical),
+        }
+        journal
+            .append_intent(Intent {
+                id: list_id.clone(),
+                symbol: limit_leg.symbol.clone(),
+                side: Some(journal_side(oco.side)),
+                quote_asset: quote,
+                notional: high.unwrap_or_default(),
+                body: json!({"request": "POST /api/v3/orderList/oco", "params": canonical}),
+            })
+            .map_err(journal_error)?;
+        let outcome = self.write("/api/v3/orderList/oco", params, deadline);
+        let _ = journal.append_outcome(&list_id, outcome_of(&outcome));
+        outcome
+    }
+
+    /// Cancel one order (never confirmed: it reduces risk).
+    pub fn cancel(
+        &self,
+        call: &CallIdentity,
+        symbol: &str,
+        order_id: Option<u64>,
+        client_order_id: Option<String>,
+        deadline: Instant,
+    ) -> Result<Value, ToolError> {
+        let (_, journal) = self.may_write(call)?;
+        let symbol = checked_symbol(symbol)?;
+        let mut params = vec![("symbol".to_string(), symbol.clone())];
+        match (order_id, client_order_id) {
+            (Some(id), None) => params.push(("orderId".into(), id.to_string())),
+            (None, Some(c)) if super::order::valid_client_order_id(&c) => {
+                params.push(("origClientOrderId".into(), c))
+            }
+            _ => {
+                return Err(super::order::invalid(
+                    "give exactly one of orderId and origClientOrderId".into(),
+                    "e.g. {\"symbol\":\"BTCUSDT\",\"orderId\":12345}",
+                ))
+            }
+        }
+        let _account = self.gate.account_lock();
+        let id = format!("cancel-{}", crate::exchange::outcome::new_client_order_id());
+        journal
+            .append_intent(Intent {
+                id: id.clone(),
+                symbol: symbol.clone(),
+                side: None,
+                quote_asset: String::new(),
+                notional: Decimal::ZERO,
+                body: json!({"request": "DELETE /api/v3/order", "params": params}),
+            })
+            .map_err(journal_error)?;
+        let outcome = self.write("/api/v3/order", params, deadline);
+        let _ = journal.append_outcome(&id, outcome_of(&outcome));
+        outcome.map(|v| super::answer::order(&v))
+    }
+
+    /// Cancel every open order of `symbol`.
+    pub fn cancel_all(
+        &self,
+        call: &CallIdentity,
+        symbol: &str,
+        deadline: Instant,
+    ) -> Result<Value, ToolError> {
+        let (_, journal) = self.may_write(call)?;
+        let symbol = checked_symbol(symbol)?;
+        let _account = self.gate.account_lock();
+        let id = format!(
+            "cancel-all-{}",
+            crate::exchange::outcome::new_client_order_id()
+        );
+        let params = vec![("symbol".to_string(), symbol.clone())];
+        journal
+            .append_intent(Intent {
+                id: id.clone(),
+                symbol,
+                side: None,
+                quote_asset: String::new(),
+                notional: Decimal::ZERO,
+                body: json!({"request": "DELETE /api/v3/openOrders", "params": params}),
+            })
+            .map_err(journal_error)?;
+        let outcome = self.write("/api/v3/openOrders", params, deadline);
+        let _ = journal.append_outcome(&id, outcome_of(&outcome));
+        outcome.map(|v| json!({"cancelled": super::answer::orders(&v)}))
+    }
+}
+
+/// The journal's record of a write's result. Only an answer from Binance
+/// (or a lookup that found nothing) is a rejection; an unknown outcome
+/// keeps counting against the caps.
+fn outcome_of(r: &Result<Value, ToolError>) -> Outcome {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    match r {
+        Ok(v) => Outcome::Accepted {
+            order_id: text(
+                v.get("orderId")
+                    .or_else(|| v.get("orderListId"))
+                    .unwrap_or(&Value::Null),
+            ),
+            status: text(
+                v.get("status")
+                    .or_else(|| v.get("listOrderStatus"))
+                    .unwrap_or(&Value::Null),
+            ),
+            body: v.clone(),
+        },
+        Err(e)
+            if e.data
+                .get("outcome")
+                .is_some_and(|o| o == "UNKNOWN_OUTCOME") =>
+        {
+            Outcome::Unknown { body: e.to_json() }
+        }
+        Err(e) => Outcome::Rejected { body: e.to_json() },
+    }
+}
+
+fn journal_side(s: Side) -> super::journal::Side {
+    match s {
+        Side::Buy => super::journal::Side::Buy,
+        Side::Sell => super::journal::Side::Sell,
+    }
+}
+
+fn checked_symbol(symbol: &str) -> Result<String, ToolError> {
+    let s = symbol.trim().to_ascii_uppercase();
+    if (1..=20).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        Ok(s)
+    } else {
+        Err(super::order::invalid(
+            format!(
+                "symbol '{}' is not a Binance symbol",
+                crate::text::escaped(symbol, 32)
+            ),
+            "use a symbol such as BTCUSDT",
+        ))
+    }
+}
+
+fn journal_error(e: super::journal::JournalError) -> ToolError {
+    refused(
+        format!("the order was not sent: the trade journal refused it ({e})"),
+        "the operator checks the journal (`binance-mcp journal verify`)",
+    )
+}
+
+fn limits_json(p: &TradingPolicy) -> Value {
+    let cap = |c: Option<crate::policy::trading::Cap>| match c {
+        None => Value::Null,
+        Some(crate::policy::trading::Cap::Unlimited) => json!("none"),
+        Some(crate::policy::trading::Cap::At(d)) => json!(wire(d)),
+    };
+    json!({
+        "maxOrderNotional": cap(p.max_order_notional),
+        "maxDailyNotional": cap(p.max_daily_notional),
+        "maxOpenOrders": p.max_open_orders,
+    })
+}
+
+fn now_ms() -> i64 {
+    crate::exchange::clock::local_ms()
+}
