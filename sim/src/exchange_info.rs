@@ -5,6 +5,7 @@
 //! MARKET_LOT_SIZE, NOTIONAL, PERCENT_PRICE_BY_SIDE) and the rate limits the
 //! simulator claims to enforce.
 
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::market::{Market, AVG_PRICE_MINS};
@@ -41,9 +42,23 @@ pub struct RateLimit {
     pub limit: u32,
 }
 
-/// Binance spot's current rate limits: 6000 weight a minute, 50 orders per
-/// 10 s, 160 000 orders a day, 61 000 raw requests per 5 minutes.
-pub fn spot_rate_limits() -> Vec<RateLimit> {
+/// PERCENT_PRICE_BY_SIDE's bid and ask `multiplierUp` (published as "5").
+pub const PERCENT_PRICE_UP: Decimal = Decimal::from_parts(5, 0, 0, false, 0);
+
+/// PERCENT_PRICE_BY_SIDE's bid and ask `multiplierDown` (published as "0.2").
+pub const PERCENT_PRICE_DOWN: Decimal = Decimal::from_parts(2, 0, 0, false, 1);
+
+/// MAX_NUM_ORDERS: open orders per symbol.
+pub const MAX_NUM_ORDERS: usize = 200;
+
+/// MAX_NUM_ALGO_ORDERS: open STOP_LOSS / TAKE_PROFIT (limit or not)
+/// orders per symbol.
+pub const MAX_NUM_ALGO_ORDERS: usize = 5;
+
+/// Binance spot's current rate limits: 6000 weight a minute, 61 000 raw
+/// requests per 5 minutes, and the account's order limits (by default 50
+/// per 10 s and 160 000 per day; see `SimState::set_order_limits`).
+pub fn spot_rate_limits(orders_10s: u32, orders_1d: u32) -> Vec<RateLimit> {
     let rl = |rate_limit_type, interval, interval_num, limit| RateLimit {
         rate_limit_type,
         interval,
@@ -52,8 +67,8 @@ pub fn spot_rate_limits() -> Vec<RateLimit> {
     };
     vec![
         rl("REQUEST_WEIGHT", "MINUTE", 1, SPOT_WEIGHT_LIMIT_1M),
-        rl("ORDERS", "SECOND", 10, 50),
-        rl("ORDERS", "DAY", 1, 160_000),
+        rl("ORDERS", "SECOND", 10, orders_10s),
+        rl("ORDERS", "DAY", 1, orders_1d),
         rl("RAW_REQUESTS", "MINUTE", 5, 61_000),
     ]
 }
@@ -167,9 +182,9 @@ pub fn filters(m: &Market) -> Vec<Filter> {
         },
         Filter::IcebergParts { limit: 10 },
         Filter::MarketLotSize {
-            min_qty: fmt8(rust_decimal::Decimal::ZERO),
+            min_qty: fmt8(Decimal::ZERO),
             max_qty: fmt8(m.market_max_qty),
-            step_size: fmt8(rust_decimal::Decimal::ZERO),
+            step_size: fmt8(Decimal::ZERO),
         },
         Filter::TrailingDelta {
             min_trailing_above_delta: 10,
@@ -178,10 +193,10 @@ pub fn filters(m: &Market) -> Vec<Filter> {
             max_trailing_below_delta: 2000,
         },
         Filter::PercentPriceBySide {
-            bid_multiplier_up: "5".into(),
-            bid_multiplier_down: "0.2".into(),
-            ask_multiplier_up: "5".into(),
-            ask_multiplier_down: "0.2".into(),
+            bid_multiplier_up: PERCENT_PRICE_UP.to_string(),
+            bid_multiplier_down: PERCENT_PRICE_DOWN.to_string(),
+            ask_multiplier_up: PERCENT_PRICE_UP.to_string(),
+            ask_multiplier_down: PERCENT_PRICE_DOWN.to_string(),
             avg_price_mins: AVG_PRICE_MINS,
         },
         Filter::Notional {
@@ -192,10 +207,10 @@ pub fn filters(m: &Market) -> Vec<Filter> {
             avg_price_mins: AVG_PRICE_MINS,
         },
         Filter::MaxNumOrders {
-            max_num_orders: 200,
+            max_num_orders: MAX_NUM_ORDERS as u32,
         },
         Filter::MaxNumAlgoOrders {
-            max_num_algo_orders: 5,
+            max_num_algo_orders: MAX_NUM_ALGO_ORDERS as u32,
         },
     ]
 }
@@ -228,10 +243,12 @@ impl From<&Market> for SymbolInfo {
             ],
             iceberg_allowed: true,
             oco_allowed: true,
-            oto_allowed: true,
+            // The simulator implements OCO but not OTO, trailing stops or
+            // cancel-replace, and says so.
+            oto_allowed: false,
             quote_order_qty_market_allowed: true,
-            allow_trailing_stop: true,
-            cancel_replace_allowed: true,
+            allow_trailing_stop: false,
+            cancel_replace_allowed: false,
             is_spot_trading_allowed: trading,
             is_margin_trading_allowed: trading && m.margin_allowed,
             filters: filters(m),

@@ -1,7 +1,8 @@
 //! The middleware every request passes: statistics, injected faults, the
 //! 429/418 rate limiter, weight charging and the used-weight headers.
 //!
-//! Order: count the request; apply a queued fault (a canned answer, or a
+//! Order: count the request (and, for an order placement, its client
+//! ids); apply a queued fault (a canned answer, or a
 //! delay / body corruption around normal processing); refuse banned or
 //! backing-off clients; refuse with 429 a request whose weight would push
 //! its window over the limit; otherwise run the handler and charge its
@@ -99,6 +100,11 @@ pub async fn gate(State(state): State<Arc<SimState>>, req: Request, next: Next) 
         s.requests += 1;
         *s.by_path.entry(path.clone()).or_default() += 1;
     });
+    let req = if req.method() == Method::POST && PLACEMENT_PATHS.contains(&path.as_str()) {
+        count_placement(&state, req).await
+    } else {
+        req
+    };
     let fault = state.faults().take(&path);
     let response = match fault.as_ref().and_then(canned) {
         Some(r) => r,
@@ -129,6 +135,45 @@ pub async fn gate(State(state): State<Arc<SimState>>, req: Request, next: Next) 
         _ => {}
     });
     response
+}
+
+/// The paths whose POSTs place orders (counted by
+/// [`SimState::orders_received`]).
+pub const PLACEMENT_PATHS: [&str; 2] = ["/api/v3/order", "/api/v3/orderList/oco"];
+
+/// The client ids a placement may carry.
+const CLIENT_ID_PARAMS: [&str; 4] = [
+    "newClientOrderId",
+    "listClientOrderId",
+    "aboveClientOrderId",
+    "belowClientOrderId",
+];
+
+/// Counts a placement as it arrives, before faults or validation, with
+/// the client ids it carries; the body is read and put back.
+async fn count_placement(state: &SimState, req: Request) -> Request {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
+    let mut ids: Vec<String> = Vec::new();
+    let query = parts.uri.query().unwrap_or("");
+    for pair in query.split('&').chain(text.split('&')) {
+        if let Some((k, v)) = pair.split_once('=') {
+            let v = crate::params::percent_decode(v);
+            if CLIENT_ID_PARAMS.contains(&k) && !v.is_empty() && !ids.contains(&v) {
+                ids.push(v);
+            }
+        }
+    }
+    state.stats_cell().update(|s| {
+        s.orders_received += 1;
+        for id in ids {
+            *s.orders_received_by_client_id.entry(id).or_default() += 1;
+        }
+    });
+    Request::from_parts(parts, Body::from(bytes))
 }
 
 /// Rate limiting and weight charging around the handler.

@@ -13,6 +13,17 @@
 //! thousands of orders, trades, deposits and withdrawals, 307 balances), for
 //! measuring worst-case answer sizes.
 //!
+//! Signed TRADE endpoints run a deterministic spot matching engine
+//! ([`engine`]) against the generated books: LIMIT (GTC / IOC / FOK),
+//! MARKET (by `quantity` or `quoteOrderQty`), LIMIT_MAKER, the four stop
+//! types and OCO order lists, with balances locked and released, fills
+//! recorded in `myTrades` and on the public tape, exchangeInfo's filters
+//! and the `ORDERS` rate limits ([`order_count`]). Tests drive it with the
+//! hooks on [`SimState`]: [`SimState::set_price`] (the market trades at a
+//! price: resting orders fill, stops trigger), [`SimState::set_balance`],
+//! [`SimState::set_order_limits`], and [`SimState::orders_received`] /
+//! [`SimState::orders_received_for`] to assert what was sent.
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! let sim = binance_sim::Simulator::start(binance_sim::SimConfig::default()).await?;
@@ -25,6 +36,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod engine;
 pub mod error;
 pub mod exchange_info;
 pub mod faults;
@@ -35,6 +47,7 @@ pub mod limits;
 pub mod listing;
 pub mod market;
 pub mod num;
+pub mod order_count;
 pub mod params;
 pub mod path;
 pub mod rng;
@@ -156,6 +169,41 @@ impl Simulator {
     /// The fault queue: faults pushed here hit the next matching requests.
     pub fn faults(&self) -> &FaultInjector {
         self.state.faults()
+    }
+
+    /// Test hook: the market of `symbol` trades at `price` now (see
+    /// [`SimState::set_price`]): resting orders the move reaches fill and
+    /// due stop orders trigger.
+    ///
+    /// # Panics
+    /// If `symbol` is not listed or not trading, or `price` breaks its
+    /// PRICE_FILTER.
+    pub fn set_price(&self, symbol: &str, price: Decimal) {
+        self.state.set_price(symbol, price);
+    }
+
+    /// Test hook: sets the account's free balance of `asset`.
+    pub fn set_balance(&self, asset: &str, free: Decimal) {
+        self.state.set_balance(asset, free);
+    }
+
+    /// Test hook: the account's `ORDERS` limits per 10 s and per UTC day
+    /// ([`SimState::set_order_limits`]); over them placements get HTTP 429
+    /// with -1015.
+    pub fn set_order_limits(&self, per_10s: u32, per_day: u32) {
+        self.state.set_order_limits(per_10s, per_day);
+    }
+
+    /// Test hook: how many order placements reached the simulator,
+    /// whatever became of them ([`SimState::orders_received`]).
+    pub fn orders_received(&self) -> u64 {
+        self.state.orders_received()
+    }
+
+    /// Test hook: how many placements carried `client_order_id`
+    /// ([`SimState::orders_received_for`]).
+    pub fn orders_received_for(&self, client_order_id: &str) -> u64 {
+        self.state.orders_received_for(client_order_id)
     }
 
     /// Queues `fault` for the very next request, on any path.

@@ -113,8 +113,15 @@ pub struct SimStats {
     pub status_418: u64,
     /// Requests per path (without the query).
     pub by_path: BTreeMap<String, u64>,
-    /// Orders accepted by `POST /api/v3/order`.
+    /// Orders accepted (`POST /api/v3/order`: one; an OCO: two).
     pub orders_created: u64,
+    /// Order placements received (`POST /api/v3/order`,
+    /// `POST /api/v3/orderList/oco`), whatever became of them.
+    pub orders_received: u64,
+    /// Placements received per client id they carried (`newClientOrderId`;
+    /// an OCO's `listClientOrderId`, `aboveClientOrderId`,
+    /// `belowClientOrderId`).
+    pub orders_received_by_client_id: BTreeMap<String, u64>,
 }
 
 /// The counters behind a lock.

@@ -250,7 +250,7 @@ impl Market {
 }
 
 /// Derives the 24 h ticker from the tape and book.
-fn ticker_24h(
+pub(crate) fn ticker_24h(
     trades: &[Trade],
     bids: &[(Decimal, Decimal)],
     asks: &[(Decimal, Decimal)],
@@ -317,7 +317,7 @@ fn ticker_24h(
 
 /// Volume-weighted average of the last [`AVG_PRICE_MINS`] minutes of
 /// trades and the time of the last one; the last price if none.
-fn average_price(trades: &[Trade], fallback: Decimal, now_ms: i64) -> (Decimal, i64) {
+pub(crate) fn average_price(trades: &[Trade], fallback: Decimal, now_ms: i64) -> (Decimal, i64) {
     let since = now_ms - i64::from(AVG_PRICE_MINS) * 60_000;
     let recent: Vec<&Trade> = trades.iter().filter(|t| t.time > since).collect();
     let qty: Decimal = recent.iter().map(|t| t.qty).sum();

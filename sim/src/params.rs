@@ -139,7 +139,7 @@ fn parse_uint(name: &str, v: &str) -> Result<u64, ApiError> {
 
 /// Decodes `%XX` escapes and `+` (space) from a query component; invalid
 /// escapes are kept literally and invalid UTF-8 is replaced.
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

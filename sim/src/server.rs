@@ -5,18 +5,19 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{middleware, Router};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::gate;
-use crate::routes::{account, futures, general, market, ticker, trade, wallet};
+use crate::routes::{account, futures, general, market, order_list, ticker, trade, wallet};
 use crate::state::SimState;
 use crate::weight::Weighted;
 
-/// Builds the router: spot `/api/v3/...` (market data, USER_DATA, TRADE),
+/// Builds the router: spot `/api/v3/...` (market data, USER_DATA, TRADE:
+/// orders, order lists, cancels),
 /// wallet `/sapi/v1/...` reads, futures `/fapi/v1/...`, a 404 for anything
 /// else, and the [`gate`] middleware around all of it (faults, rate limits,
 /// weights; so even a 404 carries `X-MBX-USED-WEIGHT-1M`).
@@ -35,7 +36,10 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/api/v3/account", get(account::account))
         .route("/api/v3/account/commission", get(account::commission))
         .route("/api/v3/myTrades", get(account::my_trades))
-        .route("/api/v3/openOrders", get(account::open_orders))
+        .route(
+            "/api/v3/openOrders",
+            get(account::open_orders).delete(trade::cancel_open_orders),
+        )
         .route("/api/v3/allOrders", get(account::all_orders))
         .route(
             "/api/v3/order",
@@ -43,6 +47,15 @@ pub fn router(state: Arc<SimState>) -> Router {
                 .post(trade::new_order)
                 .delete(trade::cancel_order),
         )
+        .route("/api/v3/order/test", post(trade::test_order))
+        .route("/api/v3/orderList/oco", post(order_list::new_oco))
+        .route(
+            "/api/v3/orderList",
+            get(order_list::get_list).delete(order_list::cancel_list),
+        )
+        .route("/api/v3/openOrderList", get(order_list::open_lists))
+        .route("/api/v3/allOrderList", get(order_list::all_lists))
+        .route("/api/v3/rateLimit/order", get(trade::order_rate_limit))
         .route("/sapi/v1/accountSnapshot", get(wallet::account_snapshot))
         .route(
             "/sapi/v1/capital/deposit/hisrec",

@@ -2,16 +2,26 @@
 //! weight windows, rate-limit and fault state, and the server clock.
 //!
 //! Markets are generated once, from the seed and the start time, and never
-//! change afterwards, so they need no locking. The account sits behind one
-//! mutex; counters and settings are atomics or their own locks.
+//! change afterwards, so they need no locking; trading changes copies of
+//! them, the live markets ([`LiveMarkets`]). The account sits behind one
+//! mutex (always taken before the live markets'); counters and settings
+//! are atomics or their own locks.
+//!
+//! The test hooks for order flow live here too: [`SimState::set_price`],
+//! [`SimState::set_balance`], [`SimState::set_order_limits`],
+//! [`SimState::orders_received`] and [`SimState::orders_received_for`].
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use rust_decimal::Decimal;
+
 use crate::account::{Account, AccountSnapshot};
 use crate::auth::KeyStore;
+use crate::engine::book::{self, LiveMarkets};
+use crate::engine::Desk;
 use crate::faults::FaultInjector;
 use crate::limits::{RateLimiter, SimStats, StatsCell};
 use crate::market::Market;
@@ -42,6 +52,7 @@ pub struct SimState {
     clock_offset_ms: AtomicI64,
     window_offset_ms: AtomicI64,
     account: Mutex<Account>,
+    live: LiveMarkets,
     keys: KeyStore,
     limiter: RateLimiter,
     stats: StatsCell,
@@ -85,6 +96,7 @@ impl SimState {
             clock_offset_ms: AtomicI64::new(0),
             window_offset_ms: AtomicI64::new(0),
             account: Mutex::new(Account::new(account, seed)),
+            live: LiveMarkets::default(),
             keys: KeyStore::default(),
             limiter: RateLimiter::default(),
             stats: StatsCell::default(),
@@ -112,9 +124,121 @@ impl SimState {
         &self.markets
     }
 
-    /// The market for `symbol` (exact, case-sensitive match).
+    /// The market for `symbol` (exact, case-sensitive match), as
+    /// generated; [`SimState::live_market`] has it as trading left it.
     pub fn market(&self, symbol: &str) -> Option<&Market> {
         self.by_symbol.get(symbol).map(|&i| &self.markets[i])
+    }
+
+    /// A copy of `symbol`'s market as it is now: its generated state until
+    /// orders or [`SimState::set_price`] change it, then the live book,
+    /// tape, ticker and average price. `None` for an unlisted symbol.
+    pub fn live_market(&self, symbol: &str) -> Option<Market> {
+        let m = self.market(symbol)?;
+        Some(self.with_market(m, Market::clone))
+    }
+
+    /// Runs `f` on `m`'s live state (the generated `m` itself until
+    /// trading changes it). The market-data endpoints read through this.
+    pub fn with_market<R>(&self, m: &Market, f: impl FnOnce(&Market) -> R) -> R {
+        let live = self.live.lock();
+        match live.get(&m.symbol) {
+            Some(current) => f(current),
+            None => {
+                drop(live);
+                f(m)
+            }
+        }
+    }
+
+    /// Runs `f` on the trading desk of `m`'s symbol at the server time,
+    /// with the account and the live markets locked (in that order), then
+    /// derives the market's ticker again if `f` traded.
+    pub(crate) fn desk<R>(&self, m: &Market, f: impl FnOnce(&mut Desk<'_>) -> R) -> R {
+        let now = self.server_time_ms();
+        let mut account = self.lock_account();
+        let mut live = self.live.lock();
+        let market = live.entry(m.symbol.clone()).or_insert_with(|| m.clone());
+        let mut desk = Desk::new(&mut account, market, m, now);
+        let out = f(&mut desk);
+        if desk.dirty {
+            book::refresh(market, m, now);
+        }
+        out
+    }
+
+    /// Test hook: the market of `symbol` trades at `price` now. The book
+    /// is re-centred on it, the account's working limit orders the move
+    /// reaches fill (as maker, at their price), a public trade prints at
+    /// `price` and due stop orders trigger — see [`crate::engine::trigger`].
+    ///
+    /// # Panics
+    /// If `symbol` is not listed or not trading, or `price` is outside
+    /// PRICE_FILTER (bounds or tick).
+    pub fn set_price(&self, symbol: &str, price: Decimal) {
+        let m = self
+            .market(symbol)
+            .unwrap_or_else(|| panic!("set_price: {symbol} is not listed"));
+        assert!(m.is_trading(), "set_price: {symbol} is not trading");
+        assert!(
+            crate::engine::filters::in_band(price, m.min_price, m.max_price, m.tick_size),
+            "set_price: {price} breaks {symbol}'s PRICE_FILTER"
+        );
+        self.desk(m, |d| d.set_price(price));
+    }
+
+    /// The last price of `symbol` now (`None` if unlisted).
+    pub fn price(&self, symbol: &str) -> Option<Decimal> {
+        let m = self.market(symbol)?;
+        Some(self.with_market(m, book::last_price))
+    }
+
+    /// Test hook: sets the free balance of `asset` (created if the account
+    /// has none); what open orders lock is left alone.
+    pub fn set_balance(&self, asset: &str, free: Decimal) {
+        let mut account = self.lock_account();
+        account.balance(asset).free = free;
+        account.snap.update_time = self.server_time_ms();
+    }
+
+    /// Test hook: the account's `ORDERS` limits per 10 s and per UTC day
+    /// (Binance's 50 and 160 000 by default), as exchangeInfo then reports.
+    pub fn set_order_limits(&self, per_10s: u32, per_day: u32) {
+        let mut account = self.lock_account();
+        account.counter.limit_10s = per_10s;
+        account.counter.limit_1d = per_day;
+    }
+
+    /// The account's `ORDERS` limits (per 10 s, per day).
+    pub fn order_limits(&self) -> (u32, u32) {
+        let account = self.lock_account();
+        (account.counter.limit_10s, account.counter.limit_1d)
+    }
+
+    /// The unfilled-order counts now (`X-MBX-ORDER-COUNT-10S`, `-1D`).
+    pub fn order_counts(&self) -> (u32, u32) {
+        let now = self.server_time_ms();
+        self.lock_account().counter.counts(now)
+    }
+
+    /// Test hook: how many order placements reached the simulator
+    /// (`POST /api/v3/order` and `POST /api/v3/orderList/oco`), whatever
+    /// became of them — rejected, answered by an injected fault or
+    /// accepted. Test orders (`/api/v3/order/test`) are not counted.
+    pub fn orders_received(&self) -> u64 {
+        self.stats.get().orders_received
+    }
+
+    /// Test hook: how many of [`SimState::orders_received`] carried
+    /// `client_order_id` (as `newClientOrderId`, or as an OCO's
+    /// `listClientOrderId`, `aboveClientOrderId` or `belowClientOrderId`).
+    pub fn orders_received_for(&self, client_order_id: &str) -> u64 {
+        self.stats
+            .get()
+            .orders_received_by_client_id
+            .get(client_order_id)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Spot request weight used in the current minute.

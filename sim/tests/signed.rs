@@ -388,7 +388,7 @@ async fn placing_and_cancelling_orders() {
             .cloned()
             .unwrap()
     };
-    let r = signed(&sim, "POST", "/api/v3/order", "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=1000&newClientOrderId=mine1").await;
+    let r = signed(&sim, "POST", "/api/v3/order", "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.0005&price=20000&newClientOrderId=mine1").await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.header("x-mbx-order-count-10s"), Some("1"));
     assert_eq!(r.header("x-mbx-order-count-1d"), Some("1"));
@@ -403,7 +403,7 @@ async fn placing_and_cancelling_orders() {
         usdt(&after).locked - usdt(&before).locked,
         "10".parse().unwrap()
     );
-    let dup = signed(&sim, "POST", "/api/v3/order", "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=1000&newClientOrderId=mine1").await;
+    let dup = signed(&sim, "POST", "/api/v3/order", "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.0005&price=20000&newClientOrderId=mine1").await;
     assert_eq!(dup.body, r#"{"code":-2010,"msg":"Duplicate order sent."}"#);
     let broke = signed(
         &sim,
@@ -421,7 +421,7 @@ async fn placing_and_cancelling_orders() {
         &sim,
         "POST",
         "/api/v3/order",
-        "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=100&price=1000",
+        "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=100&price=20000",
     )
     .await;
     assert_eq!(
@@ -560,7 +560,7 @@ async fn injected_faults() {
     sim.faults()
         .push(FaultRule::new(Fault::DelayAfter(300)).on_path("/api/v3/order"));
     let t = std::time::Instant::now();
-    let r = signed(&sim, "POST", "/api/v3/order", "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=1000&newClientOrderId=late").await;
+    let r = signed(&sim, "POST", "/api/v3/order", "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.0005&price=20000&newClientOrderId=late").await;
     assert!(t.elapsed() >= std::time::Duration::from_millis(300));
     assert_eq!(r.status, 200);
     assert!(sim

@@ -34,9 +34,12 @@ pub fn cache_dir() -> PathBuf {
 pub fn fixture_dir(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("fixture-{name}"));
     let file = dir.join(format!("{name}.wasm"));
-    if !file.is_file() {
+    let built = PathBuf::from(env!("BINANCE_MCP_TEST_PLUGIN_DIR")).join(format!("{name}.wasm"));
+    // Copied again whenever the build changed it (a stale copy would be
+    // another component).
+    let fresh = std::fs::read(&file).ok() == std::fs::read(&built).ok();
+    if !fresh {
         std::fs::create_dir_all(&dir).expect("create the fixture directory");
-        let built = PathBuf::from(env!("BINANCE_MCP_TEST_PLUGIN_DIR")).join(format!("{name}.wasm"));
         let tmp = dir.join(format!(
             ".{name}.{}.{:?}.tmp",
             std::process::id(),

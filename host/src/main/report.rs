@@ -110,10 +110,56 @@ pub fn policy_check(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
     for name in disabled {
         print(&format!("\nplugin {name}: disabled (enabled = false)"))?;
     }
+    if let Some(policy) = &registry.policy {
+        print(&format!("\n{}", trading_summary(&policy.trading)))?;
+    }
     let count = registry.tools().count();
     print(&format!("\n{count} tools a model sees:"))?;
     print_tools(&registry)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `[trading]` section in one paragraph.
+fn trading_summary(t: &binance_mcp::policy::trading::TradingPolicy) -> String {
+    use binance_mcp::policy::trading::{Cap, Confirm, Mode};
+    let mode = match t.mode {
+        Mode::Off => return "trading: off (no order can be placed)".to_string(),
+        Mode::Testnet => "testnet (a live base URL is refused)",
+        Mode::Live => "LIVE (real money)",
+    };
+    let cap = |c: Option<Cap>| match c {
+        None => "not set".to_string(),
+        Some(Cap::Unlimited) => "none (unlimited)".to_string(),
+        Some(Cap::At(d)) => d.to_string(),
+    };
+    let list = |s: &Option<std::collections::BTreeSet<String>>, all: &str| match s {
+        None => all.to_string(),
+        Some(s) => s.iter().cloned().collect::<Vec<_>>().join(", "),
+    };
+    let mut out = format!("trading: {mode}\n  symbols: {}", list(&t.symbols, "all"));
+    if !t.deny_symbols.is_empty() {
+        out.push_str(&format!(
+            " (denied: {})",
+            t.deny_symbols
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    out.push_str(&format!(
+        "\n  order types: {}\n  max order notional: {}\n  max 24 h notional: {}\n  max open orders: {}\n  confirm: {}",
+        list(&t.order_types, "all"),
+        cap(t.max_order_notional),
+        cap(t.max_daily_notional),
+        t.max_open_orders.map_or("not set".to_string(), |n| n.to_string()),
+        match t.confirm {
+            Confirm::Elicitation => "the user, in the client (a preview and token where the client cannot ask)",
+            Confirm::Token => "a preview and a single-use token",
+            Confirm::None => "none",
+        }
+    ));
+    out
 }
 
 /// `plugin inspect FILE`.

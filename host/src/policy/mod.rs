@@ -235,7 +235,7 @@ mod tests {
     }
 
     #[test]
-    fn the_presets_parse_and_grant_no_trading() {
+    fn the_presets_parse_and_only_the_trading_ones_trade() {
         for name in [
             "read-only.toml",
             "testnet-trading.toml",
@@ -244,6 +244,14 @@ mod tests {
             let p = preset(name);
             assert!(!p.plugins.is_empty(), "{name}");
         }
+        assert!(!preset("read-only.toml").trading.enabled());
+        assert_eq!(
+            preset("testnet-trading.toml").trading.mode,
+            trading::Mode::Testnet
+        );
+        let live = preset("live-conservative.toml").trading;
+        assert_eq!(live.mode, trading::Mode::Live);
+        assert!(live.max_order_notional.is_some());
         let embedded = Policy::built_in();
         assert_eq!(embedded.plugins, preset("read-only.toml").plugins);
         let account = embedded.plugin("account").unwrap();

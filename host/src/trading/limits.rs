@@ -43,8 +43,16 @@ pub fn shown(d: Decimal) -> String {
     }
 }
 
-/// Whether the policy allows placing `order` now.
+/// Whether the policy allows placing `order` now: [`check_order`], then
+/// [`check_caps`].
 pub fn check(policy: &TradingPolicy, order: &SpotOrder, at: &Situation) -> Result<(), ToolError> {
+    check_order(policy, order)?;
+    check_caps(policy, at)
+}
+
+/// What needs nothing but the order: the mode, the symbol lists, the order
+/// types (checked first: nothing is fetched for an order the policy refuses).
+pub fn check_order(policy: &TradingPolicy, order: &SpotOrder) -> Result<(), ToolError> {
     if policy.mode == Mode::Off {
         return Err(refused(
             "trading is off in the operator's policy (trading.mode = false)".into(),
@@ -80,6 +88,11 @@ pub fn check(policy: &TradingPolicy, order: &SpotOrder, at: &Situation) -> Resul
             ));
         }
     }
+    Ok(())
+}
+
+/// The caps: the order's notional, the rolling 24 h notional, open orders.
+pub fn check_caps(policy: &TradingPolicy, at: &Situation) -> Result<(), ToolError> {
     let quote = &at.quote_asset;
     if let Some(cap) = policy.max_order_notional.and_then(|c| c.limit()) {
         let Some(n) = at.notional else {

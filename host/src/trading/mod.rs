@@ -7,6 +7,7 @@
 //! - [`confirm`]: single-use confirmation tokens bound to the order.
 
 pub mod answer;
+pub mod ask;
 pub mod confirm;
 pub mod filters;
 pub mod halt;

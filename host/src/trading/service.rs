@@ -73,6 +73,14 @@ pub struct OcoDraft {
     pub list_client_order_id: Option<String>,
 }
 
+/// What to do after confirmation.
+enum Go {
+    /// Send the order.
+    Send,
+    /// Answer this first (a preview with a token); nothing is sent.
+    Answer(Value),
+}
+
 /// The spot-trading service, shared by every call.
 pub struct SpotTrading {
     service: ExchangeService,
@@ -279,9 +287,7 @@ impl SpotTrading {
     ) -> Result<Value, ToolError> {
         let (policy, journal) = self.may_write(call)?;
         let order = SpotOrder::check(draft)?;
-        if policy.mode == Mode::Off {
-            limits::check(&policy, &order, &Situation::default())?;
-        }
+        limits::check_order(&policy, &order)?;
         let rules = self.rules(&order.symbol, deadline)?;
         let reference = if order.needs_reference_price() || rules.needs_reference_price() {
             Some(self.price(&order.symbol, deadline)?)
@@ -306,7 +312,7 @@ impl SpotTrading {
                 None => None,
             },
         };
-        limits::check(&policy, &order, &situation)?;
+        limits::check_caps(&policy, &situation)?;
         let preview = json!({
             "order": order.to_string(),
             "symbol": order.symbol,
@@ -322,19 +328,55 @@ impl SpotTrading {
             let r = self.write("/api/v3/order/test", params, deadline)?;
             return Ok(json!({"dryRun": true, "preview": preview, "commissionRates": r}));
         }
-        match (policy.confirm, confirmation) {
-            (Confirm::None, _) => {}
-            (_, Some(token)) => self.redeem(&token, &order)?,
-            (Confirm::Token, None) | (Confirm::Elicitation, None) => {
-                // Elicitation needs a client that can be asked; until then the token path.
-                return self.preview_with_token(preview, &order);
-            }
+        if let Go::Answer(v) = self.confirm(
+            call,
+            &policy,
+            confirmation,
+            preview,
+            &order.canonical(),
+            deadline,
+        )? {
+            return Ok(v);
         }
         self.send_order(journal, &order, &quote, notional, deadline)
     }
 
-    fn redeem(&self, token: &str, order: &SpotOrder) -> Result<(), ToolError> {
-        self.redeem_canonical(token, &order.canonical())
+    /// Whether to send now, or answer first (a preview with a token), as
+    /// the policy's `confirm` says. Elicitation fails closed: a decline, a
+    /// cancel, a timeout or a failed request sends nothing. A client that
+    /// can be asked is never offered a token, so a model cannot confirm its
+    /// own order there.
+    fn confirm(
+        &self,
+        call: &CallIdentity,
+        policy: &TradingPolicy,
+        token: Option<String>,
+        preview: Value,
+        canonical: &str,
+        deadline: Instant,
+    ) -> Result<Go, ToolError> {
+        let askable = policy.confirm == Confirm::Elicitation
+            && call
+                .client
+                .as_ref()
+                .is_some_and(|c| super::ask::can_ask(&c.peer));
+        match (policy.confirm, token) {
+            (Confirm::None, _) => Ok(Go::Send),
+            (_, Some(_)) if askable => Err(refused(
+                "this client can ask the user directly, so confirmation tokens are not accepted"
+                    .into(),
+                "call again without confirmation: the user is asked to confirm",
+            )),
+            (_, Some(token)) => self.redeem_canonical(&token, canonical).map(|()| Go::Send),
+            (_, None) if askable => {
+                let client = call
+                    .client
+                    .as_ref()
+                    .ok_or_else(|| refused("no client to ask".into(), "retry"))?;
+                super::ask::confirm(&client.peer, &preview, deadline).map(|()| Go::Send)
+            }
+            (_, None) => self.preview_canonical(preview, canonical).map(Go::Answer),
+        }
     }
 
     fn redeem_canonical(&self, token: &str, canonical: &str) -> Result<(), ToolError> {
@@ -350,10 +392,6 @@ impl SpotTrading {
                 "call again without confirmation to get a fresh preview and token",
             )
         })
-    }
-
-    fn preview_with_token(&self, preview: Value, order: &SpotOrder) -> Result<Value, ToolError> {
-        self.preview_canonical(preview, &order.canonical())
     }
 
     fn preview_canonical(&self, preview: Value, canonical: &str) -> Result<Value, ToolError> {
@@ -563,10 +601,10 @@ impl SpotTrading {
             "quoteAsset": quote,
             "limits": limits_json(&policy),
         });
-        match (policy.confirm, confirmation) {
-            (Confirm::None, _) => {}
-            (_, Some(token)) => self.redeem_canonical(&token, &canonical)?,
-            (_, None) => return self.preview_canonical(preview, &canonical),
+        if let Go::Answer(v) =
+            self.confirm(call, &policy, confirmation, preview, &canonical, deadline)?
+        {
+            return Ok(v);
         }
         journal
             .append_intent(Intent {

@@ -24,16 +24,32 @@ use bindings::binance::mcp::{
 /// The host's `exchange` import.
 pub struct HostExchange;
 
-/// The host's `spot-trading` import. Only a plugin that calls it imports it
-/// (unused imports are not in the component), and only a plugin the policy
-/// grants `spot-trade` gets it linked.
+/// The host's `spot-trading` import, for a plugin exported with
+/// `export_plugin!(P, trading)`. Only such a plugin calls spot-trading, so
+/// only its component imports it (unused imports are left out of a
+/// component), and the host links it only when the policy grants
+/// `spot-trade`. It sends no raw requests (so it does not import
+/// `exchange` either): a trading plugin needs only its orders.
+pub struct HostTradingExchange;
+
+/// The host's `spot-trading` import.
 pub struct HostTrading;
 
-impl Exchange for HostExchange {
+impl Exchange for HostTradingExchange {
+    fn send(&self, request: &Request) -> Result<Response, ToolError> {
+        Err(ToolError::new(
+            ErrorKind::NotPermitted,
+            format!("a trading plugin sends no raw requests ({})", request.path),
+            "use the spot-trading capability",
+        ))
+    }
+
     fn trading(&self) -> Option<&dyn crate::trading::Trading> {
         Some(&HostTrading)
     }
+}
 
+impl Exchange for HostExchange {
     fn send(&self, request: &Request) -> Result<Response, ToolError> {
         let req = wit_exchange::Request {
             venue: match request.venue {
@@ -182,8 +198,12 @@ pub fn manifest<P: Plugin>() -> wit::Manifest {
 }
 
 #[doc(hidden)]
-pub fn call_tool<P: Plugin>(name: &str, arguments: &str) -> Result<String, wit::ToolError> {
-    P::call_tool(&HostExchange, name, arguments)
+pub fn call_tool<P: Plugin>(
+    exchange: &dyn Exchange,
+    name: &str,
+    arguments: &str,
+) -> Result<String, wit::ToolError> {
+    P::call_tool(exchange, name, arguments)
         .map(Answer::into_string)
         .map_err(to_wit_error)
 }

@@ -61,6 +61,15 @@ pub trait Plugin {
 #[macro_export]
 macro_rules! export_plugin {
     ($plugin:ty) => {
+        $crate::export_plugin!($plugin, $crate::guest::HostExchange);
+    };
+    // A plugin that places orders: its exchange also offers the host's
+    // spot-trading capability. Only such a plugin imports it (and the host
+    // links it only when the policy grants `spot-trade`).
+    ($plugin:ty, trading) => {
+        $crate::export_plugin!($plugin, $crate::guest::HostTradingExchange);
+    };
+    ($plugin:ty, $exchange:path) => {
         #[cfg(target_arch = "wasm32")]
         #[doc(hidden)]
         pub struct __BinanceMcpGuest;
@@ -74,7 +83,7 @@ macro_rules! export_plugin {
                 name: String,
                 arguments: String,
             ) -> Result<String, $crate::guest::bindings::binance::mcp::types::ToolError> {
-                $crate::guest::call_tool::<$plugin>(&name, &arguments)
+                $crate::guest::call_tool::<$plugin>(&$exchange, &name, &arguments)
             }
             fn get_prompt(
                 name: String,

@@ -10,7 +10,24 @@
 //! assert_eq!(v["serverTime"], 1);
 //! assert_eq!(ex.paths(), vec!["/api/v3/time"]);
 //! ```
+//!
+//! A [`CannedTrading`] stands in for the host's `spot-trading` capability
+//! the same way: it records every record it receives and answers a canned
+//! JSON text. [`CannedExchange::with_trading`] exposes it through
+//! [`Exchange::trading`], which is `None` otherwise.
+//!
+//! ```
+//! use binance_mcp_plugin::testing::{CannedExchange, CannedTrading, TradingCall};
+//! use binance_mcp_plugin::Exchange;
+//! let ex = CannedExchange::default()
+//!     .with_trading(CannedTrading::always(r#"{"status":"CANCELED"}"#));
+//! let answer = ex.trading().unwrap().cancel_all("BTCUSDT").unwrap();
+//! assert_eq!(answer, r#"{"status":"CANCELED"}"#);
+//! assert_eq!(ex.trading_calls(), vec![TradingCall::CancelAll("BTCUSDT".into())]);
+//! assert!(CannedExchange::default().trading().is_none());
+//! ```
 
+use crate::trading::{Cancel, OcoOrder, Order, Trading};
 use crate::{Exchange, Request, Response, ToolError};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -21,6 +38,7 @@ pub struct CannedExchange {
     answers: HashMap<String, Result<String, ToolError>>,
     fallback: Option<String>,
     seen: RefCell<Vec<Request>>,
+    trading: Option<CannedTrading>,
 }
 
 impl CannedExchange {
@@ -70,6 +88,23 @@ impl CannedExchange {
     pub fn params(&self, i: usize) -> Vec<(String, String)> {
         self.seen.borrow()[i].params.clone()
     }
+
+    /// Offer `trading` as this exchange's [`Exchange::trading`] capability
+    /// (without it, `trading()` is `None`, as for a plugin not granted
+    /// `spot-trade`).
+    pub fn with_trading(mut self, trading: CannedTrading) -> Self {
+        self.trading = Some(trading);
+        self
+    }
+
+    /// Every call the canned trading capability received, in order (empty
+    /// when there is none).
+    pub fn trading_calls(&self) -> Vec<TradingCall> {
+        self.trading
+            .as_ref()
+            .map(CannedTrading::calls)
+            .unwrap_or_default()
+    }
 }
 
 impl Exchange for CannedExchange {
@@ -95,5 +130,76 @@ impl Exchange for CannedExchange {
             body,
             used_weight_1m: Some(1),
         })
+    }
+
+    fn trading(&self) -> Option<&dyn Trading> {
+        self.trading.as_ref().map(|t| t as &dyn Trading)
+    }
+}
+
+/// One call of the [`Trading`] capability, with the record it carried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TradingCall {
+    PlaceOrder(Order),
+    PlaceOco(OcoOrder),
+    CancelOrder(Cancel),
+    CancelAll(String),
+}
+
+/// A canned spot-trading capability: records every call and answers each
+/// with one JSON text (as the host would: the order's state or a preview)
+/// or one error (a policy refusal, a Binance rejection…).
+#[derive(Debug, Default)]
+pub struct CannedTrading {
+    answer: Option<Result<String, ToolError>>,
+    seen: RefCell<Vec<TradingCall>>,
+}
+
+impl CannedTrading {
+    /// Answer every call with `body`.
+    pub fn always(body: &str) -> Self {
+        CannedTrading {
+            answer: Some(Ok(body.to_string())),
+            ..CannedTrading::default()
+        }
+    }
+
+    /// Answer every call with `error`.
+    pub fn failing(error: ToolError) -> Self {
+        CannedTrading {
+            answer: Some(Err(error)),
+            ..CannedTrading::default()
+        }
+    }
+
+    /// Every call received so far, in order.
+    pub fn calls(&self) -> Vec<TradingCall> {
+        self.seen.borrow().clone()
+    }
+
+    /// Panics with no canned answer: in a test that is a bug to see at once.
+    fn answer(&self, call: TradingCall) -> Result<String, ToolError> {
+        self.seen.borrow_mut().push(call);
+        self.answer
+            .clone()
+            .unwrap_or_else(|| panic!("no canned trading answer"))
+    }
+}
+
+impl Trading for CannedTrading {
+    fn place_order(&self, order: &Order) -> Result<String, ToolError> {
+        self.answer(TradingCall::PlaceOrder(order.clone()))
+    }
+
+    fn place_oco(&self, order: &OcoOrder) -> Result<String, ToolError> {
+        self.answer(TradingCall::PlaceOco(order.clone()))
+    }
+
+    fn cancel_order(&self, cancel: &Cancel) -> Result<String, ToolError> {
+        self.answer(TradingCall::CancelOrder(cancel.clone()))
+    }
+
+    fn cancel_all(&self, symbol: &str) -> Result<String, ToolError> {
+        self.answer(TradingCall::CancelAll(symbol.to_string()))
     }
 }

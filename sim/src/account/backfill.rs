@@ -214,9 +214,11 @@ pub(crate) fn backfill(
                         o.working_time = time;
                     }
                     let price = match p.kind {
-                        OrderType::Limit => touch,
                         OrderType::Market => price_at(time),
                         OrderType::StopLossLimit => o.stop_price,
+                        // The history only has LIMIT, MARKET and
+                        // STOP_LOSS_LIMIT orders.
+                        _ => touch,
                     };
                     // Trade j of all: below the tape's first id, increasing.
                     let trade_id = first_print.id as i64 - (fills as i64 - trade_j) * trade_stride

@@ -331,6 +331,7 @@ pub fn generate_scaled(
         snapshots,
         margin_snapshots,
         futures_snapshots,
+        order_lists: Vec::new(),
         commission,
         deposit_addresses,
         update_time,

@@ -66,7 +66,7 @@ impl OrderStatus {
     }
 }
 
-/// Order type (the subset the simulator accepts).
+/// Order type: every spot type `POST /api/v3/order` accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OrderType {
@@ -74,9 +74,67 @@ pub enum OrderType {
     Limit,
     /// MARKET.
     Market,
-    /// STOP_LOSS_LIMIT (only in generated history; not accepted by
-    /// `POST /api/v3/order`).
+    /// STOP_LOSS: a MARKET order once the stop price is reached.
+    StopLoss,
+    /// STOP_LOSS_LIMIT: a LIMIT order once the stop price is reached.
     StopLossLimit,
+    /// TAKE_PROFIT: a MARKET order once the stop price is reached.
+    TakeProfit,
+    /// TAKE_PROFIT_LIMIT: a LIMIT order once the stop price is reached.
+    TakeProfitLimit,
+    /// LIMIT_MAKER: a LIMIT order rejected if it would take.
+    LimitMaker,
+}
+
+impl OrderType {
+    /// Parses Binance's spelling ("STOP_LOSS_LIMIT").
+    pub fn parse(s: &str) -> Option<OrderType> {
+        Some(match s {
+            "LIMIT" => OrderType::Limit,
+            "MARKET" => OrderType::Market,
+            "STOP_LOSS" => OrderType::StopLoss,
+            "STOP_LOSS_LIMIT" => OrderType::StopLossLimit,
+            "TAKE_PROFIT" => OrderType::TakeProfit,
+            "TAKE_PROFIT_LIMIT" => OrderType::TakeProfitLimit,
+            "LIMIT_MAKER" => OrderType::LimitMaker,
+            _ => return None,
+        })
+    }
+
+    /// The stop ("algo") types, which wait for their stop price.
+    pub fn is_stop(self) -> bool {
+        matches!(
+            self,
+            OrderType::StopLoss
+                | OrderType::StopLossLimit
+                | OrderType::TakeProfit
+                | OrderType::TakeProfitLimit
+        )
+    }
+
+    /// The types with a limit `price`.
+    pub fn has_price(self) -> bool {
+        matches!(
+            self,
+            OrderType::Limit
+                | OrderType::LimitMaker
+                | OrderType::StopLossLimit
+                | OrderType::TakeProfitLimit
+        )
+    }
+
+    /// The types that take a `timeInForce`.
+    pub fn has_time_in_force(self) -> bool {
+        matches!(
+            self,
+            OrderType::Limit | OrderType::StopLossLimit | OrderType::TakeProfitLimit
+        )
+    }
+
+    /// STOP_LOSS and STOP_LOSS_LIMIT (the protective side of an OCO).
+    pub fn is_stop_loss(self) -> bool {
+        matches!(self, OrderType::StopLoss | OrderType::StopLossLimit)
+    }
 }
 
 /// One order, in the shape of `GET /api/v3/order`.
@@ -351,6 +409,67 @@ pub struct FuturesDailySnapshot {
     pub positions: Vec<FuturesPosition>,
 }
 
+/// `listStatusType` of an order list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ListStatusType {
+    /// Placed, or updated, and still active.
+    ExecStarted,
+    /// Finished: one leg was activated or the list was cancelled.
+    AllDone,
+}
+
+/// `listOrderStatus` of an order list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ListOrderStatus {
+    /// Both legs are working or waiting.
+    Executing,
+    /// No leg is waiting any more.
+    AllDone,
+}
+
+/// One order of an order list's `orders`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListMember {
+    /// Symbol.
+    pub symbol: String,
+    /// Order id.
+    pub order_id: u64,
+    /// Client order id.
+    pub client_order_id: String,
+}
+
+/// An order list (OCO), in the shape of `GET /api/v3/orderList`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderList {
+    /// Order list id, increasing across the account.
+    pub order_list_id: i64,
+    /// Always "OCO" here.
+    pub contingency_type: &'static str,
+    /// EXEC_STARTED or ALL_DONE.
+    pub list_status_type: ListStatusType,
+    /// EXECUTING or ALL_DONE.
+    pub list_order_status: ListOrderStatus,
+    /// Client id of the list.
+    pub list_client_order_id: String,
+    /// Last change of the list.
+    pub transaction_time: i64,
+    /// Symbol.
+    pub symbol: String,
+    /// The legs, in order id order.
+    pub orders: Vec<ListMember>,
+}
+
+impl OrderList {
+    /// Whether the list still links its legs.
+    pub fn is_active(&self) -> bool {
+        self.list_status_type == ListStatusType::ExecStarted
+    }
+}
+
 /// Commission rates as fractions (0.001 = 0.1 %).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CommissionRates {
@@ -404,6 +523,8 @@ pub struct AccountSnapshot {
     pub margin_snapshots: Vec<MarginDailySnapshot>,
     /// Daily FUTURES (USDⓈ-M) snapshots, the same days.
     pub futures_snapshots: Vec<FuturesDailySnapshot>,
+    /// Order lists (OCOs), oldest first.
+    pub order_lists: Vec<OrderList>,
     /// Standard commission rates.
     pub commission: CommissionRates,
     /// Deposit addresses, one per coin and network; the first of a coin is

@@ -177,13 +177,19 @@ fn commission_body(
         standard_commission: state.with_account(|a| a.commission).into(),
         special_commission: zero.into(),
         tax_commission: zero.into(),
-        discount: Discount {
-            enabled_for_account: true,
-            enabled_for_symbol: true,
-            discount_asset: "BNB",
-            discount: fmt8(rust_decimal::Decimal::new(75, 2)),
-        },
+        discount: bnb_discount(),
     }))
+}
+
+/// The account's BNB-burn discount (also in `order/test`'s commission
+/// rates).
+pub fn bnb_discount() -> Discount {
+    Discount {
+        enabled_for_account: true,
+        enabled_for_symbol: true,
+        discount_asset: "BNB",
+        discount: fmt8(rust_decimal::Decimal::new(75, 2)),
+    }
 }
 
 /// `GET /api/v3/myTrades` (weight 20): `symbol`, `orderId`, `startTime`,

@@ -89,7 +89,10 @@ fn exchange_info_body(state: &SimState, q: Option<&str>) -> Result<Json<Exchange
     Ok(Json(ExchangeInfo {
         timezone: "UTC",
         server_time: state.server_time_ms(),
-        rate_limits: spot_rate_limits(),
+        rate_limits: {
+            let (per_10s, per_day) = state.order_limits();
+            spot_rate_limits(per_10s, per_day)
+        },
         exchange_filters: Vec::new(),
         symbols,
     }))

@@ -1,4 +1,7 @@
 //! Spot market-data endpoints: `depth`, `trades`, `klines`, `avgPrice`.
+//!
+//! `depth`, `trades` and `avgPrice` serve the live market (as trading and
+//! `SimState::set_price` left it); klines follow the generated price path.
 
 use std::sync::Arc;
 
@@ -60,7 +63,9 @@ fn depth_body(
     }
     let limit = limit(&p, DEPTH_DEFAULT, DEPTH_MAX)?;
     let m = lookup(state, &symbol)?;
-    Ok(Json(Depth::spot(m, limit as usize)))
+    Ok(Json(
+        state.with_market(m, |m| Depth::spot(m, limit as usize)),
+    ))
 }
 
 /// `GET /api/v3/trades?symbol=&limit=`: the newest `limit` trades, oldest
@@ -75,8 +80,10 @@ fn trades_body(state: &SimState, q: Option<&str>) -> Result<Json<Vec<TradeWire>>
     p.allow(&["symbol", "limit"])?;
     let limit = limit(&p, TRADES_DEFAULT, TRADES_MAX)? as usize;
     let m = lookup(state, &symbol)?;
-    let skip = m.trades.len().saturating_sub(limit);
-    Ok(Json(m.trades[skip..].iter().map(TradeWire::from).collect()))
+    Ok(Json(state.with_market(m, |m| {
+        let skip = m.trades.len().saturating_sub(limit);
+        m.trades[skip..].iter().map(TradeWire::from).collect()
+    })))
 }
 
 /// `GET /api/v3/klines?symbol=&interval=&startTime=&endTime=&limit=`.
@@ -112,9 +119,9 @@ fn avg_price_body(state: &SimState, q: Option<&str>) -> Result<Json<AvgPrice>, A
     let symbol = p.symbol()?;
     p.allow(&["symbol"])?;
     let m = lookup(state, &symbol)?;
-    Ok(Json(AvgPrice {
+    Ok(Json(state.with_market(m, |m| AvgPrice {
         mins: m.avg_price_mins,
         price: crate::num::fmt8(m.avg_price),
         close_time: m.avg_price_close_time,
-    }))
+    })))
 }

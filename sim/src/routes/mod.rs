@@ -9,6 +9,8 @@ pub mod account;
 pub mod futures;
 pub mod general;
 pub mod market;
+pub mod order_list;
+pub mod reports;
 pub mod ticker;
 pub mod trade;
 pub mod wallet;

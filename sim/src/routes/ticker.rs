@@ -1,5 +1,6 @@
 //! Spot tickers: `ticker/24hr`, `ticker/price`, `ticker/bookTicker`, each
-//! answering `symbol` with an object and `symbols` / nothing with an array.
+//! answering `symbol` with an object and `symbols` / nothing with an array,
+//! from the live markets (as trading and `SimState::set_price` left them).
 
 use std::sync::Arc;
 
@@ -56,11 +57,13 @@ fn ticker_24hr_body(
     };
     let sel = Selection::from_params(p, state)?;
     Ok(Json(sel.render(|m| {
-        if mini {
-            Ticker24hWire::Mini(TickerMini::from(m))
-        } else {
-            Ticker24hWire::Full(Box::new(TickerFull::from(m)))
-        }
+        state.with_market(m, |m| {
+            if mini {
+                Ticker24hWire::Mini(TickerMini::from(m))
+            } else {
+                Ticker24hWire::Full(Box::new(TickerFull::from(m)))
+            }
+        })
     })))
 }
 
@@ -86,6 +89,6 @@ fn simple_ticker<T: serde::Serialize>(
     let result = p
         .allow(&["symbol", "symbols"])
         .and_then(|()| Selection::from_params(&p, state))
-        .map(|sel| Json(sel.render(f)));
+        .map(|sel| Json(sel.render(|m| state.with_market(m, &f))));
     reply(light_ticker_weight(&p), result)
 }

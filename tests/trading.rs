@@ -1,0 +1,446 @@
+//! Spot trading under policy, through the real binary against the
+//! simulator: limits refuse at execution with their key and nothing on the
+//! wire, filters give the nearest valid values, confirmations by token and
+//! by elicitation, the journal across `kill -9` and tampering, the kill
+//! switch. Every test counts the orders the simulator received: none is
+//! ever sent twice.
+
+mod support;
+
+use rmcp::model::{
+    ClientConfig, ElicitRequestParams, ElicitResult, ElicitationAction, ElicitationCapability,
+    ProtocolVersion,
+};
+use rmcp::service::{RequestContext, RunningService};
+use rmcp::transport::TokioChildProcess;
+use rmcp::{ClientHandler, ErrorData as McpError, RoleClient, ServiceExt};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use support::*;
+
+/// A fresh state directory (journal, halt marker) for one test.
+fn state(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("trading-state-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The testnet preset's plugins with this `[trading]` section.
+fn trading_policy(name: &str, trading: &str) -> PathBuf {
+    let text = format!(
+        "[plugins.market]\ngrants = [\"market-data\"]\n\
+         [plugins.account]\ngrants = [\"market-data\", \"account-read\"]\n\
+         [plugins.trading]\ngrants = [\"spot-trade\"]\n\
+         [trading]\nmode = \"testnet\"\n{trading}\n"
+    );
+    write_policy(&format!("trading-{name}.toml"), &text)
+}
+
+fn keyed(sim: &binance_sim::Simulator, policy: &Path, state: &Path) -> tokio::process::Command {
+    let mut cmd = command(&sim.spot_url(), &sim.futures_url());
+    cmd.env("BINANCE_API_KEY", binance_sim::SIM_API_KEY)
+        .env("BINANCE_SECRET_KEY", binance_sim::SIM_SECRET_KEY)
+        .arg("--policy")
+        .arg(policy)
+        .arg("--state-dir")
+        .arg(state);
+    cmd
+}
+
+fn orders(sim: &binance_sim::Simulator) -> u64 {
+    sim.state().orders_received()
+}
+
+fn limit(symbol: &str, qty: &str, price: &str) -> Value {
+    json!({"symbol": symbol, "side": "BUY", "type": "LIMIT", "quantity": qty, "price": price})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_read_only_default_offers_no_trading_tool() {
+    let sim = sim(31).await;
+    let client = connect(&sim).await;
+    let tools = client.peer().list_all_tools().await.unwrap();
+    assert!(tools.iter().all(|t| t.name != "place_order"));
+    let refused = client
+        .peer()
+        .call_tool(
+            rmcp::model::CallToolRequestParams::new("place_order").with_arguments(
+                limit("BTCUSDT", "0.001", "100")
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            ),
+        )
+        .await;
+    assert!(refused.is_err(), "an unknown tool: {refused:?}");
+    assert_eq!(orders(&sim), 0);
+    client.cancel().await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_limit_refuses_at_execution_with_its_key_and_nothing_is_sent() {
+    let sim = sim(32).await;
+    let policy = trading_policy(
+        "limits",
+        "symbols = [\"BTCUSDT\"]\norder_types = [\"LIMIT\"]\nmax_order_notional = 100\nmax_open_orders = 50\nconfirm = \"none\"",
+    );
+    let st = state("limits");
+    let client = connect_with(keyed(&sim, &policy, &st), ProtocolVersion::V_2025_11_25).await;
+    let price = sim.state().price("BTCUSDT").unwrap();
+    let p = format!("{}", price.round_dp(2));
+    let cases = [
+        (
+            limit("BTCUSDT", "1", &p),
+            "exceeds trading.max_order_notional 100",
+        ),
+        (
+            limit("ETHUSDT", "0.001", "100"),
+            "not in trading.symbols (BTCUSDT)",
+        ),
+        (
+            json!({"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.0001"}),
+            "MARKET orders are not in trading.order_types",
+        ),
+    ];
+    for (args, want) in cases {
+        let e = err(&client, "place_order", args).await;
+        assert_eq!(e["code"], -32006, "{e}");
+        assert!(e["message"].as_str().unwrap().contains(want), "{want}: {e}");
+    }
+    assert_eq!(orders(&sim), 0, "nothing reached the exchange");
+    client.cancel().await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filters_give_the_nearest_valid_values() {
+    let sim = sim(33).await;
+    let policy = trading_policy("filters", "confirm = \"none\"");
+    let st = state("filters");
+    let client = connect_with(keyed(&sim, &policy, &st), ProtocolVersion::V_2025_11_25).await;
+    let price = sim.state().price("BTCUSDT").unwrap().round_dp(2);
+    let e = err(
+        &client,
+        "place_order",
+        limit("BTCUSDT", "0.0012345678", &price.to_string()),
+    )
+    .await;
+    assert_eq!(e["code"], -32003, "{e}");
+    assert!(e["message"].as_str().unwrap().contains("LOT_SIZE"), "{e}");
+    assert!(e["data"]["nearest_quantity"].is_string(), "{e}");
+    assert_eq!(orders(&sim), 0);
+    client.cancel().await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_confirms_exactly_one_identical_order_once() {
+    let sim = sim(34).await;
+    let policy = trading_policy("token", "max_order_notional = 1000\nconfirm = \"token\"");
+    let st = state("token");
+    let client = connect_with(keyed(&sim, &policy, &st), ProtocolVersion::V_2025_11_25).await;
+    let price =
+        (sim.state().price("BTCUSDT").unwrap() * rust_decimal::Decimal::new(9, 1)).round_dp(2);
+    let order = limit("BTCUSDT", "0.001", &price.to_string());
+    let preview = ok(&client, "place_order", order.clone()).await;
+    assert_eq!(preview["status"], "CONFIRMATION_REQUIRED", "{preview}");
+    let token = preview["confirmation"].as_str().unwrap().to_string();
+    assert_eq!(orders(&sim), 0, "a preview sends nothing");
+
+    // An altered order with the token is refused.
+    let mut altered = limit("BTCUSDT", "0.002", &price.to_string());
+    altered["confirmation"] = json!(token);
+    let e = err(&client, "place_order", altered).await;
+    assert!(
+        e["message"].as_str().unwrap().contains("does not match"),
+        "{e}"
+    );
+    assert_eq!(orders(&sim), 0);
+
+    let mut confirmed = order.clone();
+    confirmed["confirmation"] = json!(token);
+    let placed = ok(&client, "place_order", confirmed.clone()).await;
+    assert_eq!(placed["symbol"], "BTCUSDT", "{placed}");
+    assert!(placed["orderId"].is_number(), "{placed}");
+    assert_eq!(orders(&sim), 1);
+
+    let e = err(&client, "place_order", confirmed).await;
+    assert!(
+        e["message"].as_str().unwrap().contains("already used"),
+        "{e}"
+    );
+    assert_eq!(orders(&sim), 1, "never sent twice");
+
+    // The journal holds the intent and the outcome.
+    let journal = std::fs::read_to_string(st.join("journal.jsonl")).unwrap();
+    assert_eq!(
+        journal
+            .lines()
+            .filter(|l| l.contains("\"kind\":\"intent\""))
+            .count(),
+        1
+    );
+    assert_eq!(
+        journal
+            .lines()
+            .filter(|l| l.contains("\"kind\":\"outcome\""))
+            .count(),
+        1
+    );
+    assert!(!journal.contains(binance_sim::SIM_SECRET_KEY));
+    assert!(!journal.contains("signature"));
+    client.cancel().await.ok();
+}
+
+/// A client that answers every elicitation with `action` (and `confirm`).
+#[derive(Clone)]
+struct Asker {
+    action: ElicitationAction,
+    confirm: bool,
+}
+
+impl ClientHandler for Asker {
+    fn get_info(&self) -> ClientConfig {
+        let mut info = ClientConfig::default();
+        info.protocol_version = ProtocolVersion::V_2025_11_25;
+        info.capabilities.elicitation = Some(ElicitationCapability::new());
+        info
+    }
+
+    async fn create_elicitation(
+        &self,
+        request: ElicitRequestParams,
+        _context: RequestContext<RoleClient>,
+    ) -> Result<ElicitResult, McpError> {
+        let ElicitRequestParams::FormElicitationParams { message, .. } = request else {
+            return Err(McpError::invalid_params("form only", None));
+        };
+        assert!(
+            message.contains("BTCUSDT") && message.contains("Notional"),
+            "{message}"
+        );
+        let result = ElicitResult::new(self.action.clone());
+        Ok(if self.action == ElicitationAction::Accept {
+            result.with_content(json!({"confirm": self.confirm}))
+        } else {
+            result
+        })
+    }
+}
+
+async fn asking(
+    cmd: tokio::process::Command,
+    action: ElicitationAction,
+    confirm: bool,
+) -> RunningService<RoleClient, Asker> {
+    let mut cmd = cmd;
+    cmd.arg("serve");
+    Asker { action, confirm }
+        .serve(TokioChildProcess::new(cmd).unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn elicitation_places_only_what_the_user_confirms() {
+    let sim = sim(35).await;
+    let policy = trading_policy(
+        "elicit",
+        "max_order_notional = 1000\nconfirm = \"elicitation\"",
+    );
+    let price =
+        (sim.state().price("BTCUSDT").unwrap() * rust_decimal::Decimal::new(9, 1)).round_dp(2);
+    let order = limit("BTCUSDT", "0.001", &price.to_string());
+    for (action, confirm, placed) in [
+        (ElicitationAction::Decline, false, false),
+        (ElicitationAction::Cancel, false, false),
+        (ElicitationAction::Accept, false, false),
+        (ElicitationAction::Accept, true, true),
+    ] {
+        let before = orders(&sim);
+        let st = state(&format!("elicit-{action:?}-{confirm}"));
+        let client = asking(keyed(&sim, &policy, &st), action.clone(), confirm).await;
+        let r = client
+            .peer()
+            .call_tool(
+                rmcp::model::CallToolRequestParams::new("place_order")
+                    .with_arguments(order.as_object().unwrap().clone()),
+            )
+            .await
+            .unwrap();
+        let (failed, answer) = body(&r);
+        assert_eq!(!failed, placed, "{action:?} {confirm}: {answer}");
+        assert_eq!(orders(&sim) - before, u64::from(placed), "{action:?}");
+        if !placed {
+            assert_eq!(answer["code"], -32006, "{answer}");
+        }
+        // A client that can be asked is never offered the token path.
+        let mut with_token = order.clone();
+        with_token["confirmation"] = json!("v1.1.1.00000000000000000000000000000000");
+        let r = client
+            .peer()
+            .call_tool(
+                rmcp::model::CallToolRequestParams::new("place_order")
+                    .with_arguments(with_token.as_object().unwrap().clone()),
+            )
+            .await
+            .unwrap();
+        let (failed, body) = body(&r);
+        assert!(
+            failed
+                && body["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("tokens are not accepted"),
+            "{body}"
+        );
+        client.cancel().await.ok();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn testnet_mode_refuses_a_live_base_url() {
+    let policy = trading_policy("live-url", "confirm = \"none\"");
+    let st = state("live-url");
+    let out = std::process::Command::new(bin())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("BINANCE_MCP_CACHE_DIR", cache_dir())
+        .env("BINANCE_API_KEY", "k")
+        .env("BINANCE_SECRET_KEY", "s")
+        .args(["--call-timeout", "5", "--policy"])
+        .arg(&policy)
+        .arg("--state-dir")
+        .arg(&st)
+        .args(["call", "place_order"])
+        .arg(limit("BTCUSDT", "0.001", "100").to_string())
+        .output()
+        .unwrap();
+    let body: Value = serde_json::from_slice(&out.stdout).expect("a tool error");
+    assert_eq!(body["code"], -32006, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("live API"),
+        "{body}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn halt_stops_a_running_servers_writes_and_resume_lifts_it() {
+    let sim = sim(36).await;
+    let policy = trading_policy("halt", "confirm = \"none\"");
+    let st = state("halt");
+    let client = connect_with(keyed(&sim, &policy, &st), ProtocolVersion::V_2025_11_25).await;
+    let status = std::process::Command::new(bin())
+        .args(["halt", "--reason", "test drill", "--state-dir"])
+        .arg(&st)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let price =
+        (sim.state().price("BTCUSDT").unwrap() * rust_decimal::Decimal::new(9, 1)).round_dp(2);
+    let e = err(
+        &client,
+        "place_order",
+        limit("BTCUSDT", "0.001", &price.to_string()),
+    )
+    .await;
+    assert!(e["message"].as_str().unwrap().contains("halted"), "{e}");
+    assert!(e["message"].as_str().unwrap().contains("test drill"), "{e}");
+    assert_eq!(orders(&sim), 0);
+    let status = std::process::Command::new(bin())
+        .args(["resume", "--state-dir"])
+        .arg(&st)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    ok(
+        &client,
+        "place_order",
+        limit("BTCUSDT", "0.001", &price.to_string()),
+    )
+    .await;
+    assert_eq!(orders(&sim), 1);
+    client.cancel().await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daily_cap_survives_kill_9_between_intent_and_outcome_and_tampering_is_caught() {
+    let sim = sim(37).await;
+    let price =
+        (sim.state().price("BTCUSDT").unwrap() * rust_decimal::Decimal::new(9, 1)).round_dp(2);
+    let one = rust_decimal::Decimal::new(1, 3) * price; // the notional of 0.001
+                                                        // Room for one such order in 24 h, not two.
+    let cap = (one * rust_decimal::Decimal::new(15, 1)).round_dp(0);
+    let policy = trading_policy(
+        "kill",
+        &format!("max_daily_notional = {cap}\nconfirm = \"none\""),
+    );
+    let st = state("kill");
+    let order = limit("BTCUSDT", "0.001", &price.to_string());
+
+    // The answer to the order is held back: the server is killed after the
+    // intent was journalled and the order reached the exchange.
+    sim.faults().push(
+        binance_sim::faults::FaultRule::new(binance_sim::faults::Fault::DelayAfter(10_000))
+            .on_path("/api/v3/order"),
+    );
+    let mut raw = support::raw::Raw::initialized(keyed(&sim, &policy, &st)).await;
+    raw.call(1, "place_order", order.clone()).await;
+    let journal = st.join("journal.jsonl");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while orders(&sim) == 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(orders(&sim), 1);
+    raw.child.start_kill().unwrap(); // SIGKILL
+    let _ = raw.child.wait().await;
+    let text = std::fs::read_to_string(&journal).unwrap();
+    assert!(text.contains("\"kind\":\"intent\""), "{text}");
+    assert!(
+        !text.contains("\"kind\":\"outcome\""),
+        "killed before the outcome: {text}"
+    );
+    sim.faults().clear();
+
+    // After a restart the unfinished order still counts: a second is refused.
+    let client = connect_with(keyed(&sim, &policy, &st), ProtocolVersion::V_2025_11_25).await;
+    let e = err(&client, "place_order", order.clone()).await;
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("trading.max_daily_notional"),
+        "{e}"
+    );
+    assert_eq!(orders(&sim), 1);
+    client.cancel().await.ok();
+
+    // An edited line (the notional made smaller) is detected: writes stop.
+    let edited = std::fs::read_to_string(&journal).unwrap().replacen(
+        "\"notional\":\"",
+        "\"notional\":\"0",
+        1,
+    );
+    std::fs::write(&journal, edited).unwrap();
+    let verify = std::process::Command::new(bin())
+        .args(["journal", "verify", "--state-dir"])
+        .arg(&st)
+        .output()
+        .unwrap();
+    assert_eq!(
+        verify.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
+    let client = connect_with(keyed(&sim, &policy, &st), ProtocolVersion::V_2025_11_25).await;
+    let e = err(
+        &client,
+        "place_order",
+        limit("BTCUSDT", "0.0001", &price.to_string()),
+    )
+    .await;
+    assert!(e["message"].as_str().unwrap().contains("journal"), "{e}");
+    assert_eq!(orders(&sim), 1);
+    client.cancel().await.ok();
+}
