@@ -360,6 +360,47 @@ async fn halt_stops_a_running_servers_writes_and_resume_lifts_it() {
     )
     .await;
     assert_eq!(orders(&sim), 1);
+    let open = |a: &Value| a["orders"].as_array().map_or(0, Vec::len);
+    let listed = ok(&client, "get_open_orders", json!({"symbol": "BTCUSDT"})).await;
+    let before = open(&listed);
+    assert!(before >= 1, "{listed}");
+
+    // `halt --cancel-open` halts and cancels what is open on the allowed symbols.
+    let out = std::process::Command::new(bin())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("BINANCE_MCP_CACHE_DIR", cache_dir())
+        .env("BINANCE_BASE_URL", sim.spot_url())
+        .env("BINANCE_FUTURES_BASE_URL", sim.futures_url())
+        .env("BINANCE_API_KEY", binance_sim::SIM_API_KEY)
+        .env("BINANCE_SECRET_KEY", binance_sim::SIM_SECRET_KEY)
+        .arg("--policy")
+        .arg(&policy)
+        .arg("--state-dir")
+        .arg(&st)
+        .args(["halt", "--cancel-open"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("BTCUSDT: cancelled {before}")),
+        "{stdout}"
+    );
+    let listed = ok(&client, "get_open_orders", json!({"symbol": "BTCUSDT"})).await;
+    assert_eq!(open(&listed), 0, "{listed}");
+    let e = err(
+        &client,
+        "place_order",
+        limit("BTCUSDT", "0.001", &price.to_string()),
+    )
+    .await;
+    assert!(e["message"].as_str().unwrap().contains("halted"), "{e}");
+    assert_eq!(orders(&sim), 1);
     client.cancel().await.ok();
 }
 
@@ -368,8 +409,8 @@ async fn the_daily_cap_survives_kill_9_between_intent_and_outcome_and_tampering_
     let sim = sim(37).await;
     let price =
         (sim.state().price("BTCUSDT").unwrap() * rust_decimal::Decimal::new(9, 1)).round_dp(2);
-    let one = rust_decimal::Decimal::new(1, 3) * price; // the notional of 0.001
-                                                        // Room for one such order in 24 h, not two.
+    // The notional of 0.001, and room for one such order in 24 h, not two.
+    let one = rust_decimal::Decimal::new(1, 3) * price;
     let cap = (one * rust_decimal::Decimal::new(15, 1)).round_dp(0);
     let policy = trading_policy(
         "kill",
@@ -442,5 +483,61 @@ async fn the_daily_cap_survives_kill_9_between_intent_and_outcome_and_tampering_
     .await;
     assert!(e["message"].as_str().unwrap().contains("journal"), "{e}");
     assert_eq!(orders(&sim), 1);
+    client.cancel().await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancels_and_oco_are_journalled_and_sent_once() {
+    let sim = sim(38).await;
+    let policy = trading_policy("oco", "max_order_notional = 100000\nconfirm = \"none\"");
+    let st = state("oco");
+    let client = connect_with(keyed(&sim, &policy, &st), ProtocolVersion::V_2025_11_25).await;
+    let last = sim.state().price("BTCUSDT").unwrap();
+    let at = |f: i64| {
+        (last * rust_decimal::Decimal::new(f, 2))
+            .round_dp(2)
+            .to_string()
+    };
+
+    // A dry run checks with Binance's order/test and places nothing.
+    let mut dry = limit("BTCUSDT", "0.001", &at(90));
+    dry["dry_run"] = json!(true);
+    let checked = ok(&client, "place_order", dry).await;
+    assert_eq!(checked["dryRun"], true, "{checked}");
+    assert!(checked["commissionRates"].is_object(), "{checked}");
+    assert_eq!(orders(&sim), 0);
+
+    let mut order = limit("BTCUSDT", "0.001", &at(90));
+    order["newClientOrderId"] = json!("test-cancel-1");
+    let placed = ok(&client, "place_order", order).await;
+    assert_eq!(placed["status"], "NEW", "{placed}");
+    let cancelled = ok(
+        &client,
+        "cancel_order",
+        json!({"symbol": "BTCUSDT", "origClientOrderId": "test-cancel-1"}),
+    )
+    .await;
+    assert_eq!(cancelled["status"], "CANCELED", "{cancelled}");
+    assert_eq!(sim.state().orders_received_for("test-cancel-1"), 1);
+
+    // A SELL OCO: take profit above the market, stop-limit below it.
+    let oco = ok(
+        &client,
+        "place_oco_order",
+        json!({"symbol": "BTCUSDT", "side": "SELL", "quantity": "0.001",
+               "price": at(110), "stopPrice": at(95), "stopLimitPrice": at(94),
+               "listClientOrderId": "test-oco-1"}),
+    )
+    .await;
+    assert!(oco["orderListId"].is_number(), "{oco}");
+    assert_eq!(sim.state().orders_received_for("test-oco-1"), 1);
+    let all = ok(&client, "cancel_all_orders", json!({"symbol": "BTCUSDT"})).await;
+    assert!(all["cancelled"].is_array(), "{all}");
+
+    let journal = std::fs::read_to_string(st.join("journal.jsonl")).unwrap();
+    let count = |kind: &str| journal.lines().filter(|l| l.contains(kind)).count();
+    assert_eq!(count("\"kind\":\"intent\""), 4, "{journal}");
+    assert_eq!(count("\"kind\":\"outcome\""), 4, "{journal}");
+    assert_eq!(orders(&sim), 2, "one order and one OCO, each sent once");
     client.cancel().await.ok();
 }

@@ -32,6 +32,8 @@ pub struct App {
     pub sim: Option<binance_sim::Simulator>,
     /// The policy file, re-read on SIGHUP and when it changes.
     policy_path: Option<std::path::PathBuf>,
+    /// Where the journal and the halt marker live.
+    pub config_state_dir: Option<std::path::PathBuf>,
 }
 
 impl App {
@@ -169,6 +171,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<App> {
         signed,
         sim,
         policy_path: config.policy.clone(),
+        config_state_dir: config.state_dir.clone(),
     })
 }
 

@@ -93,6 +93,9 @@ enum Command {
         /// Why (recorded in the marker and shown in every refusal).
         #[arg(long, default_value = "halted by the operator")]
         reason: String,
+        /// Also cancel every open order on the policy's allowed symbols (needs the exchange and keys).
+        #[arg(long)]
+        cancel_open: bool,
     },
     /// Lift `halt`.
     Resume,
@@ -183,7 +186,10 @@ fn main() -> ExitCode {
         Command::Plugin {
             command: PluginCommand::Inspect { file },
         } => runtime.block_on(offline(config, move |c| report::plugin_inspect(c, &file))),
-        Command::Halt { reason } => report::halt(&config, &reason),
+        Command::Halt {
+            reason,
+            cancel_open: false,
+        } => report::halt(&config, &reason),
         Command::Resume => report::resume(&config),
         Command::Journal {
             command: JournalCommand::Tail { n },
@@ -241,9 +247,18 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 async fn execute(command: Command, app: &binance_mcp::app::App) -> anyhow::Result<ExitCode> {
     let warm = (!matches!(command, Command::Tools)).then(|| app.warm_up_in_background());
     match command {
+        Command::Halt { reason, .. } => {
+            // The marker first: from here on every server refuses writes.
+            let Some(dir) = &app.config_state_dir else {
+                anyhow::bail!(
+                    "no state directory: set BINANCE_MCP_STATE_DIR (or HOME), or pass --state-dir"
+                );
+            };
+            binance_mcp::trading::halt::Halt::at(dir).halt(&reason)?;
+            report::cancel_open(app).await
+        }
         Command::Policy { .. }
         | Command::Plugin { .. }
-        | Command::Halt { .. }
         | Command::Resume
         | Command::Journal { .. } => Ok(ExitCode::SUCCESS),
         Command::Serve => {

@@ -309,3 +309,44 @@ pub fn journal_verify(config: &Config, acknowledge: bool) -> anyhow::Result<Exit
     );
     Ok(ExitCode::FAILURE)
 }
+
+/// `halt --cancel-open`, after the marker is written: cancel the open
+/// orders on the policy's allowed symbols.
+pub async fn cancel_open(app: &binance_mcp::app::App) -> anyhow::Result<ExitCode> {
+    let Some(trading) = app.host.trading().cloned() else {
+        anyhow::bail!("this server has no trading service");
+    };
+    let deadline = std::time::Instant::now() + app.host.limits().call_timeout;
+    let done = app
+        .lifecycle
+        .spawn_blocking(move || trading.cancel_open_after_halt(deadline))
+        .await?;
+    let done = match done {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!(
+                "binance-mcp: halted, but the open orders could not be listed: {}",
+                e.message
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let mut failed = false;
+    if done.is_empty() {
+        print("halted; no open orders on the allowed symbols")?;
+    }
+    for (symbol, outcome) in done {
+        match outcome {
+            Ok(n) => print(&format!("{symbol}: cancelled {n}"))?,
+            Err(e) => {
+                failed = true;
+                eprintln!("binance-mcp: {symbol}: {}", e.message);
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -155,6 +155,11 @@ impl PluginHost {
         self
     }
 
+    /// The spot-trading service, when the host has one.
+    pub fn trading(&self) -> Option<&Arc<SpotTrading>> {
+        self.trading.as_ref()
+    }
+
     /// The gate the policy in force decides through.
     pub fn gate(&self) -> &PolicyGate {
         &self.gate

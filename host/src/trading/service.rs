@@ -25,6 +25,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
+/// The quote asset journalled for a cancel: it carries no notional, and
+/// no cap ever asks for this asset.
+const CANCEL_QUOTE: &str = "NONE";
+
 /// The journal's file name in the state directory.
 pub const JOURNAL_FILE: &str = "journal.jsonl";
 
@@ -325,7 +329,7 @@ impl SpotTrading {
             let mut params = order.params();
             params.retain(|(k, _)| k != "newOrderRespType");
             params.push(("computeCommissionRates".into(), "true".into()));
-            let r = self.write("/api/v3/order/test", params, deadline)?;
+            let r = self.write(Method::Post, "/api/v3/order/test", params, deadline)?;
             return Ok(json!({"dryRun": true, "preview": preview, "commissionRates": r}));
         }
         if let Go::Answer(v) = self.confirm(
@@ -416,18 +420,11 @@ impl SpotTrading {
 
     fn write(
         &self,
+        method: Method,
         path: &str,
         params: Vec<(String, String)>,
         deadline: Instant,
     ) -> Result<Value, ToolError> {
-        let method = if path == "/api/v3/order"
-            || path == "/api/v3/order/test"
-            || path == "/api/v3/orderList/oco"
-        {
-            Method::Post
-        } else {
-            Method::Delete
-        };
         let r = self.service.send(
             &TradingRoutes,
             Request {
@@ -461,7 +458,7 @@ impl SpotTrading {
                 body: json!({"request": "POST /api/v3/order", "params": order.canonical(), "clientOrderId": id}),
             })
             .map_err(journal_error)?;
-        let outcome = self.write("/api/v3/order", order.params(), deadline);
+        let outcome = self.write(Method::Post, "/api/v3/order", order.params(), deadline);
         if let Err(e) = journal.append_outcome(&id, outcome_of(&outcome)) {
             tracing::error!(client_order_id = %id, error = %e, "could not journal a write's outcome");
         }
@@ -616,7 +613,7 @@ impl SpotTrading {
                 body: json!({"request": "POST /api/v3/orderList/oco", "params": canonical}),
             })
             .map_err(journal_error)?;
-        let outcome = self.write("/api/v3/orderList/oco", params, deadline);
+        let outcome = self.write(Method::Post, "/api/v3/orderList/oco", params, deadline);
         let _ = journal.append_outcome(&list_id, outcome_of(&outcome));
         outcome
     }
@@ -652,14 +649,69 @@ impl SpotTrading {
                 id: id.clone(),
                 symbol: symbol.clone(),
                 side: None,
-                quote_asset: String::new(),
+                quote_asset: CANCEL_QUOTE.into(),
                 notional: Decimal::ZERO,
                 body: json!({"request": "DELETE /api/v3/order", "params": params}),
             })
             .map_err(journal_error)?;
-        let outcome = self.write("/api/v3/order", params, deadline);
+        let outcome = self.write(Method::Delete, "/api/v3/order", params, deadline);
         let _ = journal.append_outcome(&id, outcome_of(&outcome));
         outcome.map(|v| super::answer::order(&v))
+    }
+
+    /// `binance-mcp halt --cancel-open`: cancel every open order on the
+    /// policy's allowed symbols (or, without a list, on every symbol with
+    /// open orders), journalled, after the halt marker is written — the
+    /// one write the halt itself makes. Returns what was cancelled per symbol.
+    pub fn cancel_open_after_halt(
+        &self,
+        deadline: Instant,
+    ) -> Result<Vec<(String, Result<usize, ToolError>)>, ToolError> {
+        let journal = self
+            .journal
+            .get_or_init(|| self.open_journal())
+            .as_ref()
+            .map_err(|e| {
+                refused(
+                    format!("the trade journal is unavailable: {e}"),
+                    "check it with `binance-mcp journal verify`",
+                )
+            })?;
+        let policy = self.policy();
+        let open = self.read("/api/v3/openOrders", Vec::new(), deadline)?;
+        let mut symbols: Vec<String> = open
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|o| o["symbol"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        symbols.sort();
+        symbols.dedup();
+        if let Some(allowed) = &policy.symbols {
+            symbols.retain(|s| allowed.contains(s));
+        }
+        let _account = self.gate.account_lock();
+        let mut done = Vec::new();
+        for symbol in symbols {
+            let id = format!("halt-{}", crate::exchange::outcome::new_client_order_id());
+            let params = vec![("symbol".to_string(), symbol.clone())];
+            let outcome = journal
+                .append_intent(Intent {
+                    id: id.clone(),
+                    symbol: symbol.clone(),
+                    side: None,
+                    quote_asset: CANCEL_QUOTE.into(),
+                    notional: Decimal::ZERO,
+                    body: json!({"request": "DELETE /api/v3/openOrders", "params": params, "by": "binance-mcp halt --cancel-open"}),
+                })
+                .map_err(journal_error)
+                .and_then(|_| self.write(Method::Delete, "/api/v3/openOrders", params, deadline));
+            let _ = journal.append_outcome(&id, outcome_of(&outcome));
+            done.push((symbol, outcome.map(|v| v.as_array().map_or(1, Vec::len))));
+        }
+        Ok(done)
     }
 
     /// Cancel every open order of `symbol`.
@@ -682,12 +734,12 @@ impl SpotTrading {
                 id: id.clone(),
                 symbol,
                 side: None,
-                quote_asset: String::new(),
+                quote_asset: CANCEL_QUOTE.into(),
                 notional: Decimal::ZERO,
                 body: json!({"request": "DELETE /api/v3/openOrders", "params": params}),
             })
             .map_err(journal_error)?;
-        let outcome = self.write("/api/v3/openOrders", params, deadline);
+        let outcome = self.write(Method::Delete, "/api/v3/openOrders", params, deadline);
         let _ = journal.append_outcome(&id, outcome_of(&outcome));
         outcome.map(|v| json!({"cancelled": super::answer::orders(&v)}))
     }
