@@ -77,6 +77,10 @@ pub struct OcoDraft {
     pub list_client_order_id: Option<String>,
 }
 
+/// One symbol's open orders cancelled by `halt --cancel-open`: how many,
+/// or why not.
+pub type Cancelled = (String, Result<usize, ToolError>);
+
 /// What to do after confirmation.
 enum Go {
     /// Send the order.
@@ -666,7 +670,7 @@ impl SpotTrading {
     pub fn cancel_open_after_halt(
         &self,
         deadline: Instant,
-    ) -> Result<Vec<(String, Result<usize, ToolError>)>, ToolError> {
+    ) -> Result<Vec<Cancelled>, ToolError> {
         let journal = self
             .journal
             .get_or_init(|| self.open_journal())
