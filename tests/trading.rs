@@ -49,6 +49,19 @@ fn keyed(sim: &binance_sim::Simulator, policy: &Path, state: &Path) -> tokio::pr
     cmd
 }
 
+/// The binary as a one-shot CLI with keys, `policy` and `state`, talking to
+/// `spot_url` (the simulator, or a URL the command must not reach).
+fn cli(spot_url: &str, policy: &Path, state: &Path) -> std::process::Command {
+    let mut cmd = std_command(spot_url);
+    cmd.env("BINANCE_API_KEY", binance_sim::SIM_API_KEY)
+        .env("BINANCE_SECRET_KEY", binance_sim::SIM_SECRET_KEY)
+        .arg("--policy")
+        .arg(policy)
+        .arg("--state-dir")
+        .arg(state);
+    cmd
+}
+
 fn orders(sim: &binance_sim::Simulator) -> u64 {
     sim.state().orders_received()
 }
@@ -302,17 +315,8 @@ async fn elicitation_places_only_what_the_user_confirms() {
 async fn testnet_mode_refuses_a_live_base_url() {
     let policy = trading_policy("live-url", "confirm = \"none\"");
     let st = state("live-url");
-    let out = std::process::Command::new(bin())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("BINANCE_MCP_CACHE_DIR", cache_dir())
-        .env("BINANCE_API_KEY", "k")
-        .env("BINANCE_SECRET_KEY", "s")
-        .args(["--call-timeout", "5", "--policy"])
-        .arg(&policy)
-        .arg("--state-dir")
-        .arg(&st)
-        .args(["call", "place_order"])
+    let out = cli("https://api.binance.com", &policy, &st)
+        .args(["--call-timeout", "5", "call", "place_order"])
         .arg(limit("BTCUSDT", "0.001", "100").to_string())
         .output()
         .unwrap();
@@ -366,18 +370,7 @@ async fn halt_stops_a_running_servers_writes_and_resume_lifts_it() {
     assert!(before >= 1, "{listed}");
 
     // `halt --cancel-open` halts and cancels what is open on the allowed symbols.
-    let out = std::process::Command::new(bin())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("BINANCE_MCP_CACHE_DIR", cache_dir())
-        .env("BINANCE_BASE_URL", sim.spot_url())
-        .env("BINANCE_FUTURES_BASE_URL", sim.futures_url())
-        .env("BINANCE_API_KEY", binance_sim::SIM_API_KEY)
-        .env("BINANCE_SECRET_KEY", binance_sim::SIM_SECRET_KEY)
-        .arg("--policy")
-        .arg(&policy)
-        .arg("--state-dir")
-        .arg(&st)
+    let out = cli(&sim.spot_url(), &policy, &st)
         .args(["halt", "--cancel-open"])
         .output()
         .unwrap();

@@ -8,93 +8,34 @@ use rust_decimal::Decimal;
 use std::fmt;
 use std::str::FromStr;
 
-/// Buy or sell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Side {
-    Buy,
-    Sell,
+pub use binance_mcp_plugin::trading::{OrderType, Side, TimeInForce};
+
+/// Which fields each order type takes (Binance's rules).
+fn has_price(t: OrderType) -> bool {
+    matches!(
+        t,
+        OrderType::Limit
+            | OrderType::LimitMaker
+            | OrderType::StopLossLimit
+            | OrderType::TakeProfitLimit
+    )
 }
 
-impl Side {
-    /// Binance's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Side::Buy => "BUY",
-            Side::Sell => "SELL",
-        }
-    }
+fn has_stop(t: OrderType) -> bool {
+    matches!(
+        t,
+        OrderType::StopLoss
+            | OrderType::StopLossLimit
+            | OrderType::TakeProfit
+            | OrderType::TakeProfitLimit
+    )
 }
 
-/// Binance's spot order types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum OrderType {
-    Limit,
-    Market,
-    StopLoss,
-    StopLossLimit,
-    TakeProfit,
-    TakeProfitLimit,
-    LimitMaker,
-}
-
-impl OrderType {
-    /// Binance's name (the policy's `order_types` use it too).
-    pub fn name(self) -> &'static str {
-        match self {
-            OrderType::Limit => "LIMIT",
-            OrderType::Market => "MARKET",
-            OrderType::StopLoss => "STOP_LOSS",
-            OrderType::StopLossLimit => "STOP_LOSS_LIMIT",
-            OrderType::TakeProfit => "TAKE_PROFIT",
-            OrderType::TakeProfitLimit => "TAKE_PROFIT_LIMIT",
-            OrderType::LimitMaker => "LIMIT_MAKER",
-        }
-    }
-
-    fn has_price(self) -> bool {
-        matches!(
-            self,
-            OrderType::Limit
-                | OrderType::LimitMaker
-                | OrderType::StopLossLimit
-                | OrderType::TakeProfitLimit
-        )
-    }
-
-    fn has_stop(self) -> bool {
-        matches!(
-            self,
-            OrderType::StopLoss
-                | OrderType::StopLossLimit
-                | OrderType::TakeProfit
-                | OrderType::TakeProfitLimit
-        )
-    }
-
-    fn has_time_in_force(self) -> bool {
-        matches!(
-            self,
-            OrderType::Limit | OrderType::StopLossLimit | OrderType::TakeProfitLimit
-        )
-    }
-}
-
-/// How long a limit order stays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TimeInForce {
-    Gtc,
-    Ioc,
-    Fok,
-}
-
-impl TimeInForce {
-    pub fn name(self) -> &'static str {
-        match self {
-            TimeInForce::Gtc => "GTC",
-            TimeInForce::Ioc => "IOC",
-            TimeInForce::Fok => "FOK",
-        }
-    }
+fn has_time_in_force(t: OrderType) -> bool {
+    matches!(
+        t,
+        OrderType::Limit | OrderType::StopLossLimit | OrderType::TakeProfitLimit
+    )
 }
 
 /// A checked order.
@@ -228,22 +169,22 @@ impl SpotOrder {
             }
         }
         need(
-            price.is_some() == order_type.has_price(),
-            if order_type.has_price() {
+            price.is_some() == has_price(order_type),
+            if has_price(order_type) {
                 "needs price"
             } else {
                 "takes no price"
             },
         )?;
         need(
-            stop_price.is_some() == order_type.has_stop(),
-            if order_type.has_stop() {
+            stop_price.is_some() == has_stop(order_type),
+            if has_stop(order_type) {
                 "needs stopPrice"
             } else {
                 "takes no stopPrice"
             },
         )?;
-        let time_in_force = if order_type.has_time_in_force() {
+        let time_in_force = if has_time_in_force(order_type) {
             Some(draft.time_in_force.unwrap_or(TimeInForce::Gtc))
         } else {
             need(draft.time_in_force.is_none(), "takes no timeInForce")?;

@@ -217,18 +217,7 @@ impl SpotTrading {
         params: Vec<(String, String)>,
         deadline: Instant,
     ) -> Result<Value, ToolError> {
-        let r = self.service.send(
-            &TradingRoutes,
-            Request {
-                venue: Venue::Spot,
-                method: Method::Get,
-                path: path.into(),
-                params,
-            },
-            Some(deadline),
-        )?;
-        serde_json::from_str(&r.body)
-            .map_err(|e| crate::exchange::errors::malformed(&e.to_string()))
+        self.write(Method::Get, path, params, deadline)
     }
 
     fn rules(&self, symbol: &str, deadline: Instant) -> Result<Arc<SymbolRules>, ToolError> {
@@ -422,6 +411,8 @@ impl SpotTrading {
         }))
     }
 
+    /// Send one request of the trading service's own (a read, or a write
+    /// through the write path: one send, a lookup when the answer is lost).
     fn write(
         &self,
         method: Method,
@@ -667,10 +658,7 @@ impl SpotTrading {
     /// policy's allowed symbols (or, without a list, on every symbol with
     /// open orders), journalled, after the halt marker is written — the
     /// one write the halt itself makes. Returns what was cancelled per symbol.
-    pub fn cancel_open_after_halt(
-        &self,
-        deadline: Instant,
-    ) -> Result<Vec<Cancelled>, ToolError> {
+    pub fn cancel_open_after_halt(&self, deadline: Instant) -> Result<Vec<Cancelled>, ToolError> {
         let journal = self
             .journal
             .get_or_init(|| self.open_journal())

@@ -9,15 +9,15 @@
 
 use crate::ToolError;
 
-/// Buy or sell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Buy or sell. (One definition for the SDK and the host.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Side {
     Buy,
     Sell,
 }
 
 /// Binance's spot order types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OrderType {
     Limit,
     Market,
@@ -29,11 +29,47 @@ pub enum OrderType {
 }
 
 /// How long a limit order stays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TimeInForce {
     Gtc,
     Ioc,
     Fok,
+}
+
+impl Side {
+    /// Binance's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Buy => "BUY",
+            Side::Sell => "SELL",
+        }
+    }
+}
+
+impl OrderType {
+    /// Binance's name (the policy's `order_types` use it too).
+    pub fn name(self) -> &'static str {
+        match self {
+            OrderType::Limit => "LIMIT",
+            OrderType::Market => "MARKET",
+            OrderType::StopLoss => "STOP_LOSS",
+            OrderType::StopLossLimit => "STOP_LOSS_LIMIT",
+            OrderType::TakeProfit => "TAKE_PROFIT",
+            OrderType::TakeProfitLimit => "TAKE_PROFIT_LIMIT",
+            OrderType::LimitMaker => "LIMIT_MAKER",
+        }
+    }
+}
+
+impl TimeInForce {
+    /// Binance's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeInForce::Gtc => "GTC",
+            TimeInForce::Ioc => "IOC",
+            TimeInForce::Fok => "FOK",
+        }
+    }
 }
 
 /// A new order; decimal fields are decimal text as Binance writes them.
