@@ -534,3 +534,44 @@ async fn cancels_and_oco_are_journalled_and_sent_once() {
     assert_eq!(orders(&sim), 2, "one order and one OCO, each sent once");
     client.cancel().await.ok();
 }
+
+/// An OCO whose answer is lost is looked up by its list client id, never
+/// sent again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_oco_answer_is_resolved_by_lookup_not_resent() {
+    let sim = sim(39).await;
+    let policy = trading_policy(
+        "oco-lost",
+        "max_order_notional = 100000\nconfirm = \"none\"",
+    );
+    let st = state("oco-lost");
+    let client = connect_with(keyed(&sim, &policy, &st), ProtocolVersion::V_2025_11_25).await;
+    let last = sim.state().price("BTCUSDT").unwrap();
+    let at = |f: i64| {
+        (last * rust_decimal::Decimal::new(f, 2))
+            .round_dp(2)
+            .to_string()
+    };
+    // Processed, then answered after the gateway's 10 s timeout.
+    sim.faults().push(
+        binance_sim::faults::FaultRule::new(binance_sim::faults::Fault::DelayAfter(11_000))
+            .on_path("/api/v3/orderList/oco"),
+    );
+    let oco = ok(
+        &client,
+        "place_oco_order",
+        json!({"symbol": "BTCUSDT", "side": "SELL", "quantity": "0.001",
+               "price": at(110), "stopPrice": at(95), "stopLimitPrice": at(94),
+               "listClientOrderId": "test-oco-lost"}),
+    )
+    .await;
+    assert!(oco["outcomeResolvedBy"].is_string(), "{oco}");
+    assert_eq!(
+        sim.state().orders_received_for("test-oco-lost"),
+        1,
+        "sent once"
+    );
+    let journal = std::fs::read_to_string(st.join("journal.jsonl")).unwrap();
+    assert!(journal.contains("\"outcome\":\"accepted\""), "{journal}");
+    client.cancel().await.ok();
+}

@@ -196,6 +196,8 @@ pub const CATALOGUE: &[Endpoint] = &[
     get(Spot, "/api/v3/allOrders", Security::UserData, Fixed(20)),
     get(Spot, "/api/v3/order", Security::UserData, Fixed(4)),
     get(Spot, "/api/v3/account/commission", Security::UserData, Fixed(20)),
+    // The host's own lookup of an OCO whose answer was lost (no capability).
+    get(Spot, "/api/v3/orderList", Security::UserData, Fixed(4)),
     // Wallet reads (USER_DATA; not on the spot testnet).
     get(Spot, "/sapi/v1/accountSnapshot", Security::UserData, Fixed(2400)),
     get(Spot, "/sapi/v1/capital/deposit/hisrec", Security::UserData, Fixed(1)),

@@ -26,6 +26,13 @@ pub(crate) fn is_new_order(endpoint: &Endpoint) -> bool {
     endpoint.method == Method::Post && endpoint.path == "/api/v3/order"
 }
 
+/// Whether `endpoint` counts against the order-count limits (a new order,
+/// or an OCO list).
+pub(crate) fn places_orders(endpoint: &Endpoint) -> bool {
+    is_new_order(endpoint)
+        || (endpoint.method == Method::Post && endpoint.path == "/api/v3/orderList/oco")
+}
+
 /// Send a write once and resolve an unknown outcome.
 pub(crate) fn write(
     svc: &ExchangeService,
@@ -82,6 +89,16 @@ fn resolve(
     lost: &str,
 ) -> Result<Response, ToolError> {
     let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    if endpoint.path == "/api/v3/orderList/oco" {
+        return resolve_list(
+            svc,
+            endpoint,
+            get("listClientOrderId"),
+            credentials,
+            deadline,
+            lost,
+        );
+    }
     let reference = get("newClientOrderId")
         .map(|id| ("origClientOrderId", id))
         .or_else(|| get("origClientOrderId").map(|id| ("origClientOrderId", id)))
@@ -124,6 +141,55 @@ fn resolve(
         .with_data("outcome", "NOT_FOUND")
         .with_data(id_name, id)),
         Err(e) => Err(unknown(endpoint, lost, Some((id_name, &id)), &e.message)),
+    }
+}
+
+/// Ask Binance for the OCO list a lost `orderList/oco` answer concerned, by
+/// its `listClientOrderId`.
+fn resolve_list(
+    svc: &ExchangeService,
+    endpoint: &Endpoint,
+    list_id: Option<String>,
+    credentials: Option<&Credentials>,
+    deadline: Instant,
+    lost: &str,
+) -> Result<Response, ToolError> {
+    let Some(id) = list_id else {
+        return Err(unknown(
+            endpoint,
+            lost,
+            None,
+            "no list client id to look it up by",
+        ));
+    };
+    let Ok(lookup) = classify(Venue::Spot, Method::Get, "/api/v3/orderList") else {
+        return Err(unknown(
+            endpoint,
+            lost,
+            Some(("listClientOrderId", &id)),
+            "no list lookup",
+        ));
+    };
+    std::thread::sleep(RESOLVE_DELAY.min(deadline.saturating_duration_since(Instant::now())));
+    let query = vec![("origClientOrderId".to_string(), id.clone())];
+    match svc.read(lookup, &query, credentials, None, Some(deadline)) {
+        Ok(found) => {
+            tracing::info!(%id, "OCO outcome resolved by querying the order list");
+            Ok(mark_resolved(found, lost))
+        }
+        Err(e) if e.exchange_code == Some(-2013) => Err(ToolError::new(
+            ErrorKind::ExchangeUnavailable,
+            format!("{lost}; Binance has no order list {id}, so it was most likely not placed"),
+            "check get_open_orders before placing it again",
+        )
+        .with_data("outcome", "NOT_FOUND")
+        .with_data("listClientOrderId", id)),
+        Err(e) => Err(unknown(
+            endpoint,
+            lost,
+            Some(("listClientOrderId", &id)),
+            &e.message,
+        )),
     }
 }
 

@@ -274,7 +274,7 @@ impl ExchangeService {
         deadline: Instant,
         per_attempt: Duration,
     ) -> Result<Attempt, ToolError> {
-        let is_order = super::outcome::is_new_order(endpoint);
+        let is_order = super::outcome::places_orders(endpoint);
         let left = |now: Instant| {
             deadline
                 .checked_duration_since(now)
