@@ -1029,7 +1029,8 @@ fn apply(intents: &mut Vec<Tracked>, e: Entry, trusted: bool, cutoff: i64) {
 /// re-read a few times before it counts as a break.
 fn scan_file(file: &File, path: &Path, from: &Scan, cutoff: i64) -> Result<Scan, JournalError> {
     let io_err = io_at(path);
-    for attempt in 0.. {
+    let mut attempt = 0;
+    loop {
         let mut f: &File = file;
         f.seek(SeekFrom::Start(from.read)).map_err(io_err)?;
         let mut scan = from.clone();
@@ -1037,9 +1038,9 @@ fn scan_file(file: &File, path: &Path, from: &Scan, cutoff: i64) -> Result<Scan,
         if !cut || attempt == 3 || from.broken.is_some() {
             return Ok(scan);
         }
+        attempt += 1;
         std::thread::sleep(Duration::from_millis(10));
     }
-    unreachable!()
 }
 
 impl Scan {
