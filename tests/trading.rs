@@ -575,3 +575,36 @@ async fn a_lost_oco_answer_is_resolved_by_lookup_not_resent() {
     assert!(journal.contains("\"outcome\":\"accepted\""), "{journal}");
     client.cancel().await.ok();
 }
+
+#[test]
+fn policy_check_shows_the_trading_section_and_journal_tail_prints_entries() {
+    let out = std_command("http://127.0.0.1:9")
+        .args(["policy", "check"])
+        .arg(repo_root().join("policies/live-conservative.toml"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for want in [
+        "trading: LIVE (real money)",
+        "symbols: BTCUSDT, ETHUSDT",
+        "max order notional: 100",
+        "max 24 h notional: 500",
+        "confirm: the user, in the client",
+        "tools shown (4): place_order",
+    ] {
+        assert!(stdout.contains(want), "{want}: {stdout}");
+    }
+    let st = state("tail");
+    let out = std_command("http://127.0.0.1:9")
+        .args(["journal", "tail", "--state-dir"])
+        .arg(&st)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no journal"));
+}
