@@ -8,8 +8,8 @@
 
 use binance_mcp::policy::trading::{Cap, Confirm, Mode, TradingPolicy};
 use binance_mcp::trading::confirm::Tokens;
-use binance_mcp::trading::filters::{OrderDraft, SymbolRules};
-use binance_mcp::trading::journal::{Intent, Journal, Outcome, Side as JSide};
+use binance_mcp::trading::filters::SymbolRules;
+use binance_mcp::trading::journal::{Intent, Journal, Outcome};
 use binance_mcp::trading::limits::{self, Situation};
 use binance_mcp::trading::order::{Draft, OrderType, Side, SpotOrder};
 use rust_decimal::Decimal;
@@ -72,9 +72,7 @@ fn main() {
             ..Draft::default()
         })
         .expect("order");
-        let checked = rules
-            .check(&OrderDraft::of(&order), reference)
-            .expect("filters");
+        let checked = rules.check(&order, reference).expect("filters");
         let situation = Situation {
             quote_asset: "USDT".into(),
             notional: checked.notional,
@@ -101,7 +99,7 @@ fn main() {
             .append_intent(Intent {
                 id: id.clone(),
                 symbol: "BTCUSDT".into(),
-                side: Some(JSide::Buy),
+                side: Some(Side::Buy),
                 quote_asset: "USDT".into(),
                 notional: Decimal::new(975, 1),
                 body: json!({"request": "POST /api/v3/order", "params": "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.0015&price=64999.99"}),

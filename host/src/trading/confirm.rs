@@ -36,6 +36,9 @@ pub struct Tokens {
     key: [u8; 32],
     /// Nonces redeemed, with their expiry (pruned as they expire).
     used: Mutex<HashMap<u64, u64>>,
+    /// The next nonce: unique per token in this process (the MAC, not the
+    /// nonce, is the secret), so issuing reads no randomness.
+    next: std::sync::atomic::AtomicU64,
 }
 
 fn now_ms() -> u64 {
@@ -59,6 +62,7 @@ impl Tokens {
         Ok(Tokens {
             key: random_bytes::<32>()?,
             used: Mutex::new(HashMap::new()),
+            next: std::sync::atomic::AtomicU64::new(u64::from_le_bytes(random_bytes::<8>()?)),
         })
     }
 
@@ -79,7 +83,7 @@ impl Tokens {
 
     /// A token for `canonical`, and when it expires (ms since the epoch).
     pub fn issue(&self, canonical: &str) -> Result<(String, u64), TokenError> {
-        let nonce = u64::from_le_bytes(random_bytes::<8>()?);
+        let nonce = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let expires = now_ms() + TOKEN_TTL.as_millis() as u64;
         let mac = self
             .mac(expires, nonce, canonical)

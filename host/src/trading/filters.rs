@@ -55,31 +55,6 @@ pub struct SymbolRules {
     pub percent: Option<PercentBySide>,
 }
 
-/// What the filters see of an order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OrderDraft {
-    pub side: Side,
-    pub order_type: OrderType,
-    pub quantity: Option<Decimal>,
-    pub quote_quantity: Option<Decimal>,
-    pub price: Option<Decimal>,
-    pub stop_price: Option<Decimal>,
-}
-
-impl OrderDraft {
-    /// The filter-relevant part of `o`.
-    pub fn of(o: &SpotOrder) -> OrderDraft {
-        OrderDraft {
-            side: o.side,
-            order_type: o.order_type,
-            quantity: o.quantity,
-            quote_quantity: o.quote_quantity,
-            price: o.price,
-            stop_price: o.stop_price,
-        }
-    }
-}
-
 /// A passed check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Checked {
@@ -223,7 +198,7 @@ impl SymbolRules {
     /// PERCENT_PRICE_BY_SIDE), `None` skips what needs it.
     pub fn check(
         &self,
-        o: &OrderDraft,
+        o: &SpotOrder,
         reference: Option<Decimal>,
     ) -> Result<Checked, FilterViolation> {
         let fail =
@@ -450,14 +425,17 @@ mod tests {
         Decimal::from_str(s).unwrap()
     }
 
-    fn limit(side: Side, qty: &str, price: &str) -> OrderDraft {
-        OrderDraft {
+    fn limit(side: Side, qty: &str, price: &str) -> SpotOrder {
+        SpotOrder {
+            symbol: "BTCUSDT".into(),
             side,
             order_type: OrderType::Limit,
             quantity: Some(d(qty)),
             quote_quantity: None,
             price: Some(d(price)),
             stop_price: None,
+            time_in_force: None,
+            client_order_id: "c".into(),
         }
     }
 
@@ -510,21 +488,19 @@ mod tests {
     #[test]
     fn market_orders_use_market_lot_size_and_the_reference_price() {
         let r = btc();
-        let m = OrderDraft {
-            side: Side::Buy,
+        let m = SpotOrder {
             order_type: OrderType::Market,
             quantity: Some(d("0.0000123")),
-            quote_quantity: None,
             price: None,
-            stop_price: None,
+            ..limit(Side::Buy, "1", "1")
         };
         // MARKET_LOT_SIZE has no step here: any quantity; notional 0.80 < 5.
         let e = r.check(&m, Some(d("65000"))).unwrap_err();
         assert_eq!(e.filter, "NOTIONAL");
-        let q = OrderDraft {
+        let q = SpotOrder {
             quantity: None,
             quote_quantity: Some(d("10")),
-            ..m
+            ..m.clone()
         };
         assert_eq!(r.check(&q, None).unwrap().notional, Some(d("10")));
         let mut off = r.clone();
@@ -535,7 +511,7 @@ mod tests {
     #[test]
     fn status_types_and_malformed_rules() {
         let mut r = btc();
-        let stop = OrderDraft {
+        let stop = SpotOrder {
             order_type: OrderType::StopLoss,
             stop_price: Some(d("60000")),
             price: None,

@@ -79,14 +79,6 @@ impl Halt {
         }
     }
 
-    /// `$XDG_STATE_HOME/binance-mcp`, else `$HOME/.local/state/binance-mcp`:
-    /// the XDG state directory, beside the trade journal, so one directory
-    /// holds the host's state. A relative or empty variable is ignored, as
-    /// the XDG specification says.
-    pub fn default_dir() -> Option<PathBuf> {
-        state_dir(std::env::var_os("XDG_STATE_HOME"), std::env::var_os("HOME"))
-    }
-
     /// The marker's path.
     pub fn path(&self) -> &Path {
         &self.path
@@ -219,13 +211,6 @@ fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-fn state_dir(xdg: Option<std::ffi::OsString>, home: Option<std::ffi::OsString>) -> Option<PathBuf> {
-    let absolute = |v: Option<std::ffi::OsString>| v.map(PathBuf::from).filter(|p| p.is_absolute());
-    absolute(xdg)
-        .map(|p| p.join("binance-mcp"))
-        .or_else(|| absolute(home).map(|h| h.join(".local/state/binance-mcp")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,21 +319,5 @@ mod tests {
         let reason = halt.status().unwrap().reason;
         assert!(reason.len() <= MAX_REASON_BYTES + '…'.len_utf8());
         assert!(reason.ends_with("é…"));
-    }
-
-    #[test]
-    fn default_dir_follows_xdg_then_home() {
-        let os = |s: &str| Some(std::ffi::OsString::from(s));
-        let expect = |s: &str| Some(PathBuf::from(s));
-        assert_eq!(
-            state_dir(os("/x/state"), os("/home/u")),
-            expect("/x/state/binance-mcp")
-        );
-        assert_eq!(
-            state_dir(os(""), os("/home/u")),
-            expect("/home/u/.local/state/binance-mcp")
-        );
-        assert_eq!(state_dir(None, os("rel")), None);
-        assert!(Halt::default_dir().is_none_or(|d| d.ends_with("binance-mcp")));
     }
 }

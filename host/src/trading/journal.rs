@@ -134,15 +134,9 @@ impl From<Break> for JournalError {
     }
 }
 
-/// The order's side, as Binance spells it. `None` in an [`Intent`] is for a
-/// cancel, whose side the host may not know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    /// `BUY`.
-    Buy,
-    /// `SELL`.
-    Sell,
-}
+/// The order's side (the SDK's one definition). `None` in an [`Intent`] is
+/// for a cancel, whose side the host may not know.
+pub use binance_mcp_plugin::trading::Side;
 
 /// What the host is about to send, journalled before dispatch.
 #[derive(Debug, Clone, PartialEq)]
@@ -382,11 +376,7 @@ impl Journal {
                 intent.notional
             )));
         }
-        let side = match intent.side {
-            Some(Side::Buy) => json!("BUY"),
-            Some(Side::Sell) => json!("SELL"),
-            None => Value::Null,
-        };
+        let side = intent.side.map_or(Value::Null, |s| json!(s.name()));
         let fields = json!({
             "kind": "intent", "id": intent.id, "symbol": intent.symbol, "side": side,
             "quote_asset": intent.quote_asset, "notional": intent.notional.to_string(),
@@ -688,22 +678,6 @@ impl Journal {
         st.scan = scan;
         Ok(())
     }
-}
-
-/// `$XDG_STATE_HOME/binance-mcp/journal.jsonl`, else
-/// `$HOME/.local/state/binance-mcp/journal.jsonl`: the XDG state directory
-/// is where a program's history that is not configuration belongs. A relative
-/// or empty variable is ignored, as the XDG specification says.
-pub fn default_path() -> Option<PathBuf> {
-    state_dir(std::env::var_os("XDG_STATE_HOME"), std::env::var_os("HOME"))
-        .map(|d| d.join("journal.jsonl"))
-}
-
-fn state_dir(xdg: Option<std::ffi::OsString>, home: Option<std::ffi::OsString>) -> Option<PathBuf> {
-    let absolute = |v: Option<std::ffi::OsString>| v.map(PathBuf::from).filter(|p| p.is_absolute());
-    absolute(xdg)
-        .map(|p| p.join("binance-mcp"))
-        .or_else(|| absolute(home).map(|h| h.join(".local/state/binance-mcp")))
 }
 
 /// Verify the journal at `path` without opening it for writing (`binance-mcp
@@ -1789,7 +1763,7 @@ mod tests {
     }
 
     #[test]
-    fn tail_and_default_path() {
+    fn tail_prints_the_last_lines() {
         let dir = Scratch::new("tail");
         let (_, c) = clock();
         let (j, _) = open(&dir.file(), &c);
@@ -1800,16 +1774,5 @@ mod tests {
         assert_eq!(t, lines(&dir.file())[1..]);
         assert!(tail(dir.file(), 0).unwrap().is_empty());
         assert_eq!(tail(dir.file(), 10).unwrap().len(), 3);
-        let os = |s: &str| Some(std::ffi::OsString::from(s));
-        assert_eq!(
-            state_dir(os("/x/state"), os("/home/u")),
-            Some(PathBuf::from("/x/state/binance-mcp"))
-        );
-        assert_eq!(
-            state_dir(os("relative"), os("/home/u")),
-            Some(PathBuf::from("/home/u/.local/state/binance-mcp"))
-        );
-        assert_eq!(state_dir(None, os("")), None);
-        assert!(default_path().is_none_or(|p| p.ends_with("binance-mcp/journal.jsonl")));
     }
 }

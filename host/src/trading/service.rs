@@ -7,7 +7,7 @@
 //! journal's intent → one send → the journal's outcome.
 
 use super::confirm::Tokens;
-use super::filters::{OrderDraft, SymbolRules};
+use super::filters::SymbolRules;
 use super::halt::Halt;
 use super::journal::{Intent, Journal, Outcome};
 use super::limits::{self, Situation};
@@ -292,7 +292,7 @@ impl SpotTrading {
             None
         };
         let checked = rules
-            .check(&OrderDraft::of(&order), reference)
+            .check(&order, reference)
             .map_err(|v| v.to_tool_error())?;
         let notional = order.notional(reference).or(checked.notional);
         let quote = rules.quote_asset.clone();
@@ -447,7 +447,7 @@ impl SpotTrading {
             .append_intent(Intent {
                 id: id.clone(),
                 symbol: order.symbol.clone(),
-                side: Some(journal_side(order.side)),
+                side: Some(order.side),
                 quote_asset: quote.into(),
                 notional: notional.unwrap_or_default(),
                 body: json!({"request": "POST /api/v3/order", "params": order.canonical(), "clientOrderId": id}),
@@ -533,9 +533,7 @@ impl SpotTrading {
             None
         };
         for leg in [&limit_leg, &stop_leg] {
-            rules
-                .check(&OrderDraft::of(leg), reference)
-                .map_err(|v| v.to_tool_error())?;
+            rules.check(leg, reference).map_err(|v| v.to_tool_error())?;
         }
         let high = limit_leg.notional(None).max(stop_leg.notional(None));
         let quote = rules.quote_asset.clone();
@@ -602,7 +600,7 @@ impl SpotTrading {
             .append_intent(Intent {
                 id: list_id.clone(),
                 symbol: limit_leg.symbol.clone(),
-                side: Some(journal_side(oco.side)),
+                side: Some(oco.side),
                 quote_asset: quote,
                 notional: high.unwrap_or_default(),
                 body: json!({"request": "POST /api/v3/orderList/oco", "params": canonical}),
@@ -768,13 +766,6 @@ fn outcome_of(r: &Result<Value, ToolError>) -> Outcome {
             Outcome::Unknown { body: e.to_json() }
         }
         Err(e) => Outcome::Rejected { body: e.to_json() },
-    }
-}
-
-fn journal_side(s: Side) -> super::journal::Side {
-    match s {
-        Side::Buy => super::journal::Side::Buy,
-        Side::Sell => super::journal::Side::Sell,
     }
 }
 
