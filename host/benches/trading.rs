@@ -7,7 +7,7 @@
 //! Run: `cargo bench -p binance-mcp --bench trading`.
 
 use binance_mcp::policy::trading::{Cap, Confirm, Mode, TradingPolicy};
-use binance_mcp::trading::confirm::Tokens;
+use binance_mcp::trading::confirm::{Purpose, Tokens};
 use binance_mcp::trading::filters::SymbolRules;
 use binance_mcp::trading::journal::{Intent, Journal, Outcome};
 use binance_mcp::trading::limits::{self, Situation};
@@ -81,8 +81,10 @@ fn main() {
         };
         limits::check(&policy, &order, &situation).expect("limits");
         let canonical = order.canonical();
-        let (token, _) = tokens.issue(&canonical).expect("issue");
-        tokens.redeem(&token, &canonical).expect("redeem");
+        let (token, _) = tokens.issue(Purpose::Preview, &canonical).expect("issue");
+        tokens
+            .redeem(Purpose::Preview, &token, &canonical)
+            .expect("redeem");
         black_box(order.params());
         checks.push(t.elapsed());
     }

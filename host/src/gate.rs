@@ -17,8 +17,8 @@
 //!    the per-account lock, [`PolicyGate::account_lock`]);
 //! 5. the plugin's weight share ([`WeightShare`]) is charged by the pipeline.
 //!
-//! The call's MCP client context ([`ClientContext`]) travels with the call,
-//! so a later capability can ask the client (elicitation) mid-call.
+//! The call's MCP client context ([`crate::client::ClientContext`]) travels with the call,
+//! so a capability can ask the human through the client (`crate::client`).
 
 use crate::exchange::catalogue::{Endpoint, Method, Security};
 use crate::exchange::share::WeightShare;
@@ -52,27 +52,12 @@ pub struct Permissions {
     pub plugins: HashMap<String, PluginPermissions>,
 }
 
-/// The call's MCP context: the peer to ask (elicitation) and the request.
-#[derive(Clone)]
-pub struct ClientContext {
-    pub peer: rmcp::service::Peer<rmcp::RoleServer>,
-    pub request_id: rmcp::model::RequestId,
-}
-
-impl std::fmt::Debug for ClientContext {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientContext")
-            .field("request_id", &self.request_id)
-            .finish_non_exhaustive()
-    }
-}
-
 /// Who is calling: the plugin, the tool, and the client's context.
 #[derive(Debug, Clone)]
 pub struct CallIdentity {
     pub plugin: Arc<str>,
     pub tool: Arc<str>,
-    pub client: Option<ClientContext>,
+    pub client: Option<crate::client::ClientContext>,
 }
 
 /// The policy in force, swapped whole on reload, and the account lock.

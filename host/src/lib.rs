@@ -15,6 +15,7 @@
 
 pub mod app;
 pub mod capabilities;
+pub mod client;
 pub mod config;
 pub mod exchange;
 pub mod gate;

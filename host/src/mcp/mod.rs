@@ -9,7 +9,7 @@ mod logging;
 pub mod stdio;
 
 use crate::capabilities::log::{LogSink, PluginLog};
-use crate::gate::ClientContext;
+use crate::client::ClientContext;
 use crate::lifecycle::Lifecycle;
 use crate::runtime::admission::{Admission, AdmissionLimits};
 use crate::runtime::plugin::ToolSpec;
@@ -333,22 +333,25 @@ impl ServerHandler for McpServer {
         {
             return Ok(CallToolResponse::Complete(oversized(bytes as usize)));
         }
+        let client = ClientContext::of_call(&request, &context);
+        let round = client.round().cloned();
         let arguments = request
             .arguments
             .map(serde_json::Value::Object)
             .unwrap_or_else(|| json!({}));
         match self
-            .call(
-                request.name.to_string(),
-                arguments,
-                Some(ClientContext {
-                    peer: context.peer,
-                    request_id: context.id,
-                }),
-            )
+            .call(request.name.to_string(), arguments, Some(client))
             .await
         {
-            Ok(result) => Ok(CallToolResponse::Complete(result)),
+            // A write asked the human (2026-07-28): the client fulfils the
+            // round and retries; the plugin's interim answer is not sent.
+            Ok(result) => match round.as_ref().and_then(|r| r.take_asked()) {
+                Some(asked) => {
+                    tracing::info!(tool = %request.name, "asked the client for the user's confirmation (input_required)");
+                    Ok(CallToolResponse::InputRequired(asked))
+                }
+                None => Ok(CallToolResponse::Complete(result)),
+            },
             Err(UnknownTool(name)) => Err(McpError::invalid_params(
                 format!("unknown tool '{name}'; call tools/list for the available tools"),
                 None,

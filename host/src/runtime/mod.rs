@@ -23,9 +23,10 @@ pub mod builtin {
 
 use crate::capabilities::log::LogSink;
 use crate::capabilities::{CallEnv, PluginState};
+use crate::client::ClientContext;
 use crate::exchange::share::WeightShare;
 use crate::exchange::ExchangeService;
-use crate::gate::{CallIdentity, ClientContext, PolicyGate};
+use crate::gate::{CallIdentity, PolicyGate};
 use crate::policy::plugins::{plan, Builtin, PlanError, Planned};
 use crate::policy::Policy;
 use crate::tool_error::{ErrorKind, ToolError};

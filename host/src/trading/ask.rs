@@ -1,26 +1,32 @@
-//! Asking the human through the MCP client (`elicitation/create`, 2025-06-18
-//! and 2025-11-25) to confirm an order, from the blocking thread a call runs
-//! on. Everything but an explicit "yes" sends nothing.
+//! Asking the human, through the MCP client, to confirm an order — by the
+//! means `crate::client::Asking` found for the call:
+//! - [`confirm`]: `elicitation/create` mid-call (2025-06-18 / 2025-11-25),
+//!   from the blocking thread the call runs on;
+//! - [`by_round`]: a 2026-07-28 `InputRequiredResult` round; its
+//!   `requestState` is sealed ([`Purpose::Round`]) to the canonical order,
+//!   single use, and opened only when the client retries.
+//!
+//! Both show the same form, and everything but an accepted form with
+//! `confirm` ticked sends nothing.
 
+use super::confirm::{Purpose, Tokens};
+use crate::client::InputRound;
 use crate::tool_error::{ErrorKind, ToolError};
-use rmcp::model::{ElicitRequestParams, ElicitationAction, ElicitationSchema};
-use rmcp::service::ElicitationMode;
+use rmcp::model::{
+    ElicitRequest, ElicitRequestParams, ElicitResult, ElicitationAction, ElicitationSchema,
+    InputRequest, InputRequests, InputRequiredResult,
+};
 use rmcp::service::Peer;
 use rmcp::RoleServer;
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
-/// Longest a confirmation waits for the human (within the call's budget).
+/// Longest a confirmation waits for the human (within the call's budget);
+/// also the life of a round's sealed state.
 pub const ASK_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// Whether `peer` declared form elicitation (2026-07-28 sessions, which
-/// forbid server-to-client requests, cannot be asked this way).
-pub fn can_ask(peer: &Peer<RoleServer>) -> bool {
-    peer.peer_info().is_some()
-        && peer
-            .supported_elicitation_modes()
-            .contains(&ElicitationMode::Form)
-}
+/// The key of the confirmation form in a round's input requests.
+pub const ROUND_KEY: &str = "confirm_order";
 
 fn refused(message: impl Into<String>) -> ToolError {
     ToolError::new(
@@ -30,13 +36,8 @@ fn refused(message: impl Into<String>) -> ToolError {
     )
 }
 
-/// Ask the user to confirm the order in `preview`; `Ok` only for an
-/// accepted form whose `confirm` is true.
-pub fn confirm(
-    peer: &Peer<RoleServer>,
-    preview: &Value,
-    deadline: Instant,
-) -> Result<(), ToolError> {
+/// The form that asks the human to confirm the order in `preview`.
+fn form(preview: &Value) -> Result<ElicitRequestParams, ToolError> {
     let order = preview["order"].as_str().unwrap_or("the order");
     let notional = preview["notional"].as_str().unwrap_or("unknown");
     let quote = preview["quoteAsset"].as_str().unwrap_or("");
@@ -52,11 +53,41 @@ pub fn confirm(
         })
         .build()
         .map_err(|e| refused(format!("could not build the confirmation form: {e}")))?;
-    let params = ElicitRequestParams::FormElicitationParams {
+    Ok(ElicitRequestParams::FormElicitationParams {
         meta: None,
         message,
         requested_schema: schema,
-    };
+    })
+}
+
+/// `Ok` only for an accepted form whose `confirm` is true.
+fn judge(answer: &ElicitResult, preview: &Value) -> Result<(), ToolError> {
+    let ticked = answer
+        .content
+        .as_ref()
+        .and_then(|c| c.get("confirm"))
+        .and_then(Value::as_bool)
+        == Some(true);
+    match answer.action {
+        ElicitationAction::Accept if ticked => {
+            let order = preview["order"].as_str().unwrap_or("the order");
+            tracing::info!(order, "the user confirmed the order");
+            Ok(())
+        }
+        ElicitationAction::Accept => Err(refused("the user did not tick the confirmation")),
+        ElicitationAction::Decline => Err(refused("the user declined the order")),
+        _ => Err(refused("the user cancelled the confirmation")),
+    }
+}
+
+/// Ask the user to confirm the order in `preview` (`elicitation/create`);
+/// `Ok` only for an accepted form whose `confirm` is true.
+pub fn confirm(
+    peer: &Peer<RoleServer>,
+    preview: &Value,
+    deadline: Instant,
+) -> Result<(), ToolError> {
+    let params = form(preview)?;
     let left = deadline.saturating_duration_since(Instant::now());
     let wait = left.saturating_sub(Duration::from_secs(2)).min(ASK_TIMEOUT);
     if wait.is_zero() {
@@ -64,26 +95,8 @@ pub fn confirm(
     }
     let handle = tokio::runtime::Handle::try_current()
         .map_err(|_| refused("the confirmation cannot be asked from here"))?;
-    let answer = handle.block_on(peer.create_elicitation_with_timeout(params, Some(wait)));
-    match answer {
-        Ok(r)
-            if r.action == ElicitationAction::Accept
-                && r.content
-                    .as_ref()
-                    .and_then(|c| c.get("confirm"))
-                    .and_then(Value::as_bool)
-                    == Some(true) =>
-        {
-            tracing::info!(order, "the user confirmed the order");
-            Ok(())
-        }
-        Ok(r) if r.action == ElicitationAction::Accept => {
-            Err(refused("the user did not tick the confirmation"))
-        }
-        Ok(r) if r.action == ElicitationAction::Decline => {
-            Err(refused("the user declined the order"))
-        }
-        Ok(_) => Err(refused("the user cancelled the confirmation")),
+    match handle.block_on(peer.create_elicitation_with_timeout(params, Some(wait))) {
+        Ok(answer) => judge(&answer, preview),
         Err(e) => {
             tracing::warn!(error = %e, "asking the user to confirm failed; nothing was sent");
             Err(refused(format!(
@@ -91,4 +104,55 @@ pub fn confirm(
             )))
         }
     }
+}
+
+/// Confirm by a 2026-07-28 round. The first call asks: the round (the form
+/// and a state sealed to `canonical`) is set on `round` and the write is
+/// refused, so nothing is sent and the call answers `input_required`. The
+/// client's retry carries the state back: it must open for this very order
+/// (once, within [`ASK_TIMEOUT`]) and the answer must be an accepted,
+/// ticked form. A retry never asks again: any other write in it is refused.
+pub fn by_round(
+    round: &InputRound,
+    tokens: &Tokens,
+    preview: &Value,
+    canonical: &str,
+) -> Result<(), ToolError> {
+    if let Some(state) = &round.echoed_state {
+        tokens
+            .redeem(Purpose::Round, state, canonical)
+            .map_err(|e| {
+                refused(format!(
+                    "the confirmation the client returned is not valid for this order ({e})"
+                ))
+            })?;
+        let answer = round
+            .responses
+            .get(ROUND_KEY)
+            .ok_or_else(|| refused("the client returned no answer to the confirmation form"))?;
+        let answer: ElicitResult = serde_json::from_value(answer.clone()).map_err(|e| {
+            refused(format!(
+                "the client's answer to the confirmation form is not an elicitation result ({e})"
+            ))
+        })?;
+        return judge(&answer, preview);
+    }
+    let (state, _) = tokens
+        .issue(Purpose::Round, canonical)
+        .map_err(|e| refused(e.to_string()))?;
+    let mut requests = InputRequests::new();
+    requests.insert(
+        ROUND_KEY.into(),
+        InputRequest::Elicitation(ElicitRequest::new(form(preview)?)),
+    );
+    if !round.ask(InputRequiredResult::new(Some(requests), Some(state))) {
+        return Err(refused(
+            "this call already asks the user to confirm another order; place one order per call",
+        ));
+    }
+    Err(ToolError::new(
+        ErrorKind::NotPermitted,
+        "the user is being asked to confirm this order in the client; nothing was sent yet",
+        "wait for the client's retry with the user's answer",
+    ))
 }

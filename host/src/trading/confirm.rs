@@ -5,6 +5,12 @@
 //! this process's random key, valid for [`TOKEN_TTL`] and usable once: an
 //! altered order, an expired or reused token, or one from another process
 //! is refused and nothing is sent.
+//!
+//! The same seal carries a 2026-07-28 confirmation round's `requestState`
+//! ([`Purpose::Round`]): the client echoes it back with the human's answer,
+//! and it opens only for the order it was issued for, once, in time. The two
+//! purposes are MAC'd apart, so a preview token is never a round's state
+//! and the reverse.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -15,6 +21,33 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// How long a preview's token stays valid: long enough to read a preview
 /// and answer, short enough that a stale price is not confirmed later.
 pub const TOKEN_TTL: Duration = Duration::from_secs(60);
+
+/// What a token is for; each has its own prefix (inside the MAC) and life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// A preview's token, passed back by the caller (`confirmation`).
+    Preview,
+    /// A confirmation round's `requestState`, echoed by the client: it lives
+    /// as long as the human may take to answer the form.
+    Round,
+}
+
+impl Purpose {
+    fn prefix(self) -> &'static str {
+        match self {
+            Purpose::Preview => "v1",
+            Purpose::Round => "r1",
+        }
+    }
+
+    /// How long a token of this purpose stays valid.
+    pub fn ttl(self) -> Duration {
+        match self {
+            Purpose::Preview => TOKEN_TTL,
+            Purpose::Round => super::ask::ASK_TIMEOUT,
+        }
+    }
+}
 
 /// Why a token was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -68,9 +101,16 @@ impl Tokens {
 
     /// 32 hex digits (128 bits of HMAC-SHA256); `None` cannot happen (an
     /// HMAC takes a key of any length) and fails closed where it would.
-    fn mac(&self, expires_ms: u64, nonce: u64, canonical: &str) -> Option<String> {
+    fn mac(
+        &self,
+        purpose: Purpose,
+        expires_ms: u64,
+        nonce: u64,
+        canonical: &str,
+    ) -> Option<String> {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).ok()?;
-        mac.update(format!("v1\n{expires_ms}\n{nonce}\n{canonical}").as_bytes());
+        let prefix = purpose.prefix();
+        mac.update(format!("{prefix}\n{expires_ms}\n{nonce}\n{canonical}").as_bytes());
         Some(
             mac.finalize()
                 .into_bytes()
@@ -81,29 +121,31 @@ impl Tokens {
         )
     }
 
-    /// A token for `canonical`, and when it expires (ms since the epoch).
-    pub fn issue(&self, canonical: &str) -> Result<(String, u64), TokenError> {
+    /// A token of `purpose` for `canonical`, and when it expires (ms since
+    /// the epoch).
+    pub fn issue(&self, purpose: Purpose, canonical: &str) -> Result<(String, u64), TokenError> {
         let nonce = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let expires = now_ms() + TOKEN_TTL.as_millis() as u64;
+        let expires = now_ms() + purpose.ttl().as_millis() as u64;
         let mac = self
-            .mac(expires, nonce, canonical)
+            .mac(purpose, expires, nonce, canonical)
             .ok_or_else(|| TokenError::NoKey("HMAC refused the key".into()))?;
-        Ok((format!("v1.{expires}.{nonce:016x}.{mac}"), expires))
+        let prefix = purpose.prefix();
+        Ok((format!("{prefix}.{expires}.{nonce:016x}.{mac}"), expires))
     }
 
-    /// Redeem `token` for `canonical` (once).
-    pub fn redeem(&self, token: &str, canonical: &str) -> Result<(), TokenError> {
+    /// Redeem `token` of `purpose` for `canonical` (once).
+    pub fn redeem(&self, purpose: Purpose, token: &str, canonical: &str) -> Result<(), TokenError> {
         let parts: Vec<&str> = token.trim().split('.').collect();
         let [v, expires, nonce, mac] = parts[..] else {
             return Err(TokenError::Malformed);
         };
         let expires: u64 = expires.parse().map_err(|_| TokenError::Malformed)?;
         let nonce = u64::from_str_radix(nonce, 16).map_err(|_| TokenError::Malformed)?;
-        if v != "v1" || mac.len() != 32 {
+        if v != purpose.prefix() || mac.len() != 32 {
             return Err(TokenError::Malformed);
         }
         let expected = self
-            .mac(expires, nonce, canonical)
+            .mac(purpose, expires, nonce, canonical)
             .ok_or(TokenError::Mismatch)?;
         // Constant-time comparison of equal-length hex.
         let same = expected.len() == mac.len()
@@ -130,7 +172,9 @@ impl Tokens {
     #[cfg(test)]
     fn issue_expiring_at(&self, canonical: &str, expires: u64) -> String {
         let nonce = 7;
-        let mac = self.mac(expires, nonce, canonical).unwrap_or_default();
+        let mac = self
+            .mac(Purpose::Preview, expires, nonce, canonical)
+            .unwrap_or_default();
         format!("v1.{expires}.{nonce:016x}.{mac}")
     }
 }
@@ -143,23 +187,66 @@ mod tests {
     fn a_token_confirms_its_order_once() {
         let t = Tokens::new().unwrap();
         let order = "symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=0.01&price=50000";
-        let (token, expires) = t.issue(order).unwrap();
+        let (token, expires) = t.issue(Purpose::Preview, order).unwrap();
         assert!(expires > now_ms());
         assert_eq!(
             t.redeem(
+                Purpose::Preview,
                 &token,
                 "symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=0.1&price=50000"
             ),
             Err(TokenError::Mismatch)
         );
-        t.redeem(&token, order).unwrap();
-        assert_eq!(t.redeem(&token, order), Err(TokenError::Reused));
+        t.redeem(Purpose::Preview, &token, order).unwrap();
+        assert_eq!(
+            t.redeem(Purpose::Preview, &token, order),
+            Err(TokenError::Reused)
+        );
         let other = Tokens::new().unwrap();
-        let (foreign, _) = other.issue(order).unwrap();
-        assert_eq!(t.redeem(&foreign, order), Err(TokenError::Mismatch));
+        let (foreign, _) = other.issue(Purpose::Preview, order).unwrap();
+        assert_eq!(
+            t.redeem(Purpose::Preview, &foreign, order),
+            Err(TokenError::Mismatch)
+        );
         let stale = t.issue_expiring_at(order, now_ms() - 1);
-        assert_eq!(t.redeem(&stale, order), Err(TokenError::Expired));
-        assert_eq!(t.redeem("v1.x.y.z", order), Err(TokenError::Malformed));
-        assert_eq!(t.redeem("nonsense", order), Err(TokenError::Malformed));
+        assert_eq!(
+            t.redeem(Purpose::Preview, &stale, order),
+            Err(TokenError::Expired)
+        );
+        assert_eq!(
+            t.redeem(Purpose::Preview, "v1.x.y.z", order),
+            Err(TokenError::Malformed)
+        );
+        assert_eq!(
+            t.redeem(Purpose::Preview, "nonsense", order),
+            Err(TokenError::Malformed)
+        );
+    }
+
+    #[test]
+    fn a_round_state_is_not_a_preview_token() {
+        let t = Tokens::new().unwrap();
+        let order = "symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=0.01&price=50000";
+        let (state, expires) = t.issue(Purpose::Round, order).unwrap();
+        assert!(state.starts_with("r1."));
+        assert!(
+            expires >= now_ms() + 100_000,
+            "a human gets the ask timeout"
+        );
+        assert_eq!(
+            t.redeem(Purpose::Preview, &state, order),
+            Err(TokenError::Malformed)
+        );
+        // The prefix is inside the MAC: relabelling does not help.
+        let relabelled = state.replacen("r1.", "v1.", 1);
+        assert_eq!(
+            t.redeem(Purpose::Preview, &relabelled, order),
+            Err(TokenError::Mismatch)
+        );
+        t.redeem(Purpose::Round, &state, order).unwrap();
+        assert_eq!(
+            t.redeem(Purpose::Round, &state, order),
+            Err(TokenError::Reused)
+        );
     }
 }

@@ -6,12 +6,13 @@
 //! the journal, the open-order count from Binance) → confirmation → the
 //! journal's intent → one send → the journal's outcome.
 
-use super::confirm::Tokens;
+use super::confirm::{Purpose, Tokens};
 use super::filters::SymbolRules;
 use super::halt::Halt;
 use super::journal::{Intent, Journal, Outcome};
 use super::limits::{self, Situation};
 use super::order::{wire, Draft, OrderType, Side, SpotOrder, TimeInForce};
+use crate::client::Asking;
 use crate::exchange::catalogue::{Endpoint, Method, Venue};
 use crate::exchange::{ExchangeService, Gate, Pass, Request};
 use crate::gate::{CallIdentity, PolicyGate};
@@ -352,54 +353,56 @@ impl SpotTrading {
         canonical: &str,
         deadline: Instant,
     ) -> Result<Go, ToolError> {
-        let askable = policy.confirm == Confirm::Elicitation
-            && call
-                .client
-                .as_ref()
-                .is_some_and(|c| super::ask::can_ask(&c.peer));
+        let asking = match (&call.client, policy.confirm) {
+            (Some(client), Confirm::Elicitation) => client.asking.clone(),
+            _ => Asking::No,
+        };
         match (policy.confirm, token) {
             (Confirm::None, _) => Ok(Go::Send),
-            (_, Some(_)) if askable => Err(refused(
+            (_, Some(_)) if asking.can_ask() => Err(refused(
                 "this client can ask the user directly, so confirmation tokens are not accepted"
                     .into(),
                 "call again without confirmation: the user is asked to confirm",
             )),
             (_, Some(token)) => self.redeem_canonical(&token, canonical).map(|()| Go::Send),
-            (_, None) if askable => {
-                let client = call
-                    .client
-                    .as_ref()
-                    .ok_or_else(|| refused("no client to ask".into(), "retry"))?;
-                super::ask::confirm(&client.peer, &preview, deadline).map(|()| Go::Send)
-            }
-            (_, None) => self.preview_canonical(preview, canonical).map(Go::Answer),
+            (_, None) => match (&asking, &call.client) {
+                (Asking::Round(round), _) => {
+                    super::ask::by_round(round, self.tokens()?, &preview, canonical)
+                        .map(|()| Go::Send)
+                }
+                (Asking::Request, Some(client)) => {
+                    super::ask::confirm(&client.peer, &preview, deadline).map(|()| Go::Send)
+                }
+                _ => self.preview_canonical(preview, canonical).map(Go::Answer),
+            },
         }
     }
 
-    fn redeem_canonical(&self, token: &str, canonical: &str) -> Result<(), ToolError> {
-        let tokens = self.tokens.as_ref().ok_or_else(|| {
+    /// The confirmation tokens (`Err` when no random key could be made).
+    fn tokens(&self) -> Result<&Tokens, ToolError> {
+        self.tokens.as_ref().ok_or_else(|| {
             refused(
                 "confirmation tokens are unavailable on this server".into(),
                 "the operator checks the server's log",
-            )
-        })?;
-        tokens.redeem(token, canonical).map_err(|e| {
-            refused(
-                format!("the order was not placed: {e}"),
-                "call again without confirmation to get a fresh preview and token",
             )
         })
     }
 
+    fn redeem_canonical(&self, token: &str, canonical: &str) -> Result<(), ToolError> {
+        self.tokens()?
+            .redeem(Purpose::Preview, token, canonical)
+            .map_err(|e| {
+                refused(
+                    format!("the order was not placed: {e}"),
+                    "call again without confirmation to get a fresh preview and token",
+                )
+            })
+    }
+
     fn preview_canonical(&self, preview: Value, canonical: &str) -> Result<Value, ToolError> {
-        let tokens = self.tokens.as_ref().ok_or_else(|| {
-            refused(
-                "confirmation tokens are unavailable on this server".into(),
-                "the operator checks the server's log",
-            )
-        })?;
-        let (token, expires) = tokens
-            .issue(canonical)
+        let (token, expires) = self
+            .tokens()?
+            .issue(Purpose::Preview, canonical)
             .map_err(|e| refused(e.to_string(), "retry"))?;
         Ok(json!({
             "status": "CONFIRMATION_REQUIRED",
