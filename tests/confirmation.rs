@@ -376,3 +376,46 @@ async fn a_2026_client_confirms_by_an_input_required_round() {
     assert_eq!(orders(&sim), before + 1);
     client.cancel().await.ok();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_does_not_wait_for_a_user_deciding_on_an_order() {
+    let sim = sim(37).await;
+    let policy = trading_policy(
+        "decide",
+        "max_order_notional = 1000\nconfirm = \"elicitation\"",
+    );
+    let st = state("decide");
+    let mut asker = Asker::new(
+        ProtocolVersion::V_2025_11_25,
+        ElicitationAction::Accept,
+        true,
+    );
+    asker.delay = Duration::from_secs(4);
+    let asked = asker.asked.clone();
+    let client = asking(keyed(&sim, &policy, &st), asker).await;
+    let order = resting_order(&sim, "0.001");
+    let peer = client.peer().clone();
+    let placing = tokio::spawn(async move { peer.call_tool(place(&order)).await });
+    while asked.load(Ordering::SeqCst) == 0 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The user is deciding: a cancel goes through meanwhile.
+    let r = client
+        .peer()
+        .call_tool(
+            CallToolRequestParams::new("cancel_all_orders")
+                .with_arguments(json!({"symbol": "BTCUSDT"}).as_object().unwrap().clone()),
+        )
+        .await
+        .unwrap();
+    assert!(
+        !placing.is_finished(),
+        "the cancel did not wait for the answer"
+    );
+    let (_, cancelled) = body(&r);
+    assert_ne!(cancelled["code"], -32006, "{cancelled}");
+    let (failed, placed) = body(&placing.await.unwrap().unwrap());
+    assert!(!failed, "{placed}");
+    assert_eq!(orders(&sim), 1);
+    client.cancel().await.ok();
+}

@@ -298,19 +298,11 @@ impl SpotTrading {
         let notional = order.notional(reference).or(checked.notional);
         let quote = rules.quote_asset.clone();
 
-        // Everything from here to the outcome holds the account lock.
-        let _account = self.gate.account_lock();
-        let since = now_ms() - 86_400_000;
-        let situation = Situation {
-            quote_asset: quote.clone(),
-            notional,
-            placed_24h: journal.notional_since(since, &quote),
-            open_orders: match policy.max_open_orders {
-                Some(_) => Some(self.open_orders(deadline)?),
-                None => None,
-            },
-        };
-        limits::check_caps(&policy, &situation)?;
+        // Everything from here to the outcome holds the account lock (but
+        // for the human's answer to an `elicitation/create`: the caps are
+        // then checked again once the lock is back).
+        let mut account = Some(self.gate.account_lock());
+        let situation = self.within_caps(&policy, journal, &quote, notional, deadline)?;
         let preview = json!({
             "order": order.to_string(),
             "symbol": order.symbol,
@@ -330,28 +322,76 @@ impl SpotTrading {
             call,
             &policy,
             confirmation,
-            preview,
-            &order.canonical(),
+            (preview, &order.canonical()),
             deadline,
+            &mut account,
         )? {
             return Ok(v);
         }
+        let _account = self.relock(account, || {
+            self.within_caps(&policy, journal, &quote, notional, deadline)
+                .map(drop)
+        })?;
         self.send_order(journal, &order, &quote, notional, deadline)
+    }
+
+    /// The account lock for the send: still `held`, or taken again after a
+    /// human's answer and the caps checked afresh (`recheck`), as writes
+    /// may have been placed meanwhile.
+    fn relock<'a>(
+        &'a self,
+        held: Option<std::sync::MutexGuard<'a, ()>>,
+        recheck: impl FnOnce() -> Result<(), ToolError>,
+    ) -> Result<std::sync::MutexGuard<'a, ()>, ToolError> {
+        match held {
+            Some(held) => Ok(held),
+            None => {
+                let held = self.gate.account_lock();
+                recheck()?;
+                Ok(held)
+            }
+        }
+    }
+
+    /// The account's situation for an order of `notional`, refused when it
+    /// breaks a cap (the daily notional, the open orders). Call it holding
+    /// the account lock.
+    fn within_caps(
+        &self,
+        policy: &TradingPolicy,
+        journal: &Journal,
+        quote: &str,
+        notional: Option<Decimal>,
+        deadline: Instant,
+    ) -> Result<Situation, ToolError> {
+        let since = now_ms() - 86_400_000;
+        let situation = Situation {
+            quote_asset: quote.to_string(),
+            notional,
+            placed_24h: journal.notional_since(since, quote),
+            open_orders: match policy.max_open_orders {
+                Some(_) => Some(self.open_orders(deadline)?),
+                None => None,
+            },
+        };
+        limits::check_caps(policy, &situation)?;
+        Ok(situation)
     }
 
     /// Whether to send now, or answer first (a preview with a token), as
     /// the policy's `confirm` says. Elicitation fails closed: a decline, a
     /// cancel, a timeout or a failed request sends nothing. A client that
     /// can be asked is never offered a token, so a model cannot confirm its
-    /// own order there.
+    /// own order there. The order is `(preview, canonical)`: what the human
+    /// is shown, and what a token or a round's state is bound to.
     fn confirm(
         &self,
         call: &CallIdentity,
         policy: &TradingPolicy,
         token: Option<String>,
-        preview: Value,
-        canonical: &str,
+        (preview, canonical): (Value, &str),
         deadline: Instant,
+        account: &mut Option<std::sync::MutexGuard<'_, ()>>,
     ) -> Result<Go, ToolError> {
         let asking = match (&call.client, policy.confirm) {
             (Some(client), Confirm::Elicitation) => client.asking.clone(),
@@ -371,6 +411,8 @@ impl SpotTrading {
                         .map(|()| Go::Send)
                 }
                 (Asking::Request, Some(client)) => {
+                    // No write waits on a human's answer (a cancel above all).
+                    drop(account.take());
                     super::ask::confirm(&client.peer, &preview, deadline).map(|()| Go::Send)
                 }
                 _ => self.preview_canonical(preview, canonical).map(Go::Answer),
@@ -540,19 +582,24 @@ impl SpotTrading {
         }
         let high = limit_leg.notional(None).max(stop_leg.notional(None));
         let quote = rules.quote_asset.clone();
-        let _account = self.gate.account_lock();
-        let situation = Situation {
-            quote_asset: quote.clone(),
-            notional: high,
-            placed_24h: journal.notional_since(now_ms() - 86_400_000, &quote),
-            open_orders: match policy.max_open_orders {
-                Some(_) => Some(self.open_orders(deadline)? + 1),
-                None => None,
-            },
+        // The account lock, as for `place` (released only while a human answers).
+        let within_caps = || -> Result<(), ToolError> {
+            let situation = Situation {
+                quote_asset: quote.clone(),
+                notional: high,
+                placed_24h: journal.notional_since(now_ms() - 86_400_000, &quote),
+                open_orders: match policy.max_open_orders {
+                    Some(_) => Some(self.open_orders(deadline)? + 1),
+                    None => None,
+                },
+            };
+            for leg in [&limit_leg, &stop_leg] {
+                limits::check(&policy, leg, &situation)?;
+            }
+            Ok(())
         };
-        for leg in [&limit_leg, &stop_leg] {
-            limits::check(&policy, leg, &situation)?;
-        }
+        let mut account = Some(self.gate.account_lock());
+        within_caps()?;
         let (above, below) = match oco.side {
             Side::Sell => (&limit_leg, &stop_leg),
             Side::Buy => (&stop_leg, &limit_leg),
@@ -594,11 +641,17 @@ impl SpotTrading {
             "quoteAsset": quote,
             "limits": limits_json(&policy),
         });
-        if let Go::Answer(v) =
-            self.confirm(call, &policy, confirmation, preview, &canonical, deadline)?
-        {
+        if let Go::Answer(v) = self.confirm(
+            call,
+            &policy,
+            confirmation,
+            (preview, &canonical),
+            deadline,
+            &mut account,
+        )? {
             return Ok(v);
         }
+        let _account = self.relock(account, within_caps)?;
         journal
             .append_intent(Intent {
                 id: list_id.clone(),
