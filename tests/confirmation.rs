@@ -202,6 +202,37 @@ async fn token_refused(client: &RunningService<RoleClient, Asker>, order: &Value
     );
 }
 
+/// Each of [`ANSWERS`] from a fresh `version` client: only an accepted,
+/// ticked form places the order, the user is asked once, and the client is
+/// refused the token path. rmcp's client drives a 2026-07-28 round (it
+/// shows the form and retries).
+async fn every_answer(
+    sim: &binance_sim::Simulator,
+    policy: &std::path::Path,
+    version: ProtocolVersion,
+    order: &Value,
+) {
+    for (action, confirm, placed) in ANSWERS {
+        let before = orders(sim);
+        let st = state(&format!("answer-{version}-{action:?}-{confirm}"));
+        let asker = Asker::new(version.clone(), action.clone(), confirm);
+        let asked = asker.asked.clone();
+        let client = asking(keyed(sim, policy, &st), asker).await;
+        let r = client.call_tool(place(order)).await.unwrap();
+        let (failed, answer) = body(&r);
+        assert_eq!(!failed, placed, "{version} {action:?} {confirm}: {answer}");
+        assert_eq!(asked.load(Ordering::SeqCst), 1, "asked once");
+        assert_eq!(orders(sim) - before, u64::from(placed), "{action:?}");
+        if placed {
+            assert_eq!(answer["symbol"], "BTCUSDT", "{answer}");
+        } else {
+            assert_eq!(answer["code"], -32006, "{answer}");
+        }
+        token_refused(&client, order).await;
+        client.cancel().await.ok();
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn elicitation_places_only_what_the_user_confirms() {
     let sim = sim(35).await;
@@ -210,23 +241,7 @@ async fn elicitation_places_only_what_the_user_confirms() {
         "max_order_notional = 1000\nconfirm = \"elicitation\"",
     );
     let order = resting_order(&sim, "0.001");
-    for (action, confirm, placed) in ANSWERS {
-        let before = orders(&sim);
-        let st = state(&format!("elicit-{action:?}-{confirm}"));
-        let asker = Asker::new(ProtocolVersion::V_2025_11_25, action.clone(), confirm);
-        let asked = asker.asked.clone();
-        let client = asking(keyed(&sim, &policy, &st), asker).await;
-        let r = client.peer().call_tool(place(&order)).await.unwrap();
-        let (failed, answer) = body(&r);
-        assert_eq!(!failed, placed, "{action:?} {confirm}: {answer}");
-        assert_eq!(asked.load(Ordering::SeqCst), 1, "asked once");
-        assert_eq!(orders(&sim) - before, u64::from(placed), "{action:?}");
-        if !placed {
-            assert_eq!(answer["code"], -32006, "{answer}");
-        }
-        token_refused(&client, &order).await;
-        client.cancel().await.ok();
-    }
+    every_answer(&sim, &policy, ProtocolVersion::V_2025_11_25, &order).await;
 
     // A user who does not answer within the call's budget: nothing is sent.
     let before = orders(&sim);
@@ -263,26 +278,7 @@ async fn a_2026_client_confirms_by_an_input_required_round() {
         "max_order_notional = 1000\nconfirm = \"elicitation\"",
     );
     let order = resting_order(&sim, "0.001");
-    for (action, confirm, placed) in ANSWERS {
-        let before = orders(&sim);
-        let st = state(&format!("round-{action:?}-{confirm}"));
-        let asker = Asker::new(ProtocolVersion::V_2026_07_28, action.clone(), confirm);
-        let asked = asker.asked.clone();
-        let client = asking(keyed(&sim, &policy, &st), asker).await;
-        // rmcp's client drives the round: it shows the form and retries.
-        let r = client.call_tool(place(&order)).await.unwrap();
-        let (failed, answer) = body(&r);
-        assert_eq!(!failed, placed, "{action:?} {confirm}: {answer}");
-        assert_eq!(asked.load(Ordering::SeqCst), 1, "asked once");
-        assert_eq!(orders(&sim) - before, u64::from(placed), "{action:?}");
-        if placed {
-            assert_eq!(answer["symbol"], "BTCUSDT", "{answer}");
-        } else {
-            assert_eq!(answer["code"], -32006, "{answer}");
-        }
-        token_refused(&client, &order).await;
-        client.cancel().await.ok();
-    }
+    every_answer(&sim, &policy, ProtocolVersion::V_2026_07_28, &order).await;
 
     // The round by hand: the requestState is sealed to the order, once.
     let st = state("round-by-hand");

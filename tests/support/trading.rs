@@ -25,14 +25,20 @@ pub fn trading_policy(name: &str, trading: &str) -> PathBuf {
     write_policy(&format!("trading-{name}.toml"), &text)
 }
 
-pub fn keyed(sim: &binance_sim::Simulator, policy: &Path, state: &Path) -> tokio::process::Command {
-    let mut cmd = command(&sim.spot_url(), &sim.futures_url());
+/// The keys, `--policy` and `--state-dir` on `cmd`.
+fn with_keys(cmd: &mut std::process::Command, policy: &Path, state: &Path) {
     cmd.env("BINANCE_API_KEY", binance_sim::SIM_API_KEY)
         .env("BINANCE_SECRET_KEY", binance_sim::SIM_SECRET_KEY)
         .arg("--policy")
         .arg(policy)
         .arg("--state-dir")
         .arg(state);
+}
+
+/// The server against `sim`, with keys, `policy` and `state`.
+pub fn keyed(sim: &binance_sim::Simulator, policy: &Path, state: &Path) -> tokio::process::Command {
+    let mut cmd = command(&sim.spot_url(), &sim.futures_url());
+    with_keys(cmd.as_std_mut(), policy, state);
     cmd
 }
 
@@ -40,12 +46,7 @@ pub fn keyed(sim: &binance_sim::Simulator, policy: &Path, state: &Path) -> tokio
 /// `spot_url` (the simulator, or a URL the command must not reach).
 pub fn cli(spot_url: &str, policy: &Path, state: &Path) -> std::process::Command {
     let mut cmd = std_command(spot_url);
-    cmd.env("BINANCE_API_KEY", binance_sim::SIM_API_KEY)
-        .env("BINANCE_SECRET_KEY", binance_sim::SIM_SECRET_KEY)
-        .arg("--policy")
-        .arg(policy)
-        .arg("--state-dir")
-        .arg(state);
+    with_keys(&mut cmd, policy, state);
     cmd
 }
 
