@@ -212,6 +212,28 @@ pub const CATALOGUE: &[Endpoint] = &[
     Endpoint { venue: Spot, method: Method::Delete, path: "/api/v3/order", security: Security::Trade, weight: Fixed(1) },
     Endpoint { venue: Spot, method: Method::Delete, path: "/api/v3/openOrders", security: Security::Trade, weight: Fixed(1) },
     Endpoint { venue: Spot, method: Method::Post, path: "/api/v3/orderList/oco", security: Security::Trade, weight: Fixed(1) },
+    // USD-M futures account reads (USER_DATA).
+    get(Fut, "/fapi/v3/account", Security::UserData, Fixed(5)),
+    get(Fut, "/fapi/v2/positionRisk", Security::UserData, Fixed(5)),
+    get(Fut, "/fapi/v1/openOrders", Security::UserData, Weight::BySelection { one: 1, list: 40, all: 40 }),
+    get(Fut, "/fapi/v1/openAlgoOrders", Security::UserData, Weight::BySelection { one: 1, list: 40, all: 40 }),
+    get(Fut, "/fapi/v1/order", Security::UserData, Fixed(1)),
+    get(Fut, "/fapi/v1/algoOrder", Security::UserData, Fixed(1)),
+    get(Fut, "/fapi/v1/income", Security::UserData, Fixed(30)),
+    get(Fut, "/fapi/v1/forceOrders", Security::UserData, Weight::BySelection { one: 20, list: 50, all: 50 }),
+    // USD-M futures writes (TRADE), sent only by the host's futures-trading
+    // capability under the policy's [futures]. Order placements weigh 0 on
+    // the IP on Binance (they count against the order limits); 1 here keeps
+    // the limiter's accounting conservative.
+    Endpoint { venue: Fut, method: Method::Post, path: "/fapi/v1/order", security: Security::Trade, weight: Fixed(1) },
+    Endpoint { venue: Fut, method: Method::Post, path: "/fapi/v1/algoOrder", security: Security::Trade, weight: Fixed(1) },
+    Endpoint { venue: Fut, method: Method::Delete, path: "/fapi/v1/order", security: Security::Trade, weight: Fixed(1) },
+    Endpoint { venue: Fut, method: Method::Delete, path: "/fapi/v1/algoOrder", security: Security::Trade, weight: Fixed(1) },
+    Endpoint { venue: Fut, method: Method::Delete, path: "/fapi/v1/allOpenOrders", security: Security::Trade, weight: Fixed(1) },
+    Endpoint { venue: Fut, method: Method::Delete, path: "/fapi/v1/algoOpenOrders", security: Security::Trade, weight: Fixed(1) },
+    Endpoint { venue: Fut, method: Method::Post, path: "/fapi/v1/leverage", security: Security::Trade, weight: Fixed(1) },
+    Endpoint { venue: Fut, method: Method::Post, path: "/fapi/v1/marginType", security: Security::Trade, weight: Fixed(1) },
+    Endpoint { venue: Fut, method: Method::Post, path: "/fapi/v1/countdownCancelAll", security: Security::Trade, weight: Fixed(10) },
 ];
 
 /// Path prefixes that move money out of the account or manage keys and

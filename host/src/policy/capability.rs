@@ -27,6 +27,12 @@ pub enum Capability {
     /// Spot orders, through the typed `spot-trading` interface only (never
     /// the raw exchange capability), each under the policy's `[trading]`.
     SpotTrade,
+    /// Signed USD-M futures reads: the account, positions, open orders
+    /// (regular and conditional), income, forced orders.
+    FuturesRead,
+    /// USD-M futures orders, leverage and margin type, through the typed
+    /// `futures-trading` interface only, each under the policy's `[futures]`.
+    FuturesTrade,
 }
 
 use Method::Get;
@@ -92,6 +98,31 @@ const SPOT_TRADE: &[Route] = &[
     (Spot, Method::Post, "/api/v3/orderList/oco"),
 ];
 
+#[rustfmt::skip]
+const FUTURES_READ: &[Route] = &[
+    (Fut, Get, "/fapi/v3/account"),
+    (Fut, Get, "/fapi/v2/positionRisk"),
+    (Fut, Get, "/fapi/v1/openOrders"),
+    (Fut, Get, "/fapi/v1/openAlgoOrders"),
+    (Fut, Get, "/fapi/v1/order"),
+    (Fut, Get, "/fapi/v1/algoOrder"),
+    (Fut, Get, "/fapi/v1/income"),
+    (Fut, Get, "/fapi/v1/forceOrders"),
+];
+
+#[rustfmt::skip]
+const FUTURES_TRADE: &[Route] = &[
+    (Fut, Method::Post, "/fapi/v1/order"),
+    (Fut, Method::Post, "/fapi/v1/algoOrder"),
+    (Fut, Method::Delete, "/fapi/v1/order"),
+    (Fut, Method::Delete, "/fapi/v1/algoOrder"),
+    (Fut, Method::Delete, "/fapi/v1/allOpenOrders"),
+    (Fut, Method::Delete, "/fapi/v1/algoOpenOrders"),
+    (Fut, Method::Post, "/fapi/v1/leverage"),
+    (Fut, Method::Post, "/fapi/v1/marginType"),
+    (Fut, Method::Post, "/fapi/v1/countdownCancelAll"),
+];
+
 impl Capability {
     /// Every capability, in the order `policy check` prints them.
     pub const ALL: &'static [Capability] = &[
@@ -100,6 +131,8 @@ impl Capability {
         Capability::WalletRead,
         Capability::DepositAddress,
         Capability::SpotTrade,
+        Capability::FuturesRead,
+        Capability::FuturesTrade,
     ];
 
     /// The name used in policy files and plugin manifests.
@@ -110,6 +143,8 @@ impl Capability {
             Capability::WalletRead => "wallet-read",
             Capability::DepositAddress => "deposit-address",
             Capability::SpotTrade => "spot-trade",
+            Capability::FuturesRead => "futures-read",
+            Capability::FuturesTrade => "futures-trade",
         }
     }
 
@@ -141,6 +176,12 @@ impl Capability {
             Capability::SpotTrade => {
                 "spot orders (typed, under the policy's [trading] limits and confirmations)"
             }
+            Capability::FuturesRead => {
+                "signed USD-M futures reads: account, positions, open orders, income, liquidations"
+            }
+            Capability::FuturesTrade => {
+                "USD-M futures orders, leverage, margin type (typed, under the policy's [futures])"
+            }
         }
     }
 
@@ -151,6 +192,8 @@ impl Capability {
             Capability::WalletRead => WALLET_READ,
             Capability::DepositAddress => DEPOSIT_ADDRESS,
             Capability::SpotTrade => SPOT_TRADE,
+            Capability::FuturesRead => FUTURES_READ,
+            Capability::FuturesTrade => FUTURES_TRADE,
         }
     }
 
@@ -168,12 +211,19 @@ impl Capability {
     }
 
     /// Which WIT interface the capability is used through: `exchange` for
-    /// the reads, `spot-trading` for orders.
+    /// the reads, `spot-trading` / `futures-trading` for writes.
     pub fn interface(self) -> &'static str {
         match self {
             Capability::SpotTrade => "spot-trading",
+            Capability::FuturesTrade => "futures-trading",
             _ => "exchange",
         }
+    }
+
+    /// Whether the capability writes (its endpoints are reached only by the
+    /// host's typed trading services, never through `exchange`).
+    pub fn writes(self) -> bool {
+        matches!(self, Capability::SpotTrade | Capability::FuturesTrade)
     }
 
     /// The catalogue entries of this capability.
@@ -196,13 +246,13 @@ mod tests {
     use crate::exchange::catalogue::{Security, CATALOGUE};
 
     #[test]
-    fn every_route_is_catalogued_and_only_spot_trade_writes() {
+    fn every_route_is_catalogued_and_only_trade_capabilities_write() {
         for &cap in Capability::ALL {
             assert_eq!(cap.endpoints().count(), cap.routes().len(), "{cap}");
             for e in cap.endpoints() {
                 let write = e.method != Method::Get || e.security == Security::Trade;
-                assert_eq!(write, cap == Capability::SpotTrade, "{cap}: {}", e.path);
-                assert_eq!(cap.interface() == "spot-trading", write, "{cap}");
+                assert_eq!(write, cap.writes(), "{cap}: {}", e.path);
+                assert_eq!(cap.interface() != "exchange", write, "{cap}");
             }
         }
     }
@@ -222,6 +272,13 @@ mod tests {
                 assert_eq!(e.venue, Venue::Spot, "{cap} reaches futures: {}", e.path);
             }
         }
+        for e in Capability::FuturesRead.endpoints() {
+            assert_eq!(e.security, Security::UserData, "{}", e.path);
+            assert_eq!(e.venue, Venue::UsdmFutures, "{}", e.path);
+        }
+        for e in Capability::FuturesTrade.endpoints() {
+            assert_eq!(e.venue, Venue::UsdmFutures, "{}", e.path);
+        }
         // Each endpoint belongs to at most one capability.
         for e in CATALOGUE {
             let n = Capability::ALL.iter().filter(|c| c.covers(e)).count();
@@ -230,11 +287,15 @@ mod tests {
     }
 
     #[test]
-    fn only_spot_trade_reaches_trade_endpoints() {
+    fn only_trade_capabilities_reach_trade_endpoints() {
         for e in CATALOGUE.iter().filter(|e| e.security == Security::Trade) {
+            let want = match e.venue {
+                Venue::Spot => Capability::SpotTrade,
+                Venue::UsdmFutures => Capability::FuturesTrade,
+            };
             assert_eq!(
                 Capability::covering(e),
-                Some(Capability::SpotTrade),
+                Some(want),
                 "{} {}",
                 e.method,
                 e.path
