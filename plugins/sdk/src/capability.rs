@@ -37,6 +37,16 @@ pub const DEPOSIT_ADDRESS: &str = "deposit-address";
 /// confirmed by the host under the policy's `[trading]` section.
 pub const SPOT_TRADE: &str = "spot-trade";
 
+/// Signed USD-M futures reads: `GET /fapi/v3/account`, `/fapi/v2/positionRisk`,
+/// `/fapi/v1/openOrders`, `/fapi/v1/openAlgoOrders`, `/fapi/v1/order`,
+/// `/fapi/v1/algoOrder`, `/fapi/v1/income`, `/fapi/v1/forceOrders`.
+pub const FUTURES_READ: &str = "futures-read";
+
+/// USD-M futures orders, leverage and margin type through the typed
+/// `futures-trading` capability ([`crate::futures`]), each checked and
+/// confirmed by the host under the policy's `[futures]` section.
+pub const FUTURES_TRADE: &str = "futures-trade";
+
 /// Every name above, in the order the WIT documents them (what this SDK
 /// knows of; the host's catalogue decides what it accepts).
 pub const ALL: &[&str] = &[
@@ -45,4 +55,6 @@ pub const ALL: &[&str] = &[
     WALLET_READ,
     DEPOSIT_ADDRESS,
     SPOT_TRADE,
+    FUTURES_READ,
+    FUTURES_TRADE,
 ];

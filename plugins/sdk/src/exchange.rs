@@ -98,6 +98,11 @@ pub trait Exchange {
     fn trading(&self) -> Option<&dyn crate::trading::Trading> {
         None
     }
+
+    /// The typed futures-trading capability, when this plugin may have it.
+    fn futures(&self) -> Option<&dyn crate::futures::FuturesTrading> {
+        None
+    }
 }
 
 /// Send `request` through `exchange` and parse the JSON body as `T`.

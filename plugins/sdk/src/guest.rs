@@ -18,7 +18,8 @@ pub mod bindings {
 }
 
 use bindings::binance::mcp::{
-    exchange as wit_exchange, log as wit_log, spot_trading as wit_trading, types as wit,
+    exchange as wit_exchange, futures_trading as wit_futures, log as wit_log,
+    spot_trading as wit_trading, types as wit,
 };
 
 /// The host's `exchange` import.
@@ -34,6 +35,23 @@ pub struct HostTradingExchange;
 
 /// The host's `spot-trading` import.
 pub struct HostTrading;
+
+/// The host's `exchange` import for reads plus its `futures-trading`
+/// import, for a plugin exported with `export_plugin!(P, futures)`.
+pub struct HostFuturesExchange;
+
+/// The host's `futures-trading` import.
+pub struct HostFutures;
+
+impl Exchange for HostFuturesExchange {
+    fn send(&self, request: &Request) -> Result<Response, ToolError> {
+        HostExchange.send(request)
+    }
+
+    fn futures(&self) -> Option<&dyn crate::futures::FuturesTrading> {
+        Some(&HostFutures)
+    }
+}
 
 impl Exchange for HostTradingExchange {
     fn send(&self, request: &Request) -> Result<Response, ToolError> {
@@ -144,6 +162,109 @@ mod trading_bridge {
                 symbol: c.symbol.clone(),
                 order_id: c.order_id,
                 client_order_id: c.client_order_id.clone(),
+            })
+            .map_err(from_wit_error)
+        }
+
+        fn cancel_all(&self, symbol: &str) -> Result<String, ToolError> {
+            w::cancel_all(symbol).map_err(from_wit_error)
+        }
+    }
+}
+
+mod futures_bridge {
+    use super::{from_wit_error, wit_futures as w, wit_trading, HostFutures};
+    use crate::futures::{
+        FuturesCancel, FuturesOrder, FuturesOrderType, FuturesTimeInForce, FuturesTrading,
+        MarginType, WorkingType,
+    };
+    use crate::trading::Side;
+    use crate::ToolError;
+
+    fn order_type(t: FuturesOrderType) -> w::FuturesOrderType {
+        match t {
+            FuturesOrderType::Limit => w::FuturesOrderType::Limit,
+            FuturesOrderType::Market => w::FuturesOrderType::Market,
+            FuturesOrderType::Stop => w::FuturesOrderType::Stop,
+            FuturesOrderType::StopMarket => w::FuturesOrderType::StopMarket,
+            FuturesOrderType::TakeProfit => w::FuturesOrderType::TakeProfit,
+            FuturesOrderType::TakeProfitMarket => w::FuturesOrderType::TakeProfitMarket,
+            FuturesOrderType::TrailingStopMarket => w::FuturesOrderType::TrailingStopMarket,
+        }
+    }
+
+    fn tif(t: FuturesTimeInForce) -> w::FuturesTimeInForce {
+        match t {
+            FuturesTimeInForce::Gtc => w::FuturesTimeInForce::Gtc,
+            FuturesTimeInForce::Ioc => w::FuturesTimeInForce::Ioc,
+            FuturesTimeInForce::Fok => w::FuturesTimeInForce::Fok,
+            FuturesTimeInForce::Gtx => w::FuturesTimeInForce::Gtx,
+        }
+    }
+
+    impl FuturesTrading for HostFutures {
+        fn set_leverage(
+            &self,
+            symbol: &str,
+            leverage: u32,
+            confirmation: Option<&str>,
+        ) -> Result<String, ToolError> {
+            w::set_leverage(symbol, leverage, confirmation).map_err(from_wit_error)
+        }
+
+        fn set_margin_type(
+            &self,
+            symbol: &str,
+            margin_type: MarginType,
+            confirmation: Option<&str>,
+        ) -> Result<String, ToolError> {
+            let m = match margin_type {
+                MarginType::Isolated => w::MarginType::Isolated,
+                MarginType::Crossed => w::MarginType::Crossed,
+            };
+            w::set_margin_type(symbol, m, confirmation).map_err(from_wit_error)
+        }
+
+        fn place_order(&self, o: &FuturesOrder) -> Result<String, ToolError> {
+            w::place_order(&w::FuturesOrder {
+                symbol: o.symbol.clone(),
+                side: match o.side {
+                    Side::Buy => wit_trading::Side::Buy,
+                    Side::Sell => wit_trading::Side::Sell,
+                },
+                order_type: order_type(o.order_type),
+                quantity: o.quantity.clone(),
+                price: o.price.clone(),
+                trigger_price: o.trigger_price.clone(),
+                time_in_force: o.time_in_force.map(tif),
+                reduce_only: o.reduce_only,
+                close_position: o.close_position,
+                working_type: o.working_type.map(|t| match t {
+                    WorkingType::MarkPrice => w::WorkingType::MarkPrice,
+                    WorkingType::ContractPrice => w::WorkingType::ContractPrice,
+                }),
+                activation_price: o.activation_price.clone(),
+                callback_rate: o.callback_rate.clone(),
+                client_order_id: o.client_order_id.clone(),
+                confirmation: o.confirmation.clone(),
+            })
+            .map_err(from_wit_error)
+        }
+
+        fn close_position(
+            &self,
+            symbol: &str,
+            confirmation: Option<&str>,
+        ) -> Result<String, ToolError> {
+            w::close_position(symbol, confirmation).map_err(from_wit_error)
+        }
+
+        fn cancel_order(&self, c: &FuturesCancel) -> Result<String, ToolError> {
+            w::cancel_order(&w::FuturesCancel {
+                symbol: c.symbol.clone(),
+                order_id: c.order_id,
+                client_order_id: c.client_order_id.clone(),
+                conditional: c.conditional,
             })
             .map_err(from_wit_error)
         }

@@ -15,6 +15,7 @@ pub mod args;
 pub mod capability;
 pub mod error;
 pub mod exchange;
+pub mod futures;
 pub mod manifest;
 pub mod output;
 pub mod rows;
@@ -68,6 +69,12 @@ macro_rules! export_plugin {
     // links it only when the policy grants `spot-trade`).
     ($plugin:ty, trading) => {
         $crate::export_plugin!($plugin, $crate::guest::HostTradingExchange);
+    };
+    // A futures plugin: raw reads (futures-read) and the host's
+    // futures-trading capability (linked only when `futures-trade` is
+    // granted).
+    ($plugin:ty, futures) => {
+        $crate::export_plugin!($plugin, $crate::guest::HostFuturesExchange);
     };
     ($plugin:ty, $exchange:path) => {
         #[cfg(target_arch = "wasm32")]
