@@ -24,6 +24,7 @@ struct RawPolicy {
     #[serde(default)]
     plugins: BTreeMap<Spanned<String>, Spanned<RawPlugin>>,
     trading: Option<super::trading::RawTrading>,
+    futures: Option<super::futures::RawFutures>,
 }
 
 #[derive(Deserialize)]
@@ -117,10 +118,15 @@ pub fn parse(source: Source, base: Option<&Path>) -> Result<Policy, PolicyError>
         Some(t) => t.check(&source)?,
         None => super::trading::TradingPolicy::off(),
     };
+    let futures = match raw.futures {
+        Some(f) => f.check(&source)?,
+        None => super::futures::FuturesPolicy::off(),
+    };
     Ok(Policy {
         source,
         plugins,
         trading,
+        futures,
     })
 }
 

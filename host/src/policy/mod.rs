@@ -11,6 +11,7 @@
 
 pub mod capability;
 pub mod file;
+pub mod futures;
 pub mod plugins;
 pub mod trading;
 
@@ -175,6 +176,8 @@ pub struct Policy {
     pub plugins: Vec<PluginPolicy>,
     /// `[trading]` (off when absent).
     pub trading: trading::TradingPolicy,
+    /// `[futures]` (off when absent).
+    pub futures: futures::FuturesPolicy,
 }
 
 impl Policy {
@@ -193,6 +196,7 @@ impl Policy {
                     source: Source::new(BUILT_IN_NAME.into(), String::new()),
                     plugins: Vec::new(),
                     trading: trading::TradingPolicy::off(),
+                    futures: futures::FuturesPolicy::off(),
                 }
             }
         }

@@ -120,7 +120,7 @@ pub(super) struct RawTrading {
     confirm: Option<Spanned<String>>,
 }
 
-fn span<T>(s: &Spanned<T>) -> Span {
+pub(super) fn span<T>(s: &Spanned<T>) -> Span {
     let r = s.span();
     Span {
         start: r.start,
@@ -128,7 +128,8 @@ fn span<T>(s: &Spanned<T>) -> Span {
     }
 }
 
-fn symbol_set(
+/// `[section] key`, a list of distinct Binance symbols.
+pub(super) fn symbol_set(
     source: &Source,
     key: &str,
     list: Option<Spanned<Vec<Spanned<String>>>>,
@@ -146,24 +147,25 @@ fn symbol_set(
             return Err(source.error(
                 at,
                 format!(
-                    "trading.{key}: '{}' is not a Binance symbol (upper case, e.g. BTCUSDT)",
+                    "{key}: '{}' is not a Binance symbol (upper case, e.g. BTCUSDT)",
                     sym.escape_default()
                 ),
             ));
         }
         if !out.insert(sym.clone()) {
-            return Err(source.error(at, format!("trading.{key}: '{sym}' is listed twice")));
+            return Err(source.error(at, format!("{key}: '{sym}' is listed twice")));
         }
     }
     Ok(Some(out))
 }
 
-fn cap(source: &Source, key: &str, v: Spanned<toml::Value>) -> Result<Cap, PolicyError> {
+/// `[section] key`, an amount or `"none"` (`key` is the dotted name).
+pub(super) fn cap(source: &Source, key: &str, v: Spanned<toml::Value>) -> Result<Cap, PolicyError> {
     let at = span(&v);
     let bad = |why: &str| {
         source.error(
             at,
-            format!("trading.{key}: {why}; write a positive amount in the quote asset as an integer or a string (\"250.5\"), or \"none\""),
+            format!("{key}: {why}; write a positive amount in the quote asset as an integer or a string (\"250.5\"), or \"none\""),
         )
     };
     let amount = match v.into_inner() {
@@ -179,20 +181,56 @@ fn cap(source: &Source, key: &str, v: Spanned<toml::Value>) -> Result<Cap, Polic
     Ok(Cap::At(amount.normalize()))
 }
 
+/// `[section] mode`: `false`, `"testnet"` or `"live"`.
+pub(super) fn mode(
+    source: &Source,
+    section: &str,
+    v: Spanned<toml::Value>,
+) -> Result<Mode, PolicyError> {
+    let at = span(&v);
+    match v.into_inner() {
+        toml::Value::Boolean(false) => Ok(Mode::Off),
+        toml::Value::String(s) if s == "testnet" => Ok(Mode::Testnet),
+        toml::Value::String(s) if s == "live" => Ok(Mode::Live),
+        _ => Err(source.error(
+            at,
+            format!("{section}.mode: expected false, \"testnet\" or \"live\""),
+        )),
+    }
+}
+
+/// `[section] confirm`, which an enabled section must write explicitly.
+pub(super) fn confirm(
+    source: &Source,
+    section: &str,
+    section_at: Span,
+    v: Option<Spanned<String>>,
+) -> Result<Confirm, PolicyError> {
+    let Some(v) = v else {
+        return Err(source.error(
+            section_at,
+            format!("{section} needs an explicit {section}.confirm: \"elicitation\", \"token\" or \"none\""),
+        ));
+    };
+    let at = span(&v);
+    match v.into_inner().as_str() {
+        "elicitation" => Ok(Confirm::Elicitation),
+        "token" => Ok(Confirm::Token),
+        "none" => Ok(Confirm::None),
+        other => Err(source.error(
+            at,
+            format!(
+                "{section}.confirm: expected \"elicitation\", \"token\" or \"none\", got '{}'",
+                other.escape_default()
+            ),
+        )),
+    }
+}
+
 impl RawTrading {
     pub(super) fn check(self, source: &Source) -> Result<TradingPolicy, PolicyError> {
         let mode_at = span(&self.mode);
-        let mode = match self.mode.into_inner() {
-            toml::Value::Boolean(false) => Mode::Off,
-            toml::Value::String(s) if s == "testnet" => Mode::Testnet,
-            toml::Value::String(s) if s == "live" => Mode::Live,
-            _ => {
-                return Err(source.error(
-                    mode_at,
-                    "trading.mode: expected false, \"testnet\" or \"live\"".into(),
-                ))
-            }
-        };
+        let mode = mode(source, "trading", self.mode)?;
         let others = self.symbols.is_some()
             || self.deny_symbols.is_some()
             || self.order_types.is_some()
@@ -209,9 +247,9 @@ impl RawTrading {
             }
             return Ok(TradingPolicy::off());
         }
-        let symbols = symbol_set(source, "symbols", self.symbols)?;
+        let symbols = symbol_set(source, "trading.symbols", self.symbols)?;
         let deny_symbols =
-            symbol_set(source, "deny_symbols", self.deny_symbols)?.unwrap_or_default();
+            symbol_set(source, "trading.deny_symbols", self.deny_symbols)?.unwrap_or_default();
         if let Some(allowed) = &symbols {
             if let Some(both) = allowed.intersection(&deny_symbols).next() {
                 return Err(source.error(
@@ -247,7 +285,7 @@ impl RawTrading {
         };
         let max_order_notional = self
             .max_order_notional
-            .map(|v| cap(source, "max_order_notional", v))
+            .map(|v| cap(source, "trading.max_order_notional", v))
             .transpose()?;
         if mode == Mode::Live && max_order_notional.is_none() {
             return Err(source.error(
@@ -257,7 +295,7 @@ impl RawTrading {
         }
         let max_daily_notional = self
             .max_daily_notional
-            .map(|v| cap(source, "max_daily_notional", v))
+            .map(|v| cap(source, "trading.max_daily_notional", v))
             .transpose()?;
         let max_open_orders = match self.max_open_orders {
             None => None,
@@ -275,28 +313,7 @@ impl RawTrading {
                 }
             }
         };
-        let Some(confirm) = self.confirm else {
-            return Err(source.error(
-                mode_at,
-                "trading needs an explicit trading.confirm: \"elicitation\", \"token\" or \"none\""
-                    .into(),
-            ));
-        };
-        let confirm_at = span(&confirm);
-        let confirm = match confirm.into_inner().as_str() {
-            "elicitation" => Confirm::Elicitation,
-            "token" => Confirm::Token,
-            "none" => Confirm::None,
-            other => {
-                return Err(source.error(
-                    confirm_at,
-                    format!(
-                    "trading.confirm: expected \"elicitation\", \"token\" or \"none\", got '{}'",
-                    other.escape_default()
-                ),
-                ))
-            }
-        };
+        let confirm = confirm(source, "trading", mode_at, self.confirm)?;
         Ok(TradingPolicy {
             mode,
             symbols,

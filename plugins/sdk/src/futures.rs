@@ -12,7 +12,7 @@ use crate::trading::Side;
 use crate::ToolError;
 
 /// Binance's USD-M futures order types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FuturesOrderType {
     Limit,
     Market,
