@@ -152,12 +152,12 @@ pub async fn start(mut config: Config) -> anyhow::Result<App> {
         .spawn_blocking(move || -> anyhow::Result<PluginHost> {
             let host =
                 PluginHost::new(service_for_host.clone(), limits, plugins)?.with_cancel(cancel);
-            let trading = crate::trading::SpotTrading::new(
+            let desk = Arc::new(crate::trading::desk::Desk::new(
                 service_for_host,
                 host.gate().clone(),
                 state_dir,
-                live_url,
-            );
+            ));
+            let trading = crate::trading::SpotTrading::new(desk, live_url);
             let host = host.with_trading(Arc::new(trading));
             host.apply(policy)?;
             Ok(host)

@@ -252,7 +252,7 @@ pub fn resume(config: &Config) -> anyhow::Result<ExitCode> {
 }
 
 fn journal_path(config: &Config) -> anyhow::Result<std::path::PathBuf> {
-    Ok(state_dir(config)?.join(binance_mcp::trading::service::JOURNAL_FILE))
+    Ok(state_dir(config)?.join(binance_mcp::trading::desk::JOURNAL_FILE))
 }
 
 /// `journal tail N`.

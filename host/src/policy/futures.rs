@@ -137,16 +137,17 @@ impl RawFutures {
         let Some(lev) = self.max_leverage else {
             return Err(source.error(at, format!("futures needs an explicit futures.max_leverage: a whole number from 1 to {MAX_LEVERAGE}")));
         };
-        let max_leverage =
-            match u32::try_from(*lev.get_ref()) {
-                Ok(v @ 1..=MAX_LEVERAGE) => v,
-                _ => return Err(source.error(
+        let max_leverage = match u32::try_from(*lev.get_ref()) {
+            Ok(v @ 1..=MAX_LEVERAGE) => v,
+            _ => {
+                return Err(source.error(
                     span(&lev),
                     format!(
                         "futures.max_leverage: expected a whole number from 1 to {MAX_LEVERAGE}"
                     ),
-                )),
-            };
+                ))
+            }
+        };
         let Some(position) = self.max_position_notional else {
             return Err(source.error(at, "futures needs an explicit futures.max_position_notional: an amount in USDT per symbol, or \"none\"".into()));
         };

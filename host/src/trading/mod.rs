@@ -5,10 +5,13 @@
 //!   parameters (built by the host alone).
 //! - [`limits`]: the policy's `[trading]` limits, each refusal naming its key.
 //! - [`confirm`]: single-use confirmation tokens bound to the order.
+//! - [`desk`]: what every typed write shares, spot and futures: the kill
+//!   switch, the grant, the journal, the confirmation, the account lock.
 
 pub mod answer;
 pub mod ask;
 pub mod confirm;
+pub mod desk;
 pub mod filters;
 pub mod halt;
 pub mod journal;

@@ -6,32 +6,22 @@
 //! the journal, the open-order count from Binance) → confirmation → the
 //! journal's intent → one send → the journal's outcome.
 
-use super::confirm::{Purpose, Tokens};
+use super::desk::{checked_symbol, refused, Desk, Go, NO_NOTIONAL};
 use super::filters::SymbolRules;
-use super::halt::Halt;
-use super::journal::{Intent, Journal, Outcome};
+use super::journal::{Intent, Journal};
 use super::limits::{self, Situation};
 use super::order::{wire, Draft, OrderType, Side, SpotOrder, TimeInForce};
-use crate::client::Asking;
 use crate::exchange::catalogue::{Endpoint, Method, Venue};
-use crate::exchange::{ExchangeService, Gate, Pass, Request};
-use crate::gate::{CallIdentity, PolicyGate};
-use crate::policy::trading::{Confirm, Mode, TradingPolicy};
+use crate::exchange::{Gate, Pass};
+use crate::gate::CallIdentity;
+use crate::policy::trading::{Mode, TradingPolicy};
 use crate::policy::Capability;
 use crate::tool_error::{ErrorKind, ToolError};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
-
-/// The quote asset journalled for a cancel: it carries no notional, and
-/// no cap ever asks for this asset.
-const CANCEL_QUOTE: &str = "NONE";
-
-/// The journal's file name in the state directory.
-pub const JOURNAL_FILE: &str = "journal.jsonl";
 
 /// How long a symbol's exchange rules are reused: filters change rarely
 /// (Binance announces them), and a stale rule only makes Binance refuse.
@@ -82,59 +72,22 @@ pub struct OcoDraft {
 /// or why not.
 pub type Cancelled = (String, Result<usize, ToolError>);
 
-/// What to do after confirmation.
-enum Go {
-    /// Send the order.
-    Send,
-    /// Answer this first (a preview with a token); nothing is sent.
-    Answer(Value),
-}
-
 /// The spot-trading service, shared by every call.
 pub struct SpotTrading {
-    service: ExchangeService,
-    gate: PolicyGate,
+    desk: Arc<Desk>,
     policy: RwLock<Arc<TradingPolicy>>,
-    tokens: Option<Tokens>,
-    /// Where the journal lives; it is opened (and verified) at the first
-    /// write, so a read-only server never creates one.
-    journal_path: Option<PathBuf>,
-    journal: OnceLock<Result<Journal, String>>,
-    halt: Option<Halt>,
     /// The spot base URL is Binance's production one.
     live_url: bool,
     rules: Mutex<HashMap<String, (Instant, Arc<SymbolRules>)>>,
 }
 
-fn refused(message: String, recovery: &str) -> ToolError {
-    ToolError::new(ErrorKind::NotPermitted, message, recovery)
-}
-
 impl SpotTrading {
-    /// Trading through `service` under `gate`'s permissions, journalling
-    /// and checking the kill switch in `state_dir` (`None`: every write is
-    /// refused, since none could be journalled).
-    pub fn new(
-        service: ExchangeService,
-        gate: PolicyGate,
-        state_dir: Option<PathBuf>,
-        live_url: bool,
-    ) -> Self {
-        let tokens = match Tokens::new() {
-            Ok(t) => Some(t),
-            Err(e) => {
-                tracing::warn!(error = %e, "confirmation tokens are unavailable; policies that confirm by token refuse every order");
-                None
-            }
-        };
+    /// Spot trading at `desk` (shared with futures); `live_url`: the spot
+    /// base URL is Binance's production one.
+    pub fn new(desk: Arc<Desk>, live_url: bool) -> Self {
         SpotTrading {
-            service,
-            gate,
+            desk,
             policy: RwLock::new(Arc::new(TradingPolicy::off())),
-            tokens,
-            journal_path: state_dir.as_ref().map(|d| d.join(JOURNAL_FILE)),
-            journal: OnceLock::new(),
-            halt: state_dir.map(|d| Halt::at(&d)),
             live_url,
             rules: Mutex::new(HashMap::new()),
         }
@@ -152,37 +105,10 @@ impl SpotTrading {
             .clone()
     }
 
-    /// The checks every write shares: the kill switch, the caller's grant,
-    /// the policy's mode, the journal.
+    /// The checks every spot write shares: the desk's (kill switch, grant,
+    /// journal) and the policy's mode.
     fn may_write(&self, call: &CallIdentity) -> Result<(Arc<TradingPolicy>, &Journal), ToolError> {
-        let Some(halt) = &self.halt else {
-            return Err(refused(
-                "the server has no state directory for its trade journal, so nothing can be written".into(),
-                "the operator sets BINANCE_MCP_STATE_DIR (or HOME)",
-            ));
-        };
-        if let Some(h) = halt.status() {
-            return Err(refused(
-                format!("trading is halted by `binance-mcp halt` ({h})"),
-                "the operator lifts it with `binance-mcp resume`",
-            ));
-        }
-        let permissions = self.gate.current();
-        let granted = permissions
-            .plugins
-            .get(&*call.plugin)
-            .and_then(|p| p.tools.get(&*call.tool).map(|t| (p, t)))
-            .is_some_and(|(p, t)| {
-                !t.read_only
-                    && t.capabilities.contains(&Capability::SpotTrade)
-                    && p.grants.contains(&Capability::SpotTrade)
-            });
-        if !granted {
-            return Err(refused(
-                format!("tool '{}' of plugin '{}' may not trade: the operator's policy does not grant it spot-trade (or the tool is read-only)", call.tool, call.plugin),
-                "the operator can add \"spot-trade\" to the plugin's grants",
-            ));
-        }
+        let journal = self.desk.may_write(call, Capability::SpotTrade)?;
         let policy = self.policy();
         if policy.mode == Mode::Testnet && self.live_url {
             return Err(refused(
@@ -190,26 +116,7 @@ impl SpotTrading {
                 "run with --exchange testnet (or sim), or set trading.mode = \"live\" deliberately",
             ));
         }
-        let journal = self
-            .journal
-            .get_or_init(|| self.open_journal())
-            .as_ref()
-            .map_err(|e| {
-                refused(
-                    format!("the trade journal is unavailable, so nothing can be written: {e}"),
-                    "the operator checks it with `binance-mcp journal verify`",
-                )
-            })?;
         Ok((policy, journal))
-    }
-
-    fn open_journal(&self) -> Result<Journal, String> {
-        let path = self.journal_path.as_ref().ok_or("no state directory")?;
-        let (journal, verification) = Journal::open(path).map_err(|e| e.to_string())?;
-        if !verification.is_intact() {
-            tracing::error!(journal = %path.display(), verification = ?verification, "the trade journal's chain is broken: writes are refused until the operator acknowledges it (`binance-mcp journal verify --acknowledge`)");
-        }
-        Ok(journal)
     }
 
     fn read(
@@ -301,7 +208,7 @@ impl SpotTrading {
         // Everything from here to the outcome holds the account lock (but
         // for the human's answer to an `elicitation/create`: the caps are
         // then checked again once the lock is back).
-        let mut account = Some(self.gate.account_lock());
+        let mut account = Some(self.desk.account_lock());
         let situation = self.within_caps(&policy, journal, &quote, notional, deadline)?;
         let preview = json!({
             "order": order.to_string(),
@@ -318,9 +225,9 @@ impl SpotTrading {
             let r = self.write(Method::Post, "/api/v3/order/test", params, deadline)?;
             return Ok(json!({"dryRun": true, "preview": preview, "commissionRates": r}));
         }
-        if let Go::Answer(v) = self.confirm(
+        if let Go::Answer(v) = self.desk.confirm(
             call,
-            &policy,
+            policy.confirm,
             confirmation,
             (preview, &order.canonical()),
             deadline,
@@ -328,29 +235,11 @@ impl SpotTrading {
         )? {
             return Ok(v);
         }
-        let _account = self.relock(account, || {
+        let _account = self.desk.relock(account, || {
             self.within_caps(&policy, journal, &quote, notional, deadline)
                 .map(drop)
         })?;
         self.send_order(journal, &order, &quote, notional, deadline)
-    }
-
-    /// The account lock for the send: still `held`, or taken again after a
-    /// human's answer and the caps checked afresh (`recheck`), as writes
-    /// may have been placed meanwhile.
-    fn relock<'a>(
-        &'a self,
-        held: Option<std::sync::MutexGuard<'a, ()>>,
-        recheck: impl FnOnce() -> Result<(), ToolError>,
-    ) -> Result<std::sync::MutexGuard<'a, ()>, ToolError> {
-        match held {
-            Some(held) => Ok(held),
-            None => {
-                let held = self.gate.account_lock();
-                recheck()?;
-                Ok(held)
-            }
-        }
     }
 
     /// The account's situation for an order of `notional`, refused when it
@@ -378,86 +267,7 @@ impl SpotTrading {
         Ok(situation)
     }
 
-    /// Whether to send now, or answer first (a preview with a token), as
-    /// the policy's `confirm` says. Elicitation fails closed: a decline, a
-    /// cancel, a timeout or a failed request sends nothing. A client that
-    /// can be asked is never offered a token, so a model cannot confirm its
-    /// own order there. The order is `(preview, canonical)`: what the human
-    /// is shown, and what a token or a round's state is bound to.
-    fn confirm(
-        &self,
-        call: &CallIdentity,
-        policy: &TradingPolicy,
-        token: Option<String>,
-        (preview, canonical): (Value, &str),
-        deadline: Instant,
-        account: &mut Option<std::sync::MutexGuard<'_, ()>>,
-    ) -> Result<Go, ToolError> {
-        let asking = match (&call.client, policy.confirm) {
-            (Some(client), Confirm::Elicitation) => client.asking.clone(),
-            _ => Asking::No,
-        };
-        match (policy.confirm, token) {
-            (Confirm::None, _) => Ok(Go::Send),
-            (_, Some(_)) if asking.can_ask() => Err(refused(
-                "this client can ask the user directly, so confirmation tokens are not accepted"
-                    .into(),
-                "call again without confirmation: the user is asked to confirm",
-            )),
-            (_, Some(token)) => self.redeem_canonical(&token, canonical).map(|()| Go::Send),
-            (_, None) => match (&asking, &call.client) {
-                (Asking::Round(round), _) => {
-                    super::ask::by_round(round, self.tokens()?, &preview, canonical)
-                        .map(|()| Go::Send)
-                }
-                (Asking::Request, Some(client)) => {
-                    // No write waits on a human's answer (a cancel above all).
-                    drop(account.take());
-                    super::ask::confirm(&client.peer, &preview, deadline).map(|()| Go::Send)
-                }
-                _ => self.preview_canonical(preview, canonical).map(Go::Answer),
-            },
-        }
-    }
-
-    /// The confirmation tokens (`Err` when no random key could be made).
-    fn tokens(&self) -> Result<&Tokens, ToolError> {
-        self.tokens.as_ref().ok_or_else(|| {
-            refused(
-                "confirmation tokens are unavailable on this server".into(),
-                "the operator checks the server's log",
-            )
-        })
-    }
-
-    fn redeem_canonical(&self, token: &str, canonical: &str) -> Result<(), ToolError> {
-        self.tokens()?
-            .redeem(Purpose::Preview, token, canonical)
-            .map_err(|e| {
-                refused(
-                    format!("the order was not placed: {e}"),
-                    "call again without confirmation to get a fresh preview and token",
-                )
-            })
-    }
-
-    fn preview_canonical(&self, preview: Value, canonical: &str) -> Result<Value, ToolError> {
-        let (token, expires) = self
-            .tokens()?
-            .issue(Purpose::Preview, canonical)
-            .map_err(|e| refused(e.to_string(), "retry"))?;
-        Ok(json!({
-            "status": "CONFIRMATION_REQUIRED",
-            "preview": preview,
-            "confirmation": token,
-            "confirmationExpires": expires,
-            "confirmationExpiresIso": crate::trading::iso(expires as i64),
-            "next": "nothing was placed: show the user this preview; to place it, call again with the same order and confirmation set to this token (single use, 60 s)",
-        }))
-    }
-
-    /// Send one request of the trading service's own (a read, or a write
-    /// through the write path: one send, a lookup when the answer is lost).
+    /// Send one request of the trading service's own (see [`Desk::send`]).
     fn write(
         &self,
         method: Method,
@@ -465,18 +275,8 @@ impl SpotTrading {
         params: Vec<(String, String)>,
         deadline: Instant,
     ) -> Result<Value, ToolError> {
-        let r = self.service.send(
-            &TradingRoutes,
-            Request {
-                venue: Venue::Spot,
-                method,
-                path: path.into(),
-                params,
-            },
-            Some(deadline),
-        )?;
-        serde_json::from_str(&r.body)
-            .map_err(|e| crate::exchange::errors::malformed(&e.to_string()))
+        self.desk
+            .send(&TradingRoutes, Venue::Spot, method, path, params, deadline)
     }
 
     fn send_order(
@@ -488,21 +288,19 @@ impl SpotTrading {
         deadline: Instant,
     ) -> Result<Value, ToolError> {
         let id = order.client_order_id.clone();
-        journal
-            .append_intent(Intent {
-                id: id.clone(),
-                symbol: order.symbol.clone(),
-                side: Some(order.side),
-                quote_asset: quote.into(),
-                notional: notional.unwrap_or_default(),
-                body: json!({"request": "POST /api/v3/order", "params": order.canonical(), "clientOrderId": id}),
+        let intent = Intent {
+            id: id.clone(),
+            symbol: order.symbol.clone(),
+            side: Some(order.side),
+            quote_asset: quote.into(),
+            notional: notional.unwrap_or_default(),
+            body: json!({"request": "POST /api/v3/order", "params": order.canonical(), "clientOrderId": id}),
+        };
+        self.desk
+            .journalled(journal, intent, || {
+                self.write(Method::Post, "/api/v3/order", order.params(), deadline)
             })
-            .map_err(journal_error)?;
-        let outcome = self.write(Method::Post, "/api/v3/order", order.params(), deadline);
-        if let Err(e) = journal.append_outcome(&id, outcome_of(&outcome)) {
-            tracing::error!(client_order_id = %id, error = %e, "could not journal a write's outcome");
-        }
-        outcome.map(|v| super::answer::order(&v))
+            .map(|v| super::answer::order(&v))
     }
 
     /// Check one leg of an OCO as an order of its own (filters, fields).
@@ -598,7 +396,7 @@ impl SpotTrading {
             }
             Ok(())
         };
-        let mut account = Some(self.gate.account_lock());
+        let mut account = Some(self.desk.account_lock());
         within_caps()?;
         let (above, below) = match oco.side {
             Side::Sell => (&limit_leg, &stop_leg),
@@ -641,9 +439,9 @@ impl SpotTrading {
             "quoteAsset": quote,
             "limits": limits_json(&policy),
         });
-        if let Go::Answer(v) = self.confirm(
+        if let Go::Answer(v) = self.desk.confirm(
             call,
-            &policy,
+            policy.confirm,
             confirmation,
             (preview, &canonical),
             deadline,
@@ -651,20 +449,18 @@ impl SpotTrading {
         )? {
             return Ok(v);
         }
-        let _account = self.relock(account, within_caps)?;
-        journal
-            .append_intent(Intent {
-                id: list_id.clone(),
-                symbol: limit_leg.symbol.clone(),
-                side: Some(oco.side),
-                quote_asset: quote,
-                notional: high.unwrap_or_default(),
-                body: json!({"request": "POST /api/v3/orderList/oco", "params": canonical}),
-            })
-            .map_err(journal_error)?;
-        let outcome = self.write(Method::Post, "/api/v3/orderList/oco", params, deadline);
-        let _ = journal.append_outcome(&list_id, outcome_of(&outcome));
-        outcome
+        let _account = self.desk.relock(account, within_caps)?;
+        let intent = Intent {
+            id: list_id.clone(),
+            symbol: limit_leg.symbol.clone(),
+            side: Some(oco.side),
+            quote_asset: quote,
+            notional: high.unwrap_or_default(),
+            body: json!({"request": "POST /api/v3/orderList/oco", "params": canonical}),
+        };
+        self.desk.journalled(journal, intent, || {
+            self.write(Method::Post, "/api/v3/orderList/oco", params, deadline)
+        })
     }
 
     /// Cancel one order (never confirmed: it reduces risk).
@@ -691,21 +487,21 @@ impl SpotTrading {
                 ))
             }
         }
-        let _account = self.gate.account_lock();
+        let _account = self.desk.account_lock();
         let id = format!("cancel-{}", crate::exchange::outcome::new_client_order_id());
-        journal
-            .append_intent(Intent {
-                id: id.clone(),
-                symbol: symbol.clone(),
-                side: None,
-                quote_asset: CANCEL_QUOTE.into(),
-                notional: Decimal::ZERO,
-                body: json!({"request": "DELETE /api/v3/order", "params": params}),
+        let intent = Intent {
+            id,
+            symbol: symbol.clone(),
+            side: None,
+            quote_asset: NO_NOTIONAL.into(),
+            notional: Decimal::ZERO,
+            body: json!({"request": "DELETE /api/v3/order", "params": params}),
+        };
+        self.desk
+            .journalled(journal, intent, || {
+                self.write(Method::Delete, "/api/v3/order", params, deadline)
             })
-            .map_err(journal_error)?;
-        let outcome = self.write(Method::Delete, "/api/v3/order", params, deadline);
-        let _ = journal.append_outcome(&id, outcome_of(&outcome));
-        outcome.map(|v| super::answer::order(&v))
+            .map(|v| super::answer::order(&v))
     }
 
     /// `binance-mcp halt --cancel-open`: cancel every open order on the
@@ -713,16 +509,7 @@ impl SpotTrading {
     /// open orders), journalled, after the halt marker is written — the
     /// one write the halt itself makes. Returns what was cancelled per symbol.
     pub fn cancel_open_after_halt(&self, deadline: Instant) -> Result<Vec<Cancelled>, ToolError> {
-        let journal = self
-            .journal
-            .get_or_init(|| self.open_journal())
-            .as_ref()
-            .map_err(|e| {
-                refused(
-                    format!("the trade journal is unavailable: {e}"),
-                    "check it with `binance-mcp journal verify`",
-                )
-            })?;
+        let journal = self.desk.journal()?;
         let policy = self.policy();
         let open = self.read("/api/v3/openOrders", Vec::new(), deadline)?;
         let mut symbols: Vec<String> = open
@@ -738,23 +525,22 @@ impl SpotTrading {
         if let Some(allowed) = &policy.symbols {
             symbols.retain(|s| allowed.contains(s));
         }
-        let _account = self.gate.account_lock();
+        let _account = self.desk.account_lock();
         let mut done = Vec::new();
         for symbol in symbols {
             let id = format!("halt-{}", crate::exchange::outcome::new_client_order_id());
             let params = vec![("symbol".to_string(), symbol.clone())];
-            let outcome = journal
-                .append_intent(Intent {
-                    id: id.clone(),
-                    symbol: symbol.clone(),
-                    side: None,
-                    quote_asset: CANCEL_QUOTE.into(),
-                    notional: Decimal::ZERO,
-                    body: json!({"request": "DELETE /api/v3/openOrders", "params": params, "by": "binance-mcp halt --cancel-open"}),
-                })
-                .map_err(journal_error)
-                .and_then(|_| self.write(Method::Delete, "/api/v3/openOrders", params, deadline));
-            let _ = journal.append_outcome(&id, outcome_of(&outcome));
+            let intent = Intent {
+                id,
+                symbol: symbol.clone(),
+                side: None,
+                quote_asset: NO_NOTIONAL.into(),
+                notional: Decimal::ZERO,
+                body: json!({"request": "DELETE /api/v3/openOrders", "params": params, "by": "binance-mcp halt --cancel-open"}),
+            };
+            let outcome = self.desk.journalled(journal, intent, || {
+                self.write(Method::Delete, "/api/v3/openOrders", params, deadline)
+            });
             done.push((symbol, outcome.map(|v| v.as_array().map_or(1, Vec::len))));
         }
         Ok(done)
@@ -769,85 +555,26 @@ impl SpotTrading {
     ) -> Result<Value, ToolError> {
         let (_, journal) = self.may_write(call)?;
         let symbol = checked_symbol(symbol)?;
-        let _account = self.gate.account_lock();
+        let _account = self.desk.account_lock();
         let id = format!(
             "cancel-all-{}",
             crate::exchange::outcome::new_client_order_id()
         );
         let params = vec![("symbol".to_string(), symbol.clone())];
-        journal
-            .append_intent(Intent {
-                id: id.clone(),
-                symbol,
-                side: None,
-                quote_asset: CANCEL_QUOTE.into(),
-                notional: Decimal::ZERO,
-                body: json!({"request": "DELETE /api/v3/openOrders", "params": params}),
+        let intent = Intent {
+            id,
+            symbol,
+            side: None,
+            quote_asset: NO_NOTIONAL.into(),
+            notional: Decimal::ZERO,
+            body: json!({"request": "DELETE /api/v3/openOrders", "params": params}),
+        };
+        self.desk
+            .journalled(journal, intent, || {
+                self.write(Method::Delete, "/api/v3/openOrders", params, deadline)
             })
-            .map_err(journal_error)?;
-        let outcome = self.write(Method::Delete, "/api/v3/openOrders", params, deadline);
-        let _ = journal.append_outcome(&id, outcome_of(&outcome));
-        outcome.map(|v| json!({"cancelled": super::answer::orders(&v)}))
+            .map(|v| json!({"cancelled": super::answer::orders(&v)}))
     }
-}
-
-/// The journal's record of a write's result. Only an answer from Binance
-/// (or a lookup that found nothing) is a rejection; an unknown outcome
-/// keeps counting against the caps.
-fn outcome_of(r: &Result<Value, ToolError>) -> Outcome {
-    let text = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    };
-    match r {
-        Ok(v) => Outcome::Accepted {
-            order_id: text(
-                v.get("orderId")
-                    .or_else(|| v.get("orderListId"))
-                    .unwrap_or(&Value::Null),
-            ),
-            status: text(
-                v.get("status")
-                    .or_else(|| v.get("listOrderStatus"))
-                    .unwrap_or(&Value::Null),
-            ),
-            body: v.clone(),
-        },
-        Err(e)
-            if e.data
-                .get("outcome")
-                .is_some_and(|o| o == "UNKNOWN_OUTCOME") =>
-        {
-            Outcome::Unknown { body: e.to_json() }
-        }
-        Err(e) => Outcome::Rejected { body: e.to_json() },
-    }
-}
-
-fn checked_symbol(symbol: &str) -> Result<String, ToolError> {
-    let s = symbol.trim().to_ascii_uppercase();
-    if (1..=20).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-    {
-        Ok(s)
-    } else {
-        Err(super::order::invalid(
-            format!(
-                "symbol '{}' is not a Binance symbol",
-                crate::text::escaped(symbol, 32)
-            ),
-            "use a symbol such as BTCUSDT",
-        ))
-    }
-}
-
-fn journal_error(e: super::journal::JournalError) -> ToolError {
-    refused(
-        format!("the order was not sent: the trade journal refused it ({e})"),
-        "the operator checks the journal (`binance-mcp journal verify`)",
-    )
 }
 
 fn limits_json(p: &TradingPolicy) -> Value {
