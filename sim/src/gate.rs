@@ -102,6 +102,8 @@ pub async fn gate(State(state): State<Arc<SimState>>, req: Request, next: Next) 
     });
     let req = if req.method() == Method::POST && PLACEMENT_PATHS.contains(&path.as_str()) {
         count_placement(&state, req).await
+    } else if req.method() == Method::POST && FUTURES_PLACEMENT_PATHS.contains(&path.as_str()) {
+        count_futures_placement(&state, req).await
     } else {
         req
     };
@@ -141,6 +143,10 @@ pub async fn gate(State(state): State<Arc<SimState>>, req: Request, next: Next) 
 /// [`SimState::orders_received`]).
 pub const PLACEMENT_PATHS: [&str; 2] = ["/api/v3/order", "/api/v3/orderList/oco"];
 
+/// The futures paths whose POSTs place orders (counted by
+/// [`SimState::futures_orders_received`]).
+pub const FUTURES_PLACEMENT_PATHS: [&str; 2] = ["/fapi/v1/order", "/fapi/v1/algoOrder"];
+
 /// The client ids a placement may carry.
 const CLIENT_ID_PARAMS: [&str; 4] = [
     "newClientOrderId",
@@ -149,22 +155,36 @@ const CLIENT_ID_PARAMS: [&str; 4] = [
     "belowClientOrderId",
 ];
 
-/// Counts a placement as it arrives, before faults or validation, with
-/// the client ids it carries; the body is read and put back.
-async fn count_placement(state: &SimState, req: Request) -> Request {
+/// The distinct non-empty values of `names` in a request's query and
+/// body; the body is read and put back.
+async fn read_params(req: Request, names: &[&str]) -> (Request, Vec<(String, String)>) {
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, 1 << 20)
         .await
         .unwrap_or_default();
     let text = String::from_utf8_lossy(&bytes);
-    let mut ids: Vec<String> = Vec::new();
+    let mut found: Vec<(String, String)> = Vec::new();
     let query = parts.uri.query().unwrap_or("");
     for pair in query.split('&').chain(text.split('&')) {
         if let Some((k, v)) = pair.split_once('=') {
             let v = crate::params::percent_decode(v);
-            if CLIENT_ID_PARAMS.contains(&k) && !v.is_empty() && !ids.contains(&v) {
-                ids.push(v);
+            let item = (k.to_string(), v);
+            if names.contains(&k) && !item.1.is_empty() && !found.contains(&item) {
+                found.push(item);
             }
+        }
+    }
+    (Request::from_parts(parts, Body::from(bytes)), found)
+}
+
+/// Counts a placement as it arrives, before faults or validation, with
+/// the client ids it carries.
+async fn count_placement(state: &SimState, req: Request) -> Request {
+    let (req, found) = read_params(req, &CLIENT_ID_PARAMS).await;
+    let mut ids: Vec<String> = Vec::new();
+    for (_, v) in found {
+        if !ids.contains(&v) {
+            ids.push(v);
         }
     }
     state.stats_cell().update(|s| {
@@ -173,7 +193,25 @@ async fn count_placement(state: &SimState, req: Request) -> Request {
             *s.orders_received_by_client_id.entry(id).or_default() += 1;
         }
     });
-    Request::from_parts(parts, Body::from(bytes))
+    req
+}
+
+/// Counts a futures placement as it arrives, with its symbol and client
+/// id.
+async fn count_futures_placement(state: &SimState, req: Request) -> Request {
+    let (req, found) = read_params(req, &["symbol", "newClientOrderId", "clientAlgoId"]).await;
+    state.stats_cell().update(|s| {
+        s.futures_orders_received += 1;
+        for (k, v) in found {
+            let map = if k == "symbol" {
+                &mut s.futures_orders_received_by_symbol
+            } else {
+                &mut s.futures_orders_received_by_client_id
+            };
+            *map.entry(v).or_default() += 1;
+        }
+    });
+    req
 }
 
 /// Rate limiting and weight charging around the handler.

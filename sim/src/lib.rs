@@ -24,6 +24,15 @@
 //! [`SimState::set_order_limits`], and [`SimState::orders_received`] /
 //! [`SimState::orders_received_for`] to assert what was sent.
 //!
+//! USD-M futures trading (`/fapi/...`, one-way mode, USDT margin) runs on
+//! its own account model ([`futures`]): LIMIT / MARKET orders against a
+//! per-symbol mark price, positions, PnL, commission and funding income,
+//! leverage and margin type, conditional (algo) orders and the
+//! `countdownCancelAll` switch. Its hooks: [`SimState::set_mark_price`],
+//! [`SimState::futures_funding`], [`SimState::futures_position`],
+//! [`SimState::futures_open_orders`], [`SimState::countdown`] and more in
+//! [`futures::hooks`].
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! let sim = binance_sim::Simulator::start(binance_sim::SimConfig::default()).await?;
@@ -40,6 +49,7 @@ pub mod engine;
 pub mod error;
 pub mod exchange_info;
 pub mod faults;
+pub mod futures;
 pub mod gate;
 pub mod interval;
 pub mod klines;
@@ -180,6 +190,16 @@ impl Simulator {
     /// PRICE_FILTER.
     pub fn set_price(&self, symbol: &str, price: Decimal) {
         self.state.set_price(symbol, price);
+    }
+
+    /// Test hook: the futures mark (and contract) price of `symbol` moves
+    /// to `price` ([`SimState::set_mark_price`]): resting futures limits
+    /// fill and conditional orders trigger.
+    ///
+    /// # Panics
+    /// If `symbol` is not listed or `price` is not positive.
+    pub fn set_mark_price(&self, symbol: &str, price: Decimal) {
+        self.state.set_mark_price(symbol, price);
     }
 
     /// Test hook: sets the account's free balance of `asset`.

@@ -122,6 +122,14 @@ pub struct SimStats {
     /// an OCO's `listClientOrderId`, `aboveClientOrderId`,
     /// `belowClientOrderId`).
     pub orders_received_by_client_id: BTreeMap<String, u64>,
+    /// Futures order placements received (`POST /fapi/v1/order`,
+    /// `POST /fapi/v1/algoOrder`), whatever became of them.
+    pub futures_orders_received: u64,
+    /// Futures placements received per `symbol` they named.
+    pub futures_orders_received_by_symbol: BTreeMap<String, u64>,
+    /// Futures placements received per client id (`newClientOrderId`,
+    /// `clientAlgoId`).
+    pub futures_orders_received_by_client_id: BTreeMap<String, u64>,
 }
 
 /// The counters behind a lock.

@@ -5,20 +5,24 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{middleware, Router};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::gate;
-use crate::routes::{account, futures, general, market, order_list, ticker, trade, wallet};
+use crate::routes::{
+    account, futures, futures_account as fa, futures_funding, futures_trade as ft, general, market,
+    order_list, ticker, trade, wallet,
+};
 use crate::state::SimState;
 use crate::weight::Weighted;
 
 /// Builds the router: spot `/api/v3/...` (market data, USER_DATA, TRADE:
 /// orders, order lists, cancels),
-/// wallet `/sapi/v1/...` reads, futures `/fapi/v1/...`, a 404 for anything
+/// wallet `/sapi/v1/...` reads, futures `/fapi/...` (market data, account
+/// reads, orders, conditional orders, settings), a 404 for anything
 /// else, and the [`gate`] middleware around all of it (faults, rate limits,
 /// weights; so even a 404 carries `X-MBX-USED-WEIGHT-1M`).
 pub fn router(state: Arc<SimState>) -> Router {
@@ -75,6 +79,34 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/fapi/v1/exchangeInfo", get(futures::exchange_info))
         .route("/fapi/v1/depth", get(futures::depth))
         .route("/fapi/v1/ticker/price", get(futures::ticker_price))
+        .route("/fapi/v1/premiumIndex", get(futures_funding::premium_index))
+        .route("/fapi/v1/fundingRate", get(futures_funding::funding_rate))
+        .route("/fapi/v3/account", get(fa::account))
+        .route("/fapi/v2/positionRisk", get(fa::position_risk))
+        .route("/fapi/v1/openOrders", get(fa::open_orders))
+        .route(
+            "/fapi/v1/order",
+            get(fa::get_order)
+                .post(ft::new_order)
+                .delete(ft::cancel_order),
+        )
+        .route("/fapi/v1/allOpenOrders", delete(ft::cancel_all))
+        .route("/fapi/v1/income", get(fa::income))
+        .route("/fapi/v1/forceOrders", get(fa::force_orders))
+        .route("/fapi/v1/openAlgoOrders", get(fa::open_algo_orders))
+        .route(
+            "/fapi/v1/algoOrder",
+            get(fa::get_algo_order)
+                .post(ft::new_algo_order)
+                .delete(ft::cancel_algo_order),
+        )
+        .route("/fapi/v1/algoOpenOrders", delete(ft::cancel_all_algos))
+        .route("/fapi/v1/leverage", post(ft::leverage))
+        .route("/fapi/v1/marginType", post(ft::margin_type))
+        .route(
+            "/fapi/v1/countdownCancelAll",
+            post(ft::countdown_cancel_all),
+        )
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), gate::gate))
         .with_state(state)

@@ -9,7 +9,8 @@
 //!
 //! The test hooks for order flow live here too: [`SimState::set_price`],
 //! [`SimState::set_balance`], [`SimState::set_order_limits`],
-//! [`SimState::orders_received`] and [`SimState::orders_received_for`].
+//! [`SimState::orders_received`] and [`SimState::orders_received_for`];
+//! the futures hooks are in [`crate::futures::hooks`].
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
@@ -23,6 +24,7 @@ use crate::auth::KeyStore;
 use crate::engine::book::{self, LiveMarkets};
 use crate::engine::Desk;
 use crate::faults::FaultInjector;
+use crate::futures::FuturesAccount;
 use crate::limits::{RateLimiter, SimStats, StatsCell};
 use crate::market::Market;
 use crate::scale::Scale;
@@ -52,6 +54,7 @@ pub struct SimState {
     clock_offset_ms: AtomicI64,
     window_offset_ms: AtomicI64,
     account: Mutex<Account>,
+    futures: Mutex<FuturesAccount>,
     live: LiveMarkets,
     keys: KeyStore,
     limiter: RateLimiter,
@@ -78,6 +81,7 @@ impl SimState {
         crate::scale::resize_books(&mut markets, seed, scale.book_levels);
         markets.extend(crate::listing::listings(seed, anchor_ms, scale.listings));
         let account = crate::account::generate::generate_scaled(seed, anchor_ms, &markets, scale);
+        let futures = crate::futures::seed::generate(seed, anchor_ms, &markets);
         let by_symbol = markets
             .iter()
             .enumerate()
@@ -96,6 +100,7 @@ impl SimState {
             clock_offset_ms: AtomicI64::new(0),
             window_offset_ms: AtomicI64::new(0),
             account: Mutex::new(Account::new(account, seed)),
+            futures: Mutex::new(futures),
             live: LiveMarkets::default(),
             keys: KeyStore::default(),
             limiter: RateLimiter::default(),
@@ -322,6 +327,15 @@ impl SimState {
     /// The account, locked (poisoning is ignored: the data stays usable).
     pub(crate) fn lock_account(&self) -> MutexGuard<'_, Account> {
         self.account.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `f` on the futures account at the server time, after firing
+    /// expired countdowns ([`crate::futures::countdown`]).
+    pub(crate) fn futures<R>(&self, f: impl FnOnce(&mut FuturesAccount, i64) -> R) -> R {
+        let now = self.server_time_ms();
+        let mut account = self.futures.lock().unwrap_or_else(|e| e.into_inner());
+        account.expire_countdowns(now);
+        f(&mut account, now)
     }
 
     /// The accepted API keys.

@@ -7,6 +7,9 @@
 
 pub mod account;
 pub mod futures;
+pub mod futures_account;
+pub mod futures_funding;
+pub mod futures_trade;
 pub mod general;
 pub mod market;
 pub mod order_list;
