@@ -20,10 +20,48 @@ const RESOLVE_DELAY: Duration = Duration::from_millis(300);
 /// Budget of a write made outside any tool call.
 const WRITE_BUDGET: Duration = Duration::from_secs(15);
 
+/// The client id a new order of `endpoint` carries: `newClientOrderId`
+/// (spot and futures orders), `clientAlgoId` (futures conditional orders,
+/// Binance's algo service); `None` for every other endpoint.
+pub(crate) fn client_id_param(endpoint: &Endpoint) -> Option<&'static str> {
+    match (endpoint.venue, endpoint.method, endpoint.path) {
+        (Venue::Spot, Method::Post, "/api/v3/order")
+        | (Venue::UsdmFutures, Method::Post, "/fapi/v1/order") => Some("newClientOrderId"),
+        (Venue::UsdmFutures, Method::Post, "/fapi/v1/algoOrder") => Some("clientAlgoId"),
+        _ => None,
+    }
+}
+
 /// Whether `endpoint` places a new order (it counts against the order limits
 /// and carries a client order id).
 pub(crate) fn is_new_order(endpoint: &Endpoint) -> bool {
-    endpoint.method == Method::Post && endpoint.path == "/api/v3/order"
+    client_id_param(endpoint).is_some()
+}
+
+/// How a write's order is looked up when its answer is lost: the lookup
+/// endpoint, whether it needs the symbol, and the id parameters it takes
+/// (the client id's name, the exchange id's name).
+fn lookup_of(endpoint: &Endpoint) -> Option<(Venue, &'static str, bool, &'static str, &'static str)> {
+    match (endpoint.venue, endpoint.path) {
+        (Venue::Spot, "/api/v3/order") => {
+            Some((Venue::Spot, "/api/v3/order", true, "origClientOrderId", "orderId"))
+        }
+        (Venue::UsdmFutures, "/fapi/v1/order") => Some((
+            Venue::UsdmFutures,
+            "/fapi/v1/order",
+            true,
+            "origClientOrderId",
+            "orderId",
+        )),
+        (Venue::UsdmFutures, "/fapi/v1/algoOrder") => Some((
+            Venue::UsdmFutures,
+            "/fapi/v1/algoOrder",
+            false,
+            "clientAlgoId",
+            "algoId",
+        )),
+        _ => None,
+    }
 }
 
 /// Whether `endpoint` counts against the order-count limits (a new order,
@@ -43,9 +81,10 @@ pub(crate) fn write(
     deadline: Option<Instant>,
 ) -> Result<Response, ToolError> {
     let deadline = deadline.unwrap_or_else(|| Instant::now() + WRITE_BUDGET);
-    let is_new_order = is_new_order(endpoint);
-    if is_new_order && !params.iter().any(|(k, _)| k == "newClientOrderId") {
-        params.push(("newClientOrderId".into(), new_client_order_id()));
+    if let Some(id) = client_id_param(endpoint) {
+        if !params.iter().any(|(k, _)| k == id) {
+            params.push((id.into(), new_client_order_id()));
+        }
     }
     // Keep time to resolve the outcome if the answer is lost.
     let send_by = deadline
@@ -99,11 +138,16 @@ fn resolve(
             lost,
         );
     }
-    let reference = get("newClientOrderId")
-        .map(|id| ("origClientOrderId", id))
-        .or_else(|| get("origClientOrderId").map(|id| ("origClientOrderId", id)))
-        .or_else(|| get("orderId").map(|id| ("orderId", id)));
-    let (Some(symbol), Some((id_name, id))) = (get("symbol"), reference) else {
+    let Some((venue, path, needs_symbol, client_key, id_key)) = lookup_of(endpoint) else {
+        return Err(unknown(endpoint, lost, None, "no order lookup for this request"));
+    };
+    let reference = client_id_param(endpoint)
+        .and_then(get)
+        .or_else(|| get(client_key).or_else(|| get("origClientOrderId")))
+        .map(|id| (client_key, id))
+        .or_else(|| get(id_key).map(|id| (id_key, id)));
+    let symbol = get("symbol");
+    let (Some((id_name, id)), true) = (reference, symbol.is_some() || !needs_symbol) else {
         return Err(unknown(
             endpoint,
             lost,
@@ -111,22 +155,19 @@ fn resolve(
             "no order id to look it up by",
         ));
     };
-    let lookup = match classify(Venue::Spot, Method::Get, "/api/v3/order") {
-        Ok(e) if endpoint.venue == Venue::Spot => e,
-        _ => {
-            return Err(unknown(
-                endpoint,
-                lost,
-                Some((id_name, &id)),
-                "no order lookup for this venue",
-            ))
-        }
+    let Ok(lookup) = classify(venue, Method::Get, path) else {
+        return Err(unknown(
+            endpoint,
+            lost,
+            Some((id_name, &id)),
+            "no order lookup for this venue",
+        ));
     };
     std::thread::sleep(RESOLVE_DELAY.min(deadline.saturating_duration_since(Instant::now())));
-    let query = vec![
-        ("symbol".to_string(), symbol),
-        (id_name.to_string(), id.clone()),
-    ];
+    let mut query = vec![(id_name.to_string(), id.clone())];
+    if let Some(symbol) = symbol.filter(|_| needs_symbol) {
+        query.insert(0, ("symbol".to_string(), symbol));
+    }
     // The host's own recovery: never held back by the plugin's share.
     match svc.read(lookup, &query, credentials, None, Some(deadline)) {
         Ok(found) => {
