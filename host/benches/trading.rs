@@ -41,6 +41,7 @@ fn policy() -> TradingPolicy {
         max_daily_notional: Some(Cap::At(Decimal::from(5000))),
         max_open_orders: Some(20),
         confirm: Confirm::Token,
+        daily_includes_futures: false,
     }
 }
 

@@ -80,6 +80,14 @@ impl App {
         crate::reload::watch(&self.lifecycle, self.host.clone(), self.policy_path.clone());
     }
 
+    /// Keep the futures dead-man's switch armed as the policy says (a task
+    /// owned by the lifecycle; `serve` only).
+    pub fn keep_switch_armed(&self) {
+        if let Some(f) = self.host.futures() {
+            crate::futures::switch::keep_armed(&self.lifecycle, f.clone());
+        }
+    }
+
     /// Cancel and await every task the host started (plugin calls, the
     /// clock sync), so nothing runs when the async runtime goes away.
     pub async fn shutdown(self) {
@@ -147,6 +155,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<App> {
     let service_for_host = service.clone();
     let state_dir = config.state_dir.clone();
     let live_url = config.spot_url == crate::config::LIVE.spot;
+    let futures_live_url = config.futures_url == crate::config::LIVE.futures;
     // Loading compiles (or deserialises) components: blocking work.
     let host = lifecycle
         .spawn_blocking(move || -> anyhow::Result<PluginHost> {
@@ -157,8 +166,11 @@ pub async fn start(mut config: Config) -> anyhow::Result<App> {
                 host.gate().clone(),
                 state_dir,
             ));
-            let trading = crate::trading::SpotTrading::new(desk, live_url);
-            let host = host.with_trading(Arc::new(trading));
+            let trading = crate::trading::SpotTrading::new(desk.clone(), live_url);
+            let futures = crate::futures::FuturesTrading::new(desk, futures_live_url);
+            let host = host
+                .with_trading(Arc::new(trading))
+                .with_futures(Arc::new(futures));
             host.apply(policy)?;
             Ok(host)
         })

@@ -18,6 +18,7 @@ pub mod capabilities;
 pub mod client;
 pub mod config;
 pub mod exchange;
+pub mod futures;
 pub mod gate;
 pub mod lifecycle;
 pub mod mcp;

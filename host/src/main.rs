@@ -263,6 +263,7 @@ async fn execute(command: Command, app: &binance_mcp::app::App) -> anyhow::Resul
         | Command::Journal { .. } => Ok(ExitCode::SUCCESS),
         Command::Serve => {
             app.watch_policy();
+            app.keep_switch_armed();
             if let Some(warm) = warm {
                 // Past the bound the warm-up goes on in the background.
                 let _ = tokio::time::timeout(binance_mcp::app::WARM_UP_WAIT, warm).await;

@@ -6,6 +6,7 @@
 //! what a linked one may reach is decided per request by the gate.
 
 pub mod exchange;
+pub mod futures_trading;
 pub mod log;
 pub mod spot_trading;
 
@@ -61,6 +62,15 @@ pub struct PluginState {
     pub(crate) log: log::LogCtx,
     pub(crate) exchange: exchange::ExchangeCtx,
     pub(crate) trading: spot_trading::TradingCtx,
+    pub(crate) futures: futures_trading::FuturesCtx,
+}
+
+/// The host's typed write services a call may reach (each `None` when the
+/// host runs without it).
+#[derive(Clone, Default)]
+pub struct Traders {
+    pub spot: Option<Arc<crate::trading::SpotTrading>>,
+    pub futures: Option<Arc<crate::futures::FuturesTrading>>,
 }
 
 impl PluginState {
@@ -69,7 +79,7 @@ impl PluginState {
     pub fn new(
         gate: &PolicyGate,
         service: ExchangeService,
-        trading: Option<Arc<crate::trading::SpotTrading>>,
+        traders: Traders,
         limits: &Limits,
         env: CallEnv,
     ) -> Self {
@@ -102,7 +112,12 @@ impl PluginState {
             log: log::LogCtx::new(plugin.clone(), env.log),
             trading: spot_trading::TradingCtx {
                 call: env.call.clone(),
-                trading,
+                trading: traders.spot,
+                deadline: requests_by,
+            },
+            futures: futures_trading::FuturesCtx {
+                call: env.call.clone(),
+                futures: traders.futures,
                 deadline: requests_by,
             },
             exchange: exchange::ExchangeCtx {

@@ -41,11 +41,17 @@ pub(crate) fn is_new_order(endpoint: &Endpoint) -> bool {
 /// How a write's order is looked up when its answer is lost: the lookup
 /// endpoint, whether it needs the symbol, and the id parameters it takes
 /// (the client id's name, the exchange id's name).
-fn lookup_of(endpoint: &Endpoint) -> Option<(Venue, &'static str, bool, &'static str, &'static str)> {
+fn lookup_of(
+    endpoint: &Endpoint,
+) -> Option<(Venue, &'static str, bool, &'static str, &'static str)> {
     match (endpoint.venue, endpoint.path) {
-        (Venue::Spot, "/api/v3/order") => {
-            Some((Venue::Spot, "/api/v3/order", true, "origClientOrderId", "orderId"))
-        }
+        (Venue::Spot, "/api/v3/order") => Some((
+            Venue::Spot,
+            "/api/v3/order",
+            true,
+            "origClientOrderId",
+            "orderId",
+        )),
         (Venue::UsdmFutures, "/fapi/v1/order") => Some((
             Venue::UsdmFutures,
             "/fapi/v1/order",
@@ -139,7 +145,12 @@ fn resolve(
         );
     }
     let Some((venue, path, needs_symbol, client_key, id_key)) = lookup_of(endpoint) else {
-        return Err(unknown(endpoint, lost, None, "no order lookup for this request"));
+        return Err(unknown(
+            endpoint,
+            lost,
+            None,
+            "no order lookup for this request",
+        ));
     };
     let reference = client_id_param(endpoint)
         .and_then(get)

@@ -316,10 +316,18 @@ pub async fn cancel_open(app: &binance_mcp::app::App) -> anyhow::Result<ExitCode
     let Some(trading) = app.host.trading().cloned() else {
         anyhow::bail!("this server has no trading service");
     };
+    let futures = app.host.futures().cloned();
     let deadline = std::time::Instant::now() + app.host.limits().call_timeout;
     let done = app
         .lifecycle
-        .spawn_blocking(move || trading.cancel_open_after_halt(deadline))
+        .spawn_blocking(move || {
+            let mut done = trading.cancel_open_after_halt(deadline)?;
+            // Futures too, when the policy trades them.
+            if let Some(f) = futures.filter(|f| f.policy().enabled()) {
+                done.extend(f.cancel_open_after_halt(deadline)?);
+            }
+            Ok::<_, binance_mcp::tool_error::ToolError>(done)
+        })
         .await?;
     let done = match done {
         Ok(d) => d,

@@ -122,6 +122,9 @@ pub fn parse(source: Source, base: Option<&Path>) -> Result<Policy, PolicyError>
         Some(f) => f.check(&source)?,
         None => super::futures::FuturesPolicy::off(),
     };
+    let mut trading = trading;
+    trading.daily_includes_futures =
+        futures.enabled() && futures.daily == super::futures::Daily::Shared;
     Ok(Policy {
         source,
         plugins,

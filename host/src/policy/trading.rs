@@ -84,6 +84,9 @@ pub struct TradingPolicy {
     /// `max_open_orders` on the account.
     pub max_open_orders: Option<u32>,
     pub confirm: Confirm,
+    /// Whether `max_daily_notional` also counts USD-M futures placements
+    /// (`[futures] daily_notional = "shared"`, the default, with futures on).
+    pub daily_includes_futures: bool,
 }
 
 impl TradingPolicy {
@@ -98,6 +101,7 @@ impl TradingPolicy {
             max_daily_notional: None,
             max_open_orders: None,
             confirm: Confirm::Token,
+            daily_includes_futures: false,
         }
     }
 
@@ -323,6 +327,7 @@ impl RawTrading {
             max_daily_notional,
             max_open_orders,
             confirm,
+            daily_includes_futures: false,
         })
     }
 }

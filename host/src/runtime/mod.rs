@@ -22,6 +22,7 @@ pub mod builtin {
 }
 
 use crate::capabilities::log::LogSink;
+use crate::capabilities::Traders;
 use crate::capabilities::{CallEnv, PluginState};
 use crate::client::ClientContext;
 use crate::exchange::share::WeightShare;
@@ -111,8 +112,8 @@ pub struct PluginHost {
     changes: tokio::sync::watch::Sender<u64>,
     /// Shutdown: running plugins are stopped at their next epoch tick.
     cancel: CancellationToken,
-    /// The spot-trading service (`None`: no plugin can trade).
-    trading: Option<Arc<SpotTrading>>,
+    /// The typed write services (`None` each: no plugin can use it).
+    traders: Traders,
 }
 
 /// What a component file says about itself (`binance-mcp plugin inspect`).
@@ -145,20 +146,32 @@ impl PluginHost {
             applying: Mutex::new(()),
             changes: tokio::sync::watch::Sender::new(0),
             cancel: CancellationToken::new(),
-            trading: None,
+            traders: Traders::default(),
         })
     }
 
     /// Trade through `trading` (its `[trading]` policy follows each applied
     /// policy).
     pub fn with_trading(mut self, trading: Arc<SpotTrading>) -> Self {
-        self.trading = Some(trading);
+        self.traders.spot = Some(trading);
+        self
+    }
+
+    /// Trade futures through `futures` (its `[futures]` policy follows each
+    /// applied policy).
+    pub fn with_futures(mut self, futures: Arc<crate::futures::FuturesTrading>) -> Self {
+        self.traders.futures = Some(futures);
         self
     }
 
     /// The spot-trading service, when the host has one.
     pub fn trading(&self) -> Option<&Arc<SpotTrading>> {
-        self.trading.as_ref()
+        self.traders.spot.as_ref()
+    }
+
+    /// The futures-trading service, when the host has one.
+    pub fn futures(&self) -> Option<&Arc<crate::futures::FuturesTrading>> {
+        self.traders.futures.as_ref()
     }
 
     /// The gate the policy in force decides through.
@@ -200,7 +213,7 @@ impl PluginHost {
             engine: &self.engine,
             cache: &self.plugins.cache,
             service: &self.service,
-            trading: self.trading.as_ref(),
+            traders: &self.traders,
             gate: &self.gate,
             limits: &self.limits,
         }
@@ -233,8 +246,11 @@ impl PluginHost {
         // Gate first: a call that starts on the old registry meanwhile is
         // held to the new policy at its first request.
         self.gate.install(registry.permissions());
-        if let (Some(t), Some(p)) = (&self.trading, &registry.policy) {
+        if let (Some(t), Some(p)) = (&self.traders.spot, &registry.policy) {
             t.set_policy(p.trading.clone());
+        }
+        if let (Some(f), Some(p)) = (&self.traders.futures, &registry.policy) {
+            f.set_policy(p.futures.clone(), p.trading.max_daily_notional);
         }
         *self.registry.write().unwrap_or_else(|p| p.into_inner()) = registry.clone();
         if registry.tools().next().is_none() {
@@ -355,7 +371,7 @@ impl PluginHost {
         let state = PluginState::new(
             &self.gate,
             self.service.clone(),
-            self.trading.clone(),
+            self.traders.clone(),
             &self.limits,
             env,
         );

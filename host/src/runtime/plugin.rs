@@ -205,6 +205,8 @@ pub struct Links {
     pub exchange: bool,
     /// `spot-trading`: `spot-trade` is granted.
     pub trading: bool,
+    /// `futures-trading`: `futures-trade` is granted.
+    pub futures: bool,
 }
 
 impl Links {
@@ -213,6 +215,7 @@ impl Links {
         Links {
             exchange: grants.iter().any(|c| c.interface() == "exchange"),
             trading: grants.contains(&Capability::SpotTrade),
+            futures: grants.contains(&Capability::FuturesTrade),
         }
     }
 
@@ -221,14 +224,16 @@ impl Links {
         Links {
             exchange: true,
             trading: true,
+            futures: true,
         }
     }
 }
 
 /// Build the linker for one plugin: WASI (with an empty context), `log`, and
-/// `exchange` / `spot-trading` only when its grants use them.
+/// `exchange` / `spot-trading` / `futures-trading` only when its grants
+/// use them.
 fn linker(engine: &Engine, links: Links) -> wasmtime::Result<Linker<PluginState>> {
-    use super::bindings::binance::mcp::{exchange, log, spot_trading, types};
+    use super::bindings::binance::mcp::{exchange, futures_trading, log, spot_trading, types};
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
     types::add_to_linker::<PluginState, HasSelf<PluginState>>(&mut linker, |s| s)?;
@@ -248,6 +253,12 @@ fn linker(engine: &Engine, links: Links) -> wasmtime::Result<Linker<PluginState>
             HasSelf<crate::capabilities::spot_trading::TradingCtx>,
         >(&mut linker, |s| &mut s.trading)?;
     }
+    if links.futures {
+        futures_trading::add_to_linker::<
+            PluginState,
+            HasSelf<crate::capabilities::futures_trading::FuturesCtx>,
+        >(&mut linker, |s| &mut s.futures)?;
+    }
     Ok(linker)
 }
 
@@ -258,7 +269,7 @@ pub struct LoadContext<'a> {
     pub engine: &'a Engine,
     pub cache: &'a ComponentCache,
     pub service: &'a ExchangeService,
-    pub trading: Option<&'a Arc<crate::trading::SpotTrading>>,
+    pub traders: &'a crate::capabilities::Traders,
     pub gate: &'a PolicyGate,
     pub limits: &'a Limits,
 }
@@ -294,6 +305,9 @@ impl LoadedPlugin {
             let mut detail = one_line(&format!("{e:#}"));
             if !links.exchange && detail.contains("binance:mcp/exchange") {
                 detail.push_str(&format!("; it imports binance:mcp/exchange, which is linked only when plugins.{stem}.grants names a read capability"));
+            }
+            if !links.futures && detail.contains("binance:mcp/futures-trading") {
+                detail.push_str(&format!("; it imports binance:mcp/futures-trading, which is linked only when plugins.{stem}.grants has \"futures-trade\""));
             }
             if !links.trading && detail.contains("binance:mcp/spot-trading") {
                 detail.push_str(&format!("; it imports binance:mcp/spot-trading, which is linked only when plugins.{stem}.grants has \"spot-trade\""));
@@ -379,7 +393,7 @@ fn read_manifest(
         PluginState::new(
             cx.gate,
             cx.service.clone(),
-            cx.trading.cloned(),
+            cx.traders.clone(),
             &limits,
             CallEnv::starting_now(call, &limits),
         ),

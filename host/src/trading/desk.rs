@@ -26,6 +26,11 @@ pub const JOURNAL_FILE: &str = "journal.jsonl";
 /// carries no notional, and no cap ever asks for this asset.
 pub const NO_NOTIONAL: &str = "NONE";
 
+/// The journal's bucket for futures notional (margined in USDT): apart
+/// from spot's `USDT`, so `[futures] daily_notional` can share a cap with
+/// spot or keep its own.
+pub const FUTURES_BUCKET: &str = "USDT@futures";
+
 /// What to do after confirmation.
 pub enum Go {
     /// Send the write.

@@ -169,6 +169,7 @@ mod tests {
             max_daily_notional: Some(Cap::At(Decimal::from(1500))),
             max_open_orders: Some(2),
             confirm: Confirm::None,
+            daily_includes_futures: false,
         }
     }
 

@@ -257,7 +257,7 @@ impl SpotTrading {
         let situation = Situation {
             quote_asset: quote.to_string(),
             notional,
-            placed_24h: journal.notional_since(since, quote),
+            placed_24h: placed_24h(policy, journal, since, quote),
             open_orders: match policy.max_open_orders {
                 Some(_) => Some(self.open_orders(deadline)?),
                 None => None,
@@ -385,7 +385,7 @@ impl SpotTrading {
             let situation = Situation {
                 quote_asset: quote.clone(),
                 notional: high,
-                placed_24h: journal.notional_since(now_ms() - 86_400_000, &quote),
+                placed_24h: placed_24h(&policy, journal, now_ms() - 86_400_000, &quote),
                 open_orders: match policy.max_open_orders {
                     Some(_) => Some(self.open_orders(deadline)? + 1),
                     None => None,
@@ -574,6 +574,18 @@ impl SpotTrading {
                 self.write(Method::Delete, "/api/v3/openOrders", params, deadline)
             })
             .map(|v| json!({"cancelled": super::answer::orders(&v)}))
+    }
+}
+
+/// The rolling notional under `quote`'s daily cap since `since`: spot's,
+/// plus USD-M futures' when the policy shares the cap and `quote` is their
+/// margin asset (USDT).
+fn placed_24h(policy: &TradingPolicy, journal: &Journal, since: i64, quote: &str) -> Decimal {
+    let spot = journal.notional_since(since, quote);
+    if policy.daily_includes_futures && quote == "USDT" {
+        spot + journal.notional_since(since, crate::trading::desk::FUTURES_BUCKET)
+    } else {
+        spot
     }
 }
 

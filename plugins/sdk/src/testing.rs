@@ -26,7 +26,31 @@
 //! assert_eq!(ex.trading_calls(), vec![TradingCall::CancelAll("BTCUSDT".into())]);
 //! assert!(CannedExchange::default().trading().is_none());
 //! ```
+//!
+//! A [`CannedFutures`] stands in for the host's `futures-trading`
+//! capability in the same way: [`CannedExchange::with_futures`] exposes it
+//! through [`Exchange::futures`] (`None` otherwise), and
+//! [`CannedExchange::futures_calls`] lists what it received.
+//!
+//! ```
+//! use binance_mcp_plugin::testing::{CannedExchange, CannedFutures, FuturesCall};
+//! use binance_mcp_plugin::Exchange;
+//! let ex = CannedExchange::default()
+//!     .with_futures(CannedFutures::always(r#"{"leverage":5}"#));
+//! let answer = ex.futures().unwrap().set_leverage("BTCUSDT", 5, None).unwrap();
+//! assert_eq!(answer, r#"{"leverage":5}"#);
+//! assert_eq!(
+//!     ex.futures_calls(),
+//!     vec![FuturesCall::SetLeverage {
+//!         symbol: "BTCUSDT".into(),
+//!         leverage: 5,
+//!         confirmation: None,
+//!     }]
+//! );
+//! assert!(CannedExchange::default().futures().is_none());
+//! ```
 
+use crate::futures::{FuturesCancel, FuturesOrder, FuturesTrading, MarginType};
 use crate::trading::{Cancel, OcoOrder, Order, Trading};
 use crate::{Exchange, Request, Response, ToolError};
 use std::cell::RefCell;
@@ -39,6 +63,7 @@ pub struct CannedExchange {
     fallback: Option<String>,
     seen: RefCell<Vec<Request>>,
     trading: Option<CannedTrading>,
+    futures: Option<CannedFutures>,
 }
 
 impl CannedExchange {
@@ -105,6 +130,23 @@ impl CannedExchange {
             .map(CannedTrading::calls)
             .unwrap_or_default()
     }
+
+    /// Offer `futures` as this exchange's [`Exchange::futures`] capability
+    /// (without it, `futures()` is `None`, as for a plugin not granted
+    /// `futures-trade`).
+    pub fn with_futures(mut self, futures: CannedFutures) -> Self {
+        self.futures = Some(futures);
+        self
+    }
+
+    /// Every call the canned futures capability received, in order (empty
+    /// when there is none).
+    pub fn futures_calls(&self) -> Vec<FuturesCall> {
+        self.futures
+            .as_ref()
+            .map(CannedFutures::calls)
+            .unwrap_or_default()
+    }
 }
 
 impl Exchange for CannedExchange {
@@ -134,6 +176,10 @@ impl Exchange for CannedExchange {
 
     fn trading(&self) -> Option<&dyn Trading> {
         self.trading.as_ref().map(|t| t as &dyn Trading)
+    }
+
+    fn futures(&self) -> Option<&dyn FuturesTrading> {
+        self.futures.as_ref().map(|f| f as &dyn FuturesTrading)
     }
 }
 
@@ -201,5 +247,119 @@ impl Trading for CannedTrading {
 
     fn cancel_all(&self, symbol: &str) -> Result<String, ToolError> {
         self.answer(TradingCall::CancelAll(symbol.to_string()))
+    }
+}
+
+/// One call of the [`FuturesTrading`] capability, with what it carried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FuturesCall {
+    SetLeverage {
+        symbol: String,
+        leverage: u32,
+        confirmation: Option<String>,
+    },
+    SetMarginType {
+        symbol: String,
+        margin_type: MarginType,
+        confirmation: Option<String>,
+    },
+    PlaceOrder(FuturesOrder),
+    ClosePosition {
+        symbol: String,
+        confirmation: Option<String>,
+    },
+    CancelOrder(FuturesCancel),
+    CancelAll(String),
+}
+
+/// A canned futures-trading capability: records every call and answers
+/// each with one JSON text (as the host would: the order's state, the
+/// change made, or a preview) or one error (a policy refusal, a Binance
+/// rejection…), like [`CannedTrading`].
+#[derive(Debug, Default)]
+pub struct CannedFutures {
+    answer: Option<Result<String, ToolError>>,
+    seen: RefCell<Vec<FuturesCall>>,
+}
+
+impl CannedFutures {
+    /// Answer every call with `body`.
+    pub fn always(body: &str) -> Self {
+        CannedFutures {
+            answer: Some(Ok(body.to_string())),
+            ..CannedFutures::default()
+        }
+    }
+
+    /// Answer every call with `error`.
+    pub fn failing(error: ToolError) -> Self {
+        CannedFutures {
+            answer: Some(Err(error)),
+            ..CannedFutures::default()
+        }
+    }
+
+    /// Every call received so far, in order.
+    pub fn calls(&self) -> Vec<FuturesCall> {
+        self.seen.borrow().clone()
+    }
+
+    /// Panics with no canned answer: in a test that is a bug to see at once.
+    fn answer(&self, call: FuturesCall) -> Result<String, ToolError> {
+        self.seen.borrow_mut().push(call);
+        self.answer
+            .clone()
+            .unwrap_or_else(|| panic!("no canned futures answer"))
+    }
+}
+
+impl FuturesTrading for CannedFutures {
+    fn set_leverage(
+        &self,
+        symbol: &str,
+        leverage: u32,
+        confirmation: Option<&str>,
+    ) -> Result<String, ToolError> {
+        self.answer(FuturesCall::SetLeverage {
+            symbol: symbol.to_string(),
+            leverage,
+            confirmation: confirmation.map(str::to_string),
+        })
+    }
+
+    fn set_margin_type(
+        &self,
+        symbol: &str,
+        margin_type: MarginType,
+        confirmation: Option<&str>,
+    ) -> Result<String, ToolError> {
+        self.answer(FuturesCall::SetMarginType {
+            symbol: symbol.to_string(),
+            margin_type,
+            confirmation: confirmation.map(str::to_string),
+        })
+    }
+
+    fn place_order(&self, order: &FuturesOrder) -> Result<String, ToolError> {
+        self.answer(FuturesCall::PlaceOrder(order.clone()))
+    }
+
+    fn close_position(
+        &self,
+        symbol: &str,
+        confirmation: Option<&str>,
+    ) -> Result<String, ToolError> {
+        self.answer(FuturesCall::ClosePosition {
+            symbol: symbol.to_string(),
+            confirmation: confirmation.map(str::to_string),
+        })
+    }
+
+    fn cancel_order(&self, cancel: &FuturesCancel) -> Result<String, ToolError> {
+        self.answer(FuturesCall::CancelOrder(cancel.clone()))
+    }
+
+    fn cancel_all(&self, symbol: &str) -> Result<String, ToolError> {
+        self.answer(FuturesCall::CancelAll(symbol.to_string()))
     }
 }
