@@ -91,6 +91,16 @@ fn cases(symbols: &[String], order_id: &Value) -> Vec<(&'static str, Value, Valu
             json!({"coin":"BTC"}),
             json!({"coin":"BTC","network":"BTC"}),
         ),
+        ("get_futures_account", json!({}), json!({})),
+        ("get_futures_positions", json!({}), json!({})),
+        (
+            "get_funding_rate",
+            json!({"symbol":"BTCUSDT"}),
+            json!({"symbol":"BTCUSDT","limit":100}),
+        ),
+        ("get_futures_open_orders", json!({}), json!({})),
+        ("get_futures_income", json!({}), json!({"limit":1000})),
+        ("get_liquidation_history", json!({}), json!({"limit":100})),
     ]
 }
 

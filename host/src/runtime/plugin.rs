@@ -205,7 +205,10 @@ pub struct Links {
     pub exchange: bool,
     /// `spot-trading`: `spot-trade` is granted.
     pub trading: bool,
-    /// `futures-trading`: `futures-trade` is granted.
+    /// `futures-trading`: always. The futures plugin reads (`futures-read`)
+    /// and writes through one component, and an operator may grant only
+    /// the reads; every write is refused at execution unless the policy
+    /// grants `futures-trade` (the desk's grant check, the one decision).
     pub futures: bool,
 }
 
@@ -215,7 +218,7 @@ impl Links {
         Links {
             exchange: grants.iter().any(|c| c.interface() == "exchange"),
             trading: grants.contains(&Capability::SpotTrade),
-            futures: grants.contains(&Capability::FuturesTrade),
+            futures: true,
         }
     }
 
@@ -305,9 +308,6 @@ impl LoadedPlugin {
             let mut detail = one_line(&format!("{e:#}"));
             if !links.exchange && detail.contains("binance:mcp/exchange") {
                 detail.push_str(&format!("; it imports binance:mcp/exchange, which is linked only when plugins.{stem}.grants names a read capability"));
-            }
-            if !links.futures && detail.contains("binance:mcp/futures-trading") {
-                detail.push_str(&format!("; it imports binance:mcp/futures-trading, which is linked only when plugins.{stem}.grants has \"futures-trade\""));
             }
             if !links.trading && detail.contains("binance:mcp/spot-trading") {
                 detail.push_str(&format!("; it imports binance:mcp/spot-trading, which is linked only when plugins.{stem}.grants has \"spot-trade\""));

@@ -68,6 +68,12 @@ const calls = {
   get_withdraw_history: {},
   get_universal_transfer_history: { type: "MAIN_FUNDING" },
   get_deposit_address: { coin: "BTC" },
+  get_futures_account: {},
+  get_futures_positions: {},
+  get_funding_rate: { symbol: "BTCUSDT" },
+  get_futures_open_orders: {},
+  get_futures_income: {},
+  get_liquidation_history: {},
 };
 /** Deep equality of parsed JSON, object member order aside. */
 function sameJson(a, b) {
