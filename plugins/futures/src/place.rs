@@ -1,7 +1,8 @@
 //! New futures orders of any USD-M type, and closing a whole position.
 
 use crate::fields::{
-    answer, dec_arg, host, not_taken, Call, ORDER_TYPES, SIDES, TIMES_IN_FORCE, WORKING_TYPES,
+    answer, dec_arg, host, not_taken, Call, FuturesArgs, ORDER_TYPES, SIDES, TIMES_IN_FORCE,
+    WORKING_TYPES,
 };
 use crate::PLACE;
 use binance_mcp_plugin::capability::FUTURES_TRADE;

@@ -24,6 +24,7 @@ pub mod testing;
 pub mod time;
 pub mod tool;
 pub mod trading;
+pub mod writes;
 
 #[cfg(target_arch = "wasm32")]
 pub mod guest;

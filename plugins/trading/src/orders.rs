@@ -1,6 +1,8 @@
 //! New orders: one order of any spot type, and OCO pairs.
 
-use crate::fields::{answer, dec_arg, host, not_taken, Call, ORDER_TYPES, SIDES, TIMES_IN_FORCE};
+use crate::fields::{
+    answer, dec_arg, host, not_taken, Call, SpotArgs, ORDER_TYPES, SIDES, TIMES_IN_FORCE,
+};
 use crate::PLACE;
 use binance_mcp_plugin::capability::SPOT_TRADE;
 use binance_mcp_plugin::trading::{OcoOrder, Order, OrderType, Side};
