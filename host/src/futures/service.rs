@@ -466,10 +466,12 @@ impl FuturesTrading {
         } else {
             ("/fapi/v1/order", "orderId", "origClientOrderId")
         };
-        let mut params = vec![("symbol".to_string(), symbol.clone())];
-        if conditional {
-            params.clear();
-        }
+        // The algo service identifies an order by its id alone.
+        let mut params = if conditional {
+            Vec::new()
+        } else {
+            vec![("symbol".to_string(), symbol.clone())]
+        };
         match (order_id, client_id) {
             (Some(id), None) => params.push((id_key.into(), id.to_string())),
             (None, Some(c)) if crate::trading::order::valid_client_order_id(&c) => {

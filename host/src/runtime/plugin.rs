@@ -205,11 +205,6 @@ pub struct Links {
     pub exchange: bool,
     /// `spot-trading`: `spot-trade` is granted.
     pub trading: bool,
-    /// `futures-trading`: always. The futures plugin reads (`futures-read`)
-    /// and writes through one component, and an operator may grant only
-    /// the reads; every write is refused at execution unless the policy
-    /// grants `futures-trade` (the desk's grant check, the one decision).
-    pub futures: bool,
 }
 
 impl Links {
@@ -218,7 +213,6 @@ impl Links {
         Links {
             exchange: grants.iter().any(|c| c.interface() == "exchange"),
             trading: grants.contains(&Capability::SpotTrade),
-            futures: true,
         }
     }
 
@@ -227,14 +221,13 @@ impl Links {
         Links {
             exchange: true,
             trading: true,
-            futures: true,
         }
     }
 }
 
-/// Build the linker for one plugin: WASI (with an empty context), `log`, and
-/// `exchange` / `spot-trading` / `futures-trading` only when its grants
-/// use them.
+/// Build the linker for one plugin: WASI (with an empty context), `log`,
+/// `futures-trading` (refused per write unless granted), and `exchange` /
+/// `spot-trading` only when its grants use them.
 fn linker(engine: &Engine, links: Links) -> wasmtime::Result<Linker<PluginState>> {
     use super::bindings::binance::mcp::{exchange, futures_trading, log, spot_trading, types};
     let mut linker = Linker::new(engine);
@@ -256,7 +249,11 @@ fn linker(engine: &Engine, links: Links) -> wasmtime::Result<Linker<PluginState>
             HasSelf<crate::capabilities::spot_trading::TradingCtx>,
         >(&mut linker, |s| &mut s.trading)?;
     }
-    if links.futures {
+    // `futures-trading` is linked for every plugin: the futures plugin reads
+    // (`futures-read`) and writes through one component, and an operator may
+    // grant only the reads; every write is refused at execution unless the
+    // policy grants `futures-trade` (the desk's grant check, the one decision).
+    {
         futures_trading::add_to_linker::<
             PluginState,
             HasSelf<crate::capabilities::futures_trading::FuturesCtx>,
