@@ -10,16 +10,14 @@
 mod support;
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, ClientConfig, ElicitRequestParams, ElicitResult,
-    ElicitationAction, ElicitationCapability, InputResponses, ProtocolVersion,
+    CallToolRequestParams, CallToolResponse, ElicitationAction, InputResponses, ProtocolVersion,
 };
-use rmcp::service::{ClientLifecycleMode, ClientServiceExt, RequestContext, RunningService};
-use rmcp::transport::TokioChildProcess;
-use rmcp::{ClientHandler, ErrorData as McpError, RoleClient, ServiceExt};
+use rmcp::service::RunningService;
+use rmcp::RoleClient;
 use serde_json::{json, Value};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
+use support::asker::*;
 use support::trading::*;
 use support::*;
 
@@ -82,91 +80,6 @@ async fn a_token_confirms_exactly_one_identical_order_once() {
     client.cancel().await.ok();
 }
 
-/// A client whose user answers every confirmation form with `action` (and
-/// `confirm`), after `delay`; it counts the forms it was shown.
-#[derive(Clone)]
-struct Asker {
-    version: ProtocolVersion,
-    elicitation: bool,
-    action: ElicitationAction,
-    confirm: bool,
-    delay: Duration,
-    asked: Arc<AtomicUsize>,
-}
-
-impl Asker {
-    fn new(version: ProtocolVersion, action: ElicitationAction, confirm: bool) -> Self {
-        Asker {
-            version,
-            elicitation: true,
-            action,
-            confirm,
-            delay: Duration::ZERO,
-            asked: Arc::default(),
-        }
-    }
-}
-
-impl ClientHandler for Asker {
-    fn get_info(&self) -> ClientConfig {
-        let mut info = ClientConfig::default();
-        info.protocol_version = self.version.clone();
-        if self.elicitation {
-            info.capabilities.elicitation = Some(ElicitationCapability::new());
-        }
-        info
-    }
-
-    async fn create_elicitation(
-        &self,
-        request: ElicitRequestParams,
-        _context: RequestContext<RoleClient>,
-    ) -> Result<ElicitResult, McpError> {
-        let ElicitRequestParams::FormElicitationParams { message, .. } = request else {
-            return Err(McpError::invalid_params("form only", None));
-        };
-        assert!(
-            message.contains("BTCUSDT") && message.contains("Notional"),
-            "{message}"
-        );
-        self.asked.fetch_add(1, Ordering::SeqCst);
-        tokio::time::sleep(self.delay).await;
-        Ok(answer(self.action.clone(), self.confirm))
-    }
-}
-
-fn answer(action: ElicitationAction, confirm: bool) -> ElicitResult {
-    let result = ElicitResult::new(action.clone());
-    if action == ElicitationAction::Accept {
-        result.with_content(json!({"confirm": confirm}))
-    } else {
-        result
-    }
-}
-
-/// Serve `cmd` to `asker`: a 2026-07-28 asker discovers (no handshake), an
-/// earlier one initializes.
-async fn asking(
-    mut cmd: tokio::process::Command,
-    asker: Asker,
-) -> RunningService<RoleClient, Asker> {
-    cmd.arg("serve");
-    let transport = TokioChildProcess::new(cmd).unwrap();
-    if asker.version == ProtocolVersion::V_2026_07_28 {
-        asker
-            .serve_with_lifecycle(
-                transport,
-                ClientLifecycleMode::Discover {
-                    preferred_versions: vec![ProtocolVersion::V_2026_07_28],
-                },
-            )
-            .await
-            .unwrap()
-    } else {
-        asker.serve(transport).await.unwrap()
-    }
-}
-
 fn place(order: &Value) -> CallToolRequestParams {
     CallToolRequestParams::new("place_order").with_arguments(order.as_object().unwrap().clone())
 }
@@ -216,12 +129,17 @@ async fn every_answer(
         let before = orders(sim);
         let st = state(&format!("answer-{version}-{action:?}-{confirm}"));
         let asker = Asker::new(version.clone(), action.clone(), confirm);
-        let asked = asker.asked.clone();
+        let (asked, messages) = (asker.asked.clone(), asker.messages.clone());
         let client = asking(keyed(sim, policy, &st), asker).await;
         let r = client.call_tool(place(order)).await.unwrap();
         let (failed, answer) = body(&r);
         assert_eq!(!failed, placed, "{version} {action:?} {confirm}: {answer}");
         assert_eq!(asked.load(Ordering::SeqCst), 1, "asked once");
+        let message = messages.lock().unwrap().pop().unwrap();
+        assert!(
+            message.contains("BTCUSDT") && message.contains("Notional"),
+            "{message}"
+        );
         assert_eq!(orders(sim) - before, u64::from(placed), "{action:?}");
         if placed {
             assert_eq!(answer["symbol"], "BTCUSDT", "{answer}");

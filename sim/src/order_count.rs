@@ -2,6 +2,11 @@
 //! reported in `X-MBX-ORDER-COUNT-10S` / `X-MBX-ORDER-COUNT-1D` and
 //! enforced with -1015 (HTTP 429).
 //!
+//! USD-M futures count the same way with other windows: 300 per 10 s and
+//! 1,200 per minute (`X-MBX-ORDER-COUNT-1M`), every accepted placement
+//! (regular or conditional) adding one; fills give nothing back
+//! ([`OrderCounter::futures`]).
+//!
 //! Binance's "Spot Unfilled Order Count Rules" FAQ fixes the semantics the
 //! simulator follows:
 //! - the windows are fixed intervals, not rolling ones: 12:34:00–12:34:10,
@@ -29,6 +34,15 @@ pub const DEFAULT_LIMIT_10S: u32 = 50;
 /// Binance spot's default limit per UTC day (exchangeInfo `ORDERS`/`DAY`).
 pub const DEFAULT_LIMIT_1D: u32 = 160_000;
 
+/// Binance USD-M futures' limit per 10 s (exchangeInfo `ORDERS`/`SECOND`).
+pub const FUTURES_LIMIT_10S: u32 = 300;
+
+/// Binance USD-M futures' limit per minute (exchangeInfo `ORDERS`/`MINUTE`).
+pub const FUTURES_LIMIT_1M: u32 = 1200;
+
+/// Length of a minute (ms).
+pub const MINUTE_MS: i64 = 60_000;
+
 /// One fixed window: which interval it is (start / length) and its count.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Window {
@@ -47,23 +61,27 @@ impl Window {
     }
 }
 
-/// The two `ORDERS` windows of the account and their limits.
+/// The two `ORDERS` windows of the account and their limits: 10 s and a
+/// long one (the UTC day on spot, the minute on futures).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderCounter {
     /// Limit per 10 s.
     pub limit_10s: u32,
-    /// Limit per UTC day.
-    pub limit_1d: u32,
+    /// Limit per long window.
+    pub limit_long: u32,
+    /// The long window's length (ms) and its name in -1015 ("DAY", "MINUTE").
+    long: (i64, &'static str),
     ten: Window,
     day: Window,
 }
 
 impl Default for OrderCounter {
-    /// Binance's published limits (50 / 10 s, 160 000 / day), no orders.
+    /// Binance spot's published limits (50 / 10 s, 160 000 / day), no orders.
     fn default() -> Self {
         OrderCounter {
             limit_10s: DEFAULT_LIMIT_10S,
-            limit_1d: DEFAULT_LIMIT_1D,
+            limit_long: DEFAULT_LIMIT_1D,
+            long: (DAY_MS, "DAY"),
             ten: Window::default(),
             day: Window::default(),
         }
@@ -80,39 +98,62 @@ pub fn too_many_orders(limit: u32, interval: &str) -> ApiError {
 }
 
 impl OrderCounter {
+    /// USD-M futures' published limits (300 / 10 s, 1 200 / minute), no orders.
+    pub fn futures() -> Self {
+        OrderCounter {
+            limit_10s: FUTURES_LIMIT_10S,
+            limit_long: FUTURES_LIMIT_1M,
+            long: (MINUTE_MS, "MINUTE"),
+            ..OrderCounter::default()
+        }
+    }
+
     /// -1015 if `n` more orders at `now` would break a limit.
     pub fn check(&mut self, now: i64, n: u32) -> Result<(), ApiError> {
-        let (limit_10s, limit_1d) = (self.limit_10s, self.limit_1d);
+        let (limit_10s, limit_long, (long_ms, long_name)) =
+            (self.limit_10s, self.limit_long, self.long);
         if self.ten.roll(now, TEN_SECONDS_MS).saturating_add(n) > limit_10s {
             return Err(too_many_orders(limit_10s, "10 SECOND"));
         }
-        if self.day.roll(now, DAY_MS).saturating_add(n) > limit_1d {
-            return Err(too_many_orders(limit_1d, "DAY"));
+        if self.day.roll(now, long_ms).saturating_add(n) > limit_long {
+            return Err(too_many_orders(limit_long, long_name));
         }
         Ok(())
     }
 
-    /// Counts `n` accepted orders at `now`.
-    pub fn add(&mut self, now: i64, n: u32) {
-        let ten = self.ten.roll(now, TEN_SECONDS_MS);
-        *ten = ten.saturating_add(n);
-        let day = self.day.roll(now, DAY_MS);
-        *day = day.saturating_add(n);
+    /// Counts `n` accepted orders at `now` (a negative `n` takes off, never
+    /// below zero).
+    pub fn add(&mut self, now: i64, n: i64) {
+        let long_ms = self.long.0;
+        for count in [
+            self.ten.roll(now, TEN_SECONDS_MS),
+            self.day.roll(now, long_ms),
+        ] {
+            let moved = i64::from(*count)
+                .saturating_add(n)
+                .clamp(0, i64::from(u32::MAX));
+            *count = moved as u32;
+        }
     }
 
-    /// An order's first fill at `now`: one off each window, floored at 0.
+    /// Counts `n` orders placed earlier in the long window containing
+    /// `now` (in its earlier 10 s windows).
+    pub fn add_earlier(&mut self, now: i64, n: u32) {
+        let long = self.day.roll(now, self.long.0);
+        *long = long.saturating_add(n);
+    }
+
+    /// An order's first fill at `now` (spot): one off each window, floored at 0.
     pub fn first_fill(&mut self, now: i64) {
-        let ten = self.ten.roll(now, TEN_SECONDS_MS);
-        *ten = ten.saturating_sub(1);
-        let day = self.day.roll(now, DAY_MS);
-        *day = day.saturating_sub(1);
+        self.add(now, -1);
     }
 
-    /// The counts of the 10 s and day windows containing `now`.
+    /// The counts of the 10 s and long windows containing `now`.
     pub fn counts(&mut self, now: i64) -> (u32, u32) {
+        let long_ms = self.long.0;
         (
             *self.ten.roll(now, TEN_SECONDS_MS),
-            *self.day.roll(now, DAY_MS),
+            *self.day.roll(now, long_ms),
         )
     }
 }
@@ -147,10 +188,34 @@ mod tests {
     }
 
     #[test]
+    fn futures_count_per_minute() {
+        let mut c = OrderCounter::futures();
+        // NOON is a minute boundary: 1 200 fit in it (the earlier ones in
+        // other 10 s windows), the next is refused.
+        c.add_earlier(NOON + 50_000, 1_199);
+        c.check(NOON + 59_000, 1).unwrap();
+        c.add(NOON + 59_000, 1);
+        assert_eq!(c.counts(NOON + 59_000), (1, 1_200));
+        let e = c.check(NOON + 59_999, 1).unwrap_err();
+        assert_eq!(
+            e.msg,
+            "Too many new orders; current limit is 1200 orders per MINUTE."
+        );
+        // The next minute starts empty.
+        assert_eq!(c.counts(NOON + 60_000), (0, 0));
+        c.add(NOON + 60_000, 300);
+        let e = c.check(NOON + 60_000, 1).unwrap_err();
+        assert_eq!(
+            e.msg,
+            "Too many new orders; current limit is 300 orders per 10 SECOND."
+        );
+    }
+
+    #[test]
     fn limits_and_fills() {
         let mut c = OrderCounter {
             limit_10s: 2,
-            limit_1d: 3,
+            limit_long: 3,
             ..OrderCounter::default()
         };
         c.check(NOON, 2).unwrap();

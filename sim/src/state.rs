@@ -211,13 +211,13 @@ impl SimState {
     pub fn set_order_limits(&self, per_10s: u32, per_day: u32) {
         let mut account = self.lock_account();
         account.counter.limit_10s = per_10s;
-        account.counter.limit_1d = per_day;
+        account.counter.limit_long = per_day;
     }
 
     /// The account's `ORDERS` limits (per 10 s, per day).
     pub fn order_limits(&self) -> (u32, u32) {
         let account = self.lock_account();
-        (account.counter.limit_10s, account.counter.limit_1d)
+        (account.counter.limit_10s, account.counter.limit_long)
     }
 
     /// The unfilled-order counts now (`X-MBX-ORDER-COUNT-10S`, `-1D`).

@@ -3,6 +3,7 @@
 //! rmcp's client over stdio.
 #![allow(dead_code)]
 
+pub mod asker;
 pub mod raw;
 pub mod trading;
 

@@ -81,7 +81,7 @@ fn from_code(code: i32, msg: &str) -> ToolError {
         -1111 => (InvalidArgument, "round the value to the symbol's precision (get_exchange_info: tickSize, stepSize)"),
         -1013 => (ExchangeRejected, "adjust price/quantity to the symbol's filters (get_exchange_info: tickSize, stepSize, minNotional)"),
         -1003 => (RateLimited, "too many requests: wait a minute before calling again"),
-        -1015 => (RateLimited, "too many new orders: wait before placing more (the limits are per 10 s and per day)"),
+        -1015 => (RateLimited, "too many new orders: wait before placing more (the limits are per 10 s and per day on spot, per 10 s and per minute on futures; the message names the one reached)"),
         -1021 => (ExchangeRejected, "the request's timestamp was outside the receive window: check this machine's clock (NTP), then retry"),
         -1022 => (Authentication, "the signature was rejected: check BINANCE_SECRET_KEY belongs to BINANCE_API_KEY"),
         -2014 | -2015 => (Authentication, "check BINANCE_API_KEY, its permissions and its IP whitelist"),

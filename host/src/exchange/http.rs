@@ -128,7 +128,8 @@ impl Gateway for HttpGateway {
                 .or_else(|| header_u32(resp.headers(), "x-sapi-used-ip-weight-1m"));
             let retry_after = header_u32(resp.headers(), "retry-after");
             let order_count_10s = header_u32(resp.headers(), "x-mbx-order-count-10s");
-            let order_count_1d = header_u32(resp.headers(), "x-mbx-order-count-1d");
+            let order_count_long = header_u32(resp.headers(), "x-mbx-order-count-1d")
+                .or_else(|| header_u32(resp.headers(), "x-mbx-order-count-1m"));
             let location = resp
                 .headers()
                 .get(reqwest::header::LOCATION)
@@ -149,7 +150,7 @@ impl Gateway for HttpGateway {
                 body,
                 used_weight_1m,
                 order_count_10s,
-                order_count_1d,
+                order_count_long,
                 retry_after,
                 location,
             })

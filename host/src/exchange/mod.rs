@@ -101,8 +101,9 @@ pub struct HttpResponse {
     pub used_weight_1m: Option<u32>,
     /// `X-MBX-ORDER-COUNT-10S`.
     pub order_count_10s: Option<u32>,
-    /// `X-MBX-ORDER-COUNT-1D`.
-    pub order_count_1d: Option<u32>,
+    /// The long ORDERS window's count: `X-MBX-ORDER-COUNT-1D` (spot) or
+    /// `X-MBX-ORDER-COUNT-1M` (futures).
+    pub order_count_long: Option<u32>,
     /// `Retry-After`, seconds.
     pub retry_after: Option<u32>,
     /// `Location` of a 3xx (escaped and capped for messages); redirects are

@@ -5,8 +5,9 @@
 //! How a budget is counted:
 //! - **Windows are the exchange's**: weight resets at each UTC minute of
 //!   Binance's clock (the host's clock plus the measured offset), order
-//!   counts at each 10 s and UTC day — not at intervals counted from process
-//!   start, which would roll over while Binance's minute is still full.
+//!   counts at each 10 s and at each UTC day (spot) or minute (futures) —
+//!   not at intervals counted from process start, which would roll over
+//!   while Binance's window is still full.
 //! - **Reserve, then reconcile**: a request's weight (from the catalogue) is
 //!   reserved before it is sent and counted as in flight until its answer
 //!   arrives; the estimate of the minute's use is `max(what the exchange
@@ -41,6 +42,10 @@ pub const FUTURES_WEIGHT_PER_MINUTE: u32 = 2400;
 /// Binance's spot ORDERS limits per account.
 pub const ORDERS_PER_10S: u32 = 50;
 pub const ORDERS_PER_DAY: u32 = 160_000;
+/// Binance's USD-M futures ORDERS limits per account
+/// (`/fapi/v1/exchangeInfo` rateLimits: 300 per 10 SECOND, 1200 per MINUTE).
+pub const FUTURES_ORDERS_PER_10S: u32 = 300;
+pub const FUTURES_ORDERS_PER_MINUTE: u32 = 1200;
 /// Longest 429 `Retry-After` taken literally; a longer one is read as "until
 /// the current window ends" (a 429 is about this minute's weight).
 pub const MAX_429_PAUSE: Duration = Duration::from_secs(300);
@@ -61,6 +66,38 @@ const MAX_OFFSET_MS: i64 = 86_400_000;
 const MINUTE_MS: i64 = 60_000;
 const TEN_S_MS: i64 = 10_000;
 const DAY_MS: i64 = 86_400_000;
+
+/// A budget's ORDERS limits: a short 10 s window and a long one (the UTC
+/// day on spot, the minute on futures), both fixed intervals of Binance's
+/// clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderLimits {
+    /// Orders per 10 s.
+    pub per_10s: u32,
+    /// Orders per long window.
+    pub per_long: u32,
+    /// The long window's length, ms.
+    pub long_ms: i64,
+    /// Its name in messages ("day", "minute").
+    pub long_name: &'static str,
+}
+
+impl OrderLimits {
+    /// Spot's (and `/sapi`'s, which places no orders): 50 / 10 s, 160,000 / day.
+    pub const SPOT: OrderLimits = OrderLimits {
+        per_10s: ORDERS_PER_10S,
+        per_long: ORDERS_PER_DAY,
+        long_ms: DAY_MS,
+        long_name: "day",
+    };
+    /// USD-M futures': 300 / 10 s, 1,200 / minute.
+    pub const FUTURES: OrderLimits = OrderLimits {
+        per_10s: FUTURES_ORDERS_PER_10S,
+        per_long: FUTURES_ORDERS_PER_MINUTE,
+        long_ms: MINUTE_MS,
+        long_name: "minute",
+    };
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Pause {
@@ -135,7 +172,8 @@ pub struct Observed {
     pub status: u16,
     /// `X-MBX-USED-WEIGHT-1M` (or `X-SAPI-USED-IP-WEIGHT-1M`).
     pub used_weight_1m: Option<u32>,
-    /// `X-MBX-ORDER-COUNT-10S`, `X-MBX-ORDER-COUNT-1D`.
+    /// `X-MBX-ORDER-COUNT-10S` and the long window's count
+    /// (`X-MBX-ORDER-COUNT-1D` on spot, `X-MBX-ORDER-COUNT-1M` on futures).
     pub orders: (Option<u32>, Option<u32>),
     /// `Retry-After`, seconds, as sent.
     pub retry_after: Option<u32>,
@@ -154,14 +192,16 @@ struct BudgetState {
     inflight: u32,
     inflight_requests: u32,
     paused_until: Option<(Instant, Pause)>,
+    order_limits: OrderLimits,
     ten_s: i64,
     orders_10s: u32,
-    day: i64,
-    orders_1d: u32,
+    /// The long order window (day or minute) the count below belongs to.
+    long: i64,
+    orders_long: u32,
 }
 
 impl BudgetState {
-    fn new(limit: u32) -> Self {
+    fn new(limit: u32, order_limits: OrderLimits) -> Self {
         BudgetState {
             limit,
             minute: i64::MIN,
@@ -170,10 +210,11 @@ impl BudgetState {
             inflight: 0,
             inflight_requests: 0,
             paused_until: None,
+            order_limits,
             ten_s: i64::MIN,
             orders_10s: 0,
-            day: i64::MIN,
-            orders_1d: 0,
+            long: i64::MIN,
+            orders_long: 0,
         }
     }
 
@@ -190,10 +231,10 @@ impl BudgetState {
             self.ten_s = ten_s;
             self.orders_10s = 0;
         }
-        let day = now_ms.div_euclid(DAY_MS);
-        if day != self.day {
-            self.day = day;
-            self.orders_1d = 0;
+        let long = now_ms.div_euclid(self.order_limits.long_ms);
+        if long != self.long {
+            self.long = long;
+            self.orders_long = 0;
         }
         if matches!(self.paused_until, Some((until, _)) if now >= until) {
             self.paused_until = None;
@@ -263,9 +304,12 @@ impl RateLimiter {
     pub fn new(spot_limit: u32, futures_limit: u32) -> Self {
         RateLimiter {
             budgets: [
-                Mutex::new(BudgetState::new(spot_limit)),
-                Mutex::new(BudgetState::new(SAPI_WEIGHT_PER_MINUTE.max(spot_limit))),
-                Mutex::new(BudgetState::new(futures_limit)),
+                Mutex::new(BudgetState::new(spot_limit, OrderLimits::SPOT)),
+                Mutex::new(BudgetState::new(
+                    SAPI_WEIGHT_PER_MINUTE.max(spot_limit),
+                    OrderLimits::SPOT,
+                )),
+                Mutex::new(BudgetState::new(futures_limit, OrderLimits::FUTURES)),
             ],
             changed: [Condvar::new(), Condvar::new(), Condvar::new()],
             offset_ms: AtomicI64::new(0),
@@ -341,7 +385,7 @@ impl RateLimiter {
                     s.inflight_requests += 1;
                     if is_order {
                         s.orders_10s += 1;
-                        s.orders_1d += 1;
+                        s.orders_long += 1;
                     }
                     return Ok(Reservation {
                         limiter: self,
@@ -363,7 +407,7 @@ impl RateLimiter {
                 _ => wait <= left,
             };
             if banned || !fits {
-                return Err(refusal(budget, why, wait, s.used(), s.limit));
+                return Err(refusal(budget, why, wait, &s));
             }
             tracing::debug!(%budget, wait_ms = wait.as_millis() as u64, used = s.used(), limit = s.limit, "rate limit: holding a request");
             let (guard, _) = self.changed[budget.index()]
@@ -397,11 +441,12 @@ impl RateLimiter {
             };
             s.reported = Some(s.reported.map_or(reported, |r| r.max(reported)));
         }
+        let limits = s.order_limits;
         if let Some(n) = answer.orders.0 {
-            s.orders_10s = s.orders_10s.max(n.min(ORDERS_PER_10S));
+            s.orders_10s = s.orders_10s.max(n.min(limits.per_10s));
         }
         if let Some(n) = answer.orders.1 {
-            s.orders_1d = s.orders_1d.max(n.min(ORDERS_PER_DAY));
+            s.orders_long = s.orders_long.max(n.min(limits.per_long));
         }
         let pause = match answer.status {
             429 => Some((
@@ -500,13 +545,14 @@ fn admit(s: &BudgetState, weight: u32, is_order: bool, now: Instant, now_ms: i64
             why: Reason::Weight,
         };
     }
-    if is_order && s.orders_1d >= ORDERS_PER_DAY {
+    let limits = s.order_limits;
+    if is_order && s.orders_long >= limits.per_long {
         return Admission::Wait {
-            wait: to_next(now_ms, DAY_MS),
+            wait: to_next(now_ms, limits.long_ms),
             why: Reason::Orders,
         };
     }
-    if is_order && s.orders_10s >= ORDERS_PER_10S {
+    if is_order && s.orders_10s >= limits.per_10s {
         return Admission::Wait {
             wait: to_next(now_ms, TEN_S_MS),
             why: Reason::Orders,
@@ -558,11 +604,15 @@ fn pause_until(s: &mut BudgetState, until: Instant, why: Pause) {
     }
 }
 
-fn refusal(budget: Budget, why: Reason, wait: Duration, used: u32, limit: u32) -> ToolError {
+fn refusal(budget: Budget, why: Reason, wait: Duration, s: &BudgetState) -> ToolError {
     let secs = whole_secs(wait);
+    let (used, limit, orders) = (s.used(), s.limit, s.order_limits);
     let message = match why {
         Reason::Weight => format!("the {budget} request-weight limit ({limit}/min) would be exceeded; the host holds requests until the exchange's minute ends"),
-        Reason::Orders => format!("the {budget} order-rate limit ({ORDERS_PER_10S} per 10 s / {ORDERS_PER_DAY} per day) is reached"),
+        Reason::Orders => format!(
+            "the {budget} order-rate limit ({} per 10 s / {} per {}) is reached",
+            orders.per_10s, orders.per_long, orders.long_name
+        ),
         Reason::Learning => format!("the host is waiting for the exchange to report this minute's {budget} weight before sending more requests"),
         Reason::Paused(Pause::TooManyRequests) => format!("Binance answered HTTP 429 on {budget}; every request to it is paused until Retry-After passes"),
         Reason::Paused(Pause::Banned) => format!("Binance banned this IP on {budget} (HTTP 418); every request to it is stopped until the ban lifts"),

@@ -193,11 +193,66 @@ fn order_counts_are_tracked() {
 }
 
 #[test]
+fn futures_orders_are_counted_per_10_s_and_per_minute() {
+    let rl = learned(6000, 2400, Budget::Futures, 1);
+    // Spot's 50 per 10 s is not futures' limit: 51 orders in a row go.
+    for _ in 0..51 {
+        let r = rl.acquire(Budget::Futures, 0, true, NO_WAIT).unwrap();
+        rl.observe(r, said(2));
+    }
+    // The exchange says the minute holds 1,200: the next order waits for
+    // the minute to end (at most 60 s), named as futures' limit.
+    let r = rl.acquire(Budget::Futures, 0, false, NO_WAIT).unwrap();
+    rl.observe(
+        r,
+        Observed {
+            status: 200,
+            used_weight_1m: Some(2),
+            orders: (Some(60), Some(FUTURES_ORDERS_PER_MINUTE)),
+            retry_after: None,
+        },
+    );
+    let e = rl.acquire(Budget::Futures, 0, true, NO_WAIT).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::RateLimited);
+    assert!(
+        e.message
+            .contains("usdm-futures order-rate limit (300 per 10 s / 1200 per minute)"),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.retry_after_secs.unwrap() <= 61,
+        "{:?}",
+        e.retry_after_secs
+    );
+    // Spot's orders are counted apart.
+    let r = rl.acquire(Budget::Spot, 1, true, NO_WAIT).unwrap();
+    rl.release(r, true);
+}
+
+#[test]
+fn a_futures_order_count_header_above_the_limit_counts_as_full() {
+    let rl = learned(6000, 2400, Budget::Futures, 1);
+    let r = rl.acquire(Budget::Futures, 0, false, NO_WAIT).unwrap();
+    rl.observe(
+        r,
+        Observed {
+            status: 200,
+            used_weight_1m: Some(2),
+            orders: (Some(u32::MAX), None),
+            retry_after: None,
+        },
+    );
+    let e = rl.acquire(Budget::Futures, 0, true, NO_WAIT).unwrap_err();
+    assert!(e.retry_after_secs.unwrap() <= 11, "the 10 s window");
+}
+
+#[test]
 fn windows_end_on_the_exchanges_boundaries() {
     assert_eq!(to_next(120_000, MINUTE_MS), Duration::from_secs(60));
     assert_eq!(to_next(179_999, MINUTE_MS), Duration::from_millis(1));
     assert_eq!(to_next(125_000, TEN_S_MS), Duration::from_secs(5));
-    let mut s = BudgetState::new(100);
+    let mut s = BudgetState::new(100, OrderLimits::SPOT);
     s.roll(60_000, Instant::now());
     s.reported = Some(50);
     s.counted = 10;

@@ -327,7 +327,7 @@ impl ExchangeService {
                     Observed {
                         status: answer.status,
                         used_weight_1m: answer.used_weight_1m,
-                        orders: (answer.order_count_10s, answer.order_count_1d),
+                        orders: (answer.order_count_10s, answer.order_count_long),
                         retry_after: answer.retry_after,
                     },
                 );

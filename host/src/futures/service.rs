@@ -550,23 +550,25 @@ impl FuturesTrading {
     pub fn cancel_open_after_halt(&self, deadline: Instant) -> Result<Vec<Cancelled>, ToolError> {
         let journal = self.desk.journal()?;
         let p = self.policy();
-        let mut symbols = Vec::new();
+        // Open orders per allowed symbol, both kinds: the cancel-alls answer
+        // only "done", so the count reported is what was open.
+        let mut open = std::collections::BTreeMap::<String, usize>::new();
         for path in ["/fapi/v1/openOrders", "/fapi/v1/openAlgoOrders"] {
-            let open = self.send(Method::Get, path, Vec::new(), deadline)?;
-            symbols.extend(
-                open.as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|o| o["symbol"].as_str().map(str::to_string)),
-            );
+            let listed = self.send(Method::Get, path, Vec::new(), deadline)?;
+            for symbol in listed
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|o| o["symbol"].as_str())
+                .filter(|s| p.allows_symbol(s))
+            {
+                *open.entry(symbol.to_string()).or_default() += 1;
+            }
         }
-        symbols.sort();
-        symbols.dedup();
-        symbols.retain(|s| p.allows_symbol(s));
         let _account = self.desk.account_lock();
-        Ok(symbols
+        Ok(open
             .into_iter()
-            .map(|s| {
+            .map(|(s, n)| {
                 let r = self
                     .cancel_everything(
                         journal,
@@ -574,7 +576,7 @@ impl FuturesTrading {
                         Some("binance-mcp halt --cancel-open"),
                         deadline,
                     )
-                    .map(|_| 1);
+                    .map(|_| n);
                 (format!("{s} (futures)"), r)
             })
             .collect())

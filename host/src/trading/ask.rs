@@ -36,21 +36,36 @@ fn refused(message: impl Into<String>) -> ToolError {
     )
 }
 
-/// The form that asks the human to confirm the order in `preview`.
-fn form(preview: &Value) -> Result<ElicitRequestParams, ToolError> {
+/// What `preview` asks the human to approve: an order (with its notional)
+/// or a settings change (a futures leverage or margin type, with no
+/// notional), and the question and tick-box title that go with it.
+fn what(preview: &Value) -> (String, &'static str, &'static str) {
+    let limits = match &preview["limits"] {
+        Value::Null => String::new(),
+        limits => format!("\nPolicy limits: {limits}"),
+    };
+    if let Some(change) = preview["change"].as_str() {
+        return (
+            format!("Make this change on Binance?\n\n{change}{limits}"),
+            "Make this change",
+            "Tick to make the change exactly as shown; anything else changes nothing.",
+        );
+    }
     let order = preview["order"].as_str().unwrap_or("the order");
     let notional = preview["notional"].as_str().unwrap_or("unknown");
     let quote = preview["quoteAsset"].as_str().unwrap_or("");
-    let message = format!(
-        "Place this order on Binance?\n\n{order}\nNotional: {notional} {quote}\nPolicy limits: {}",
-        preview["limits"]
-    );
+    (
+        format!("Place this order on Binance?\n\n{order}\nNotional: {notional} {quote}{limits}"),
+        "Place this order",
+        "Tick to place the order exactly as shown; anything else sends nothing.",
+    )
+}
+
+/// The form that asks the human to confirm the write in `preview`.
+fn form(preview: &Value) -> Result<ElicitRequestParams, ToolError> {
+    let (message, title, description) = what(preview);
     let schema = ElicitationSchema::builder()
-        .required_bool_with("confirm", |b| {
-            b.title("Place this order").description(
-                "Tick to place the order exactly as shown; anything else sends nothing.",
-            )
-        })
+        .required_bool_with("confirm", |b| b.title(title).description(description))
         .build()
         .map_err(|e| refused(format!("could not build the confirmation form: {e}")))?;
     Ok(ElicitRequestParams::FormElicitationParams {
@@ -70,8 +85,11 @@ fn judge(answer: &ElicitResult, preview: &Value) -> Result<(), ToolError> {
         == Some(true);
     match answer.action {
         ElicitationAction::Accept if ticked => {
-            let order = preview["order"].as_str().unwrap_or("the order");
-            tracing::info!(order, "the user confirmed the order");
+            let what = preview["order"]
+                .as_str()
+                .or(preview["change"].as_str())
+                .unwrap_or("the write");
+            tracing::info!(what, "the user confirmed the write");
             Ok(())
         }
         ElicitationAction::Accept => Err(refused("the user did not tick the confirmation")),
@@ -155,4 +173,32 @@ pub fn by_round(
         "the user is being asked to confirm this order in the client; nothing was sent yet",
         "wait for the client's retry with the user's answer",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_order_shows_its_notional_and_a_change_reads_as_a_change() {
+        let order = json!({"order": "BUY 0.01 BTCUSDT LIMIT 45000", "notional": "450",
+                           "quoteAsset": "USDT", "limits": {"max_order_notional": "1000"}});
+        let (message, title, _) = what(&order);
+        assert!(
+            message.starts_with("Place this order on Binance?"),
+            "{message}"
+        );
+        assert!(message.contains("Notional: 450 USDT"), "{message}");
+        assert!(message.contains("max_order_notional"), "{message}");
+        assert_eq!(title, "Place this order");
+        let change =
+            json!({"change": "set the BTCUSDT margin type to ISOLATED", "symbol": "BTCUSDT"});
+        let (message, title, _) = what(&change);
+        assert_eq!(
+            message,
+            "Make this change on Binance?\n\nset the BTCUSDT margin type to ISOLATED"
+        );
+        assert_eq!(title, "Make this change");
+    }
 }

@@ -9,6 +9,7 @@
 //! isolated wallets are part of the wallet balance: `crossWalletBalance` is
 //! the wallet minus them.
 
+use crate::order_count::OrderCounter;
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
@@ -180,6 +181,8 @@ pub struct FuturesAccount {
     pub accepted: u64,
     /// Accepted per symbol.
     pub accepted_by_symbol: BTreeMap<String, u64>,
+    /// The `ORDERS` windows (300 / 10 s, 1 200 / minute).
+    pub order_count: OrderCounter,
     /// Last change of the wallet.
     pub update_time: i64,
     /// The seed (for generated client ids and funding rates).
@@ -227,6 +230,7 @@ impl FuturesAccount {
             next_trade_id: 5_059_190_001,
             accepted: 0,
             accepted_by_symbol: BTreeMap::new(),
+            order_count: OrderCounter::futures(),
             update_time: 0,
             seed,
         }

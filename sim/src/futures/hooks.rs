@@ -130,6 +130,27 @@ impl SimState {
         })
     }
 
+    /// The futures `ORDERS` counts now (`X-MBX-ORDER-COUNT-10S`, `-1M`).
+    pub fn futures_order_counts(&self) -> (u32, u32) {
+        self.futures(|f, now| f.order_count.counts(now))
+    }
+
+    /// Test hook: the futures `ORDERS` limits per 10 s and per minute
+    /// (Binance's 300 and 1 200 by default).
+    pub fn set_futures_order_limits(&self, per_10s: u32, per_minute: u32) {
+        self.futures(|f, _| {
+            f.order_count.limit_10s = per_10s;
+            f.order_count.limit_long = per_minute;
+        });
+    }
+
+    /// Test hook: `n` more futures placements counted in the current
+    /// minute, as if another program on the account had placed them in its
+    /// earlier 10 s windows.
+    pub fn add_futures_order_count(&self, n: u32) {
+        self.futures(|f, now| f.order_count.add_earlier(now, n));
+    }
+
     /// Test hook: the futures wallet balance (USDT).
     pub fn futures_wallet_balance(&self) -> Decimal {
         self.futures(|f, _| f.wallet)

@@ -281,14 +281,16 @@ impl FuturesExchangeInfo {
             .collect();
         assets.sort();
         assets.dedup();
+        let (orders_10s, orders_1m) =
+            state.futures(|f, _| (f.order_count.limit_10s, f.order_count.limit_long));
         FuturesExchangeInfo {
             timezone: "UTC",
             server_time: state.server_time_ms(),
             futures_type: "U_MARGINED",
             rate_limits: vec![
                 rl("REQUEST_WEIGHT", "MINUTE", 1, FUTURES_WEIGHT_LIMIT_1M),
-                rl("ORDERS", "MINUTE", 1, 1200),
-                rl("ORDERS", "SECOND", 10, 300),
+                rl("ORDERS", "MINUTE", 1, orders_1m),
+                rl("ORDERS", "SECOND", 10, orders_10s),
             ],
             exchange_filters: Vec::new(),
             assets: assets

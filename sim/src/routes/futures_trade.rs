@@ -5,14 +5,16 @@
 //!
 //! Checks run as on Binance: authentication, parameters
 //! ([`crate::futures::request`], [`crate::futures::algo`]), symbol
-//! (-1121), market status (-1013), then the engine's checks. Placements
-//! weigh 0 (fapi counts them against the ORDERS limits instead, which the
-//! simulator does not enforce for futures).
+//! (-1121), market status (-1013), the ORDERS limits (-1015, HTTP 429:
+//! 300 per 10 s, 1 200 per minute, counted over regular and conditional
+//! placements), then the engine's checks. Placements weigh 0 (fapi counts
+//! them against the ORDERS limits instead); their answers carry
+//! `X-MBX-ORDER-COUNT-10S` and `X-MBX-ORDER-COUNT-1M`.
 
 use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
 use axum::Json;
 
@@ -27,7 +29,7 @@ use crate::futures::request::{parse_order, wants_result};
 use crate::futures::wire::{
     cancel_all_done, AlgoCancelWire, AlgoWire, CodeMsg, CountdownWire, LeverageWire, OrderWire,
 };
-use crate::futures::{invalid_data, MarginType};
+use crate::futures::{invalid_data, FuturesAccount, MarginType};
 use crate::state::SimState;
 
 /// The parameters `POST /fapi/v1/order` reads.
@@ -88,12 +90,14 @@ pub async fn new_order(
     RawQuery(q): RawQuery,
     body: String,
 ) -> Response {
+    let mut authenticated = false;
     let result = signed(&state, &headers, q.as_deref(), &body, &NEW_ORDER_PARAMS).and_then(|p| {
+        authenticated = true;
         let m = lookup(&state, &p.symbol()?)?;
         let spec = parse_order(&p, m)?;
         let result = wants_result(&p)?;
         trading(m)?;
-        let placed = state.futures(|f, now| f.place(m, &spec, now))?;
+        let placed = state.futures(|f, now| counted(f, now, |f| f.place(m, &spec, now)))?;
         let o = if result {
             &placed.order
         } else {
@@ -101,7 +105,32 @@ pub async fn new_order(
         };
         Ok(Json(OrderWire::from(o)))
     });
-    reply(0, result)
+    with_order_counts(&state, authenticated, reply(0, result))
+}
+
+/// Place within the ORDERS limits: -1015 if one more would break one,
+/// counted once accepted.
+fn counted<T>(
+    f: &mut FuturesAccount,
+    now: i64,
+    place: impl FnOnce(&mut FuturesAccount) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    f.order_count.check(now, 1)?;
+    let placed = place(f)?;
+    f.order_count.add(now, 1);
+    Ok(placed)
+}
+
+/// A placement's answer with the account's order counts, once the request
+/// was authenticated (as Binance does).
+fn with_order_counts(state: &SimState, authenticated: bool, mut response: Response) -> Response {
+    if authenticated {
+        let (ten, minute) = state.futures_order_counts();
+        let h = response.headers_mut();
+        h.insert("x-mbx-order-count-10s", HeaderValue::from(ten));
+        h.insert("x-mbx-order-count-1m", HeaderValue::from(minute));
+    }
+    response
 }
 
 /// `DELETE /fapi/v1/order` (TRADE, weight 1): by `orderId` (precedence)
@@ -152,15 +181,17 @@ pub async fn new_algo_order(
     RawQuery(q): RawQuery,
     body: String,
 ) -> Response {
+    let mut authenticated = false;
     let result = signed(&state, &headers, q.as_deref(), &body, &NEW_ALGO_PARAMS).and_then(|p| {
+        authenticated = true;
         let m = lookup(&state, &p.symbol()?)?;
         let spec = parse_algo(&p, m)?;
         wants_result(&p)?;
         trading(m)?;
-        let a = state.futures(|f, now| f.place_algo(m, &spec, now))?;
+        let a = state.futures(|f, now| counted(f, now, |f| f.place_algo(m, &spec, now)))?;
         Ok(Json(AlgoWire::from(&a)))
     });
-    reply(0, result)
+    with_order_counts(&state, authenticated, reply(0, result))
 }
 
 /// `DELETE /fapi/v1/algoOrder?algoId=|clientAlgoId=` (TRADE, weight 1):
