@@ -41,12 +41,46 @@ fn sent(sim: &binance_sim::Simulator) -> u64 {
 
 const BASE: &str = "symbols = [\"BTCUSDT\", \"ETHUSDT\"]\nmax_leverage = 5\nmax_position_notional = 5000\nconfirm = \"none\"";
 
+/// The server against a fresh simulator (`seed`) under
+/// `futures_policy(name, futures)`, with its own state directory.
+async fn open(
+    seed: u64,
+    name: &str,
+    futures: &str,
+) -> (binance_sim::Simulator, PathBuf, PathBuf, Client) {
+    let sim = sim(seed).await;
+    let policy = futures_policy(name, futures);
+    let st = state(&format!("futures-{name}"));
+    let client = connect_with(keyed(&sim, &policy, &st), ProtocolVersion::V_2025_11_25).await;
+    (sim, policy, st, client)
+}
+
+/// Move `symbol`'s mark to `mark` and set its leverage (within the cap).
+async fn levered(
+    client: &Client,
+    s: &binance_sim::SimState,
+    symbol: &str,
+    mark: i64,
+    leverage: u32,
+) {
+    s.set_mark_price(symbol, Decimal::from(mark));
+    ok(
+        client,
+        "set_leverage",
+        json!({"symbol": symbol, "leverage": leverage}),
+    )
+    .await;
+}
+
+/// Assert the error `e`'s message contains `needle`.
+fn says(e: &Value, needle: &str) {
+    let message = e["message"].as_str().unwrap_or_default();
+    assert!(message.contains(needle), "{needle}: {e}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_match_the_simulator_and_limits_refuse_with_their_key() {
-    let sim = sim(41).await;
-    let policy = futures_policy("limits", BASE);
-    let st = state("futures-limits");
-    let client = connect_with(keyed(&sim, &policy, &st), ProtocolVersion::V_2025_11_25).await;
+    let (sim, _, _, client) = open(41, "limits", BASE).await;
     let s = sim.state();
     s.set_mark_price("BTCUSDT", Decimal::from(50_000));
 
@@ -58,25 +92,13 @@ async fn reads_match_the_simulator_and_limits_refuse_with_their_key() {
         json!({"symbol": "BTCUSDT", "leverage": 10}),
     )
     .await;
-    assert!(
-        e["message"]
-            .as_str()
-            .unwrap()
-            .contains("futures.max_leverage 5x"),
-        "{e}"
-    );
+    says(&e, "futures.max_leverage 5x");
     assert_eq!(s.futures_leverage("BTCUSDT"), before);
     // The symbol is at 20x (the simulator's default): orders are refused
     // until it is lowered.
     let buy = json!({"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.05"});
     let e = err(&client, "place_futures_order", buy.clone()).await;
-    assert!(
-        e["message"]
-            .as_str()
-            .unwrap()
-            .contains("above futures.max_leverage 5x"),
-        "{e}"
-    );
+    says(&e, "above futures.max_leverage 5x");
     assert_eq!(sent(&sim), 0);
     ok(
         &client,
@@ -108,12 +130,9 @@ async fn reads_match_the_simulator_and_limits_refuse_with_their_key() {
     let more = json!({"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.06"});
     let e = err(&client, "place_futures_order", more).await;
     assert_eq!(e["code"], -32006, "{e}");
-    assert!(
-        e["message"]
-            .as_str()
-            .unwrap()
-            .contains("5,500 USDT at the mark, above futures.max_position_notional 5,000"),
-        "{e}"
+    says(
+        &e,
+        "5,500 USDT at the mark, above futures.max_position_notional 5,000",
     );
     // A symbol off the list.
     let e = err(
@@ -122,13 +141,7 @@ async fn reads_match_the_simulator_and_limits_refuse_with_their_key() {
         json!({"symbol": "BNBUSDT", "side": "BUY", "type": "MARKET", "quantity": "1"}),
     )
     .await;
-    assert!(
-        e["message"]
-            .as_str()
-            .unwrap()
-            .contains("not in futures.symbols"),
-        "{e}"
-    );
+    says(&e, "not in futures.symbols");
     assert_eq!(sent(&sim), 1, "nothing sent for a refusal");
 
     // close_position closes exactly the open size, and then has nothing to close.
@@ -137,13 +150,7 @@ async fn reads_match_the_simulator_and_limits_refuse_with_their_key() {
     assert_eq!(s.futures_position("BTCUSDT"), Decimal::ZERO);
     assert_eq!(sent(&sim), 2);
     let e = err(&client, "close_position", json!({"symbol": "BTCUSDT"})).await;
-    assert!(
-        e["message"]
-            .as_str()
-            .unwrap()
-            .contains("no open BTCUSDT position"),
-        "{e}"
-    );
+    says(&e, "no open BTCUSDT position");
     assert_eq!(sent(&sim), 2);
 
     // The funding rate's annualised figure is exact.
@@ -159,18 +166,9 @@ async fn reads_match_the_simulator_and_limits_refuse_with_their_key() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_conditional_order_goes_to_the_algo_service_and_triggers() {
-    let sim = sim(42).await;
-    let policy = futures_policy("algo", BASE);
-    let st = state("futures-algo");
-    let client = connect_with(keyed(&sim, &policy, &st), ProtocolVersion::V_2025_11_25).await;
+    let (sim, _, st, client) = open(42, "algo", BASE).await;
     let s = sim.state();
-    s.set_mark_price("ETHUSDT", Decimal::from(3000));
-    ok(
-        &client,
-        "set_leverage",
-        json!({"symbol": "ETHUSDT", "leverage": 3}),
-    )
-    .await;
+    levered(&client, s, "ETHUSDT", 3000, 3).await;
     let stop = json!({"symbol": "ETHUSDT", "side": "BUY", "type": "STOP_MARKET", "quantity": "0.5",
                       "triggerPrice": "3100", "workingType": "MARK_PRICE", "newClientOrderId": "breakout-1"});
     let placed = ok(&client, "place_futures_order", stop).await;
@@ -267,10 +265,7 @@ fn text(v: &Value) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn income_liquidations_and_open_orders_match_the_simulator_field_by_field() {
-    let sim = sim(44).await;
-    let policy = futures_policy("reads", BASE);
-    let st = state("futures-reads");
-    let client = connect_with(keyed(&sim, &policy, &st), ProtocolVersion::V_2025_11_25).await;
+    let (sim, _, _, client) = open(44, "reads", BASE).await;
     let s = sim.state();
     let account = s.futures_account();
     assert!(account.income.len() >= 10, "the seed has an income history");
@@ -335,13 +330,7 @@ async fn income_liquidations_and_open_orders_match_the_simulator_field_by_field(
     }
 
     // Open orders: one resting LIMIT and one STOP_MARKET, both kinds listed.
-    s.set_mark_price("BTCUSDT", Decimal::from(50_000));
-    ok(
-        &client,
-        "set_leverage",
-        json!({"symbol": "BTCUSDT", "leverage": 2}),
-    )
-    .await;
+    levered(&client, s, "BTCUSDT", 50_000, 2).await;
     ok(
         &client,
         "place_futures_order",
@@ -429,10 +418,7 @@ async fn a_token_confirms_each_futures_write_once_and_close_position_is_never_ca
         with(&json!({"symbol": "BTCUSDT", "leverage": 4}), &token),
     )
     .await;
-    assert!(
-        e["message"].as_str().unwrap().contains("does not match"),
-        "{e}"
-    );
+    says(&e, "does not match");
     ok(&client, "set_leverage", with(&lever, &token)).await;
     assert_eq!(s.futures_leverage("BTCUSDT"), 3);
 
@@ -458,19 +444,13 @@ async fn a_token_confirms_each_futures_write_once_and_close_position_is_never_ca
     let token = preview["confirmation"].clone();
     let altered = json!({"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.05"});
     let e = err(&client, "place_futures_order", with(&altered, &token)).await;
-    assert!(
-        e["message"].as_str().unwrap().contains("does not match"),
-        "{e}"
-    );
+    says(&e, "does not match");
     assert_eq!(sent(&sim), 0);
     let placed = ok(&client, "place_futures_order", with(&buy, &token)).await;
     assert_eq!(placed["status"], "FILLED", "{placed}");
     assert_eq!(sent(&sim), 1);
     let e = err(&client, "place_futures_order", with(&buy, &token)).await;
-    assert!(
-        e["message"].as_str().unwrap().contains("already used"),
-        "{e}"
-    );
+    says(&e, "already used");
     assert_eq!(sent(&sim), 1, "never sent twice");
 
     // The mark rises: the 0.04 position is 6,000 USDT, above
@@ -482,13 +462,7 @@ async fn a_token_confirms_each_futures_write_once_and_close_position_is_never_ca
         json!({"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.001"}),
     )
     .await;
-    assert!(
-        e["message"]
-            .as_str()
-            .unwrap()
-            .contains("max_position_notional"),
-        "{e}"
-    );
+    says(&e, "max_position_notional");
     let close = json!({"symbol": "BTCUSDT"});
     let preview = ok(&client, "close_position", close.clone()).await;
     assert_eq!(preview["status"], "CONFIRMATION_REQUIRED", "{preview}");
@@ -552,18 +526,9 @@ async fn the_user_confirms_a_margin_type_change_in_the_client() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn halt_cancel_open_cancels_the_futures_orders_of_both_kinds() {
-    let sim = sim(47).await;
-    let policy = futures_policy("halt", BASE);
-    let st = state("futures-halt");
-    let client = connect_with(keyed(&sim, &policy, &st), ProtocolVersion::V_2025_11_25).await;
+    let (sim, policy, st, client) = open(47, "halt", BASE).await;
     let s = sim.state();
-    s.set_mark_price("BTCUSDT", Decimal::from(50_000));
-    ok(
-        &client,
-        "set_leverage",
-        json!({"symbol": "BTCUSDT", "leverage": 2}),
-    )
-    .await;
+    levered(&client, s, "BTCUSDT", 50_000, 2).await;
     let rest = json!({"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "quantity": "0.01", "price": "45000"});
     ok(&client, "place_futures_order", rest.clone()).await;
     ok(
@@ -594,14 +559,14 @@ async fn halt_cancel_open_cancels_the_futures_orders_of_both_kinds() {
     assert_eq!(s.futures_open_orders("BTCUSDT"), 0);
     assert_eq!(s.futures_open_algo_orders("BTCUSDT"), 0);
     let e = err(&client, "place_futures_order", rest).await;
-    assert!(e["message"].as_str().unwrap().contains("halted"), "{e}");
+    says(&e, "halted");
     let e = err(
         &client,
         "set_leverage",
         json!({"symbol": "BTCUSDT", "leverage": 3}),
     )
     .await;
-    assert!(e["message"].as_str().unwrap().contains("halted"), "{e}");
+    says(&e, "halted");
     assert_eq!(sent(&sim), 2, "nothing sent after the halt");
     let journal = std::fs::read_to_string(st.join("journal.jsonl")).unwrap();
     assert!(
@@ -614,18 +579,9 @@ async fn halt_cancel_open_cancels_the_futures_orders_of_both_kinds() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_futures_answer_is_looked_up_never_resent() {
     use binance_sim::faults::{Fault, FaultRule};
-    let sim = sim(48).await;
-    let policy = futures_policy("lost", BASE);
-    let st = state("futures-lost");
-    let client = connect_with(keyed(&sim, &policy, &st), ProtocolVersion::V_2025_11_25).await;
+    let (sim, _, st, client) = open(48, "lost", BASE).await;
     let s = sim.state();
-    s.set_mark_price("BTCUSDT", Decimal::from(50_000));
-    ok(
-        &client,
-        "set_leverage",
-        json!({"symbol": "BTCUSDT", "leverage": 2}),
-    )
-    .await;
+    levered(&client, s, "BTCUSDT", 50_000, 2).await;
     // Processed, then answered after the host's 10 s timeout: a regular
     // order, then a conditional one.
     for (path, order, id) in [
@@ -673,13 +629,7 @@ async fn the_futures_order_count_is_tracked_and_never_exceeded() {
     cmd.args(["--call-timeout", "10"]);
     let client = connect_with(cmd, ProtocolVersion::V_2025_11_25).await;
     let s = sim.state();
-    s.set_mark_price("BTCUSDT", Decimal::from(50_000));
-    ok(
-        &client,
-        "set_leverage",
-        json!({"symbol": "BTCUSDT", "leverage": 2}),
-    )
-    .await;
+    levered(&client, s, "BTCUSDT", 50_000, 2).await;
     // The test runs inside one exchange minute with at least 30 s left:
     // more than a call may wait, so the host refuses rather than queues.
     wait_for(Duration::from_secs(45), || {
@@ -695,12 +645,9 @@ async fn the_futures_order_count_is_tracked_and_never_exceeded() {
     // itself, with a retry time, and sends nothing.
     let e = err(&client, "place_futures_order", order).await;
     assert_eq!(e["code"], -32001, "rate_limited: {e}");
-    assert!(
-        e["message"]
-            .as_str()
-            .unwrap()
-            .contains("usdm-futures order-rate limit (300 per 10 s / 1200 per minute)"),
-        "{e}"
+    says(
+        &e,
+        "usdm-futures order-rate limit (300 per 10 s / 1200 per minute)",
     );
     let retry = e["retry_after_secs"].as_u64().unwrap();
     assert!((1..=61).contains(&retry), "{e}");
