@@ -14,6 +14,7 @@
 //! CLI).
 
 pub mod app;
+pub mod book;
 pub mod capabilities;
 pub mod client;
 pub mod config;

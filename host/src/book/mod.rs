@@ -1,0 +1,15 @@
+//! The order-book engine: live local books kept from Binance's WebSocket
+//! diff-depth streams, so market questions are answered from memory.
+//!
+//! Layout: `fixed` (exact 10⁻⁸ fixed-point values), `side` (one sorted
+//! ladder of levels), `parse` (allocation-free stream frames), `sync`
+//! (Binance's snapshot-and-buffer procedure, gaps and resyncs).
+
+pub mod fixed;
+pub mod parse;
+pub mod side;
+pub mod sync;
+
+pub use parse::{DepthHeader, Frame, FrameError, Levels};
+pub use side::{Ladder, Level, Side};
+pub use sync::{Applied, Chain, Loaded, LocalBook, Phase};
