@@ -66,6 +66,7 @@ pub mod scale;
 pub mod server;
 pub mod spec;
 pub mod state;
+pub mod stream;
 pub mod synth;
 pub mod weight;
 pub mod wire;
@@ -142,6 +143,12 @@ impl Simulator {
     /// `/fapi/v1/…`.
     pub fn futures_url(&self) -> String {
         self.spot_url()
+    }
+
+    /// Base URL of the spot market streams ("ws://127.0.0.1:PORT"; paths
+    /// `/ws/<stream>` and `/stream?streams=…`).
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}", self.server.addr)
     }
 
     /// The bound socket address.

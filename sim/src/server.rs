@@ -17,6 +17,7 @@ use crate::routes::{
     order_list, ticker, trade, wallet,
 };
 use crate::state::SimState;
+use crate::stream::socket;
 use crate::weight::Weighted;
 
 /// Builds the router: spot `/api/v3/...` (market data, USER_DATA, TRADE:
@@ -109,12 +110,30 @@ pub fn router(state: Arc<SimState>) -> Router {
         )
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), gate::gate))
+        // Market streams: outside the REST gate (no request weight; the
+        // stream limits are their own, see `stream`).
+        .route("/ws", get(socket::raw_empty))
+        .route("/ws/{stream}", get(socket::raw))
+        .route("/stream", get(socket::combined))
         .with_state(state)
 }
 
 /// Unknown paths: 404 with an empty body, no weight charged.
 async fn not_found() -> Response {
     Weighted(0, StatusCode::NOT_FOUND).into_response()
+}
+
+/// Every `tick`, one step of activity on each book with stream subscribers.
+async fn evolve(state: Arc<SimState>) {
+    loop {
+        tokio::time::sleep(state.streams().timing().tick).await;
+        if state.streams().is_paused() {
+            continue;
+        }
+        for symbol in state.streams().active_symbols() {
+            state.evolve(&symbol);
+        }
+    }
 }
 
 /// A server running on a spawned task, stopped by [`ServerTask::stop`].
@@ -124,6 +143,9 @@ pub struct ServerTask {
     pub addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
+    /// Changes the books of symbols with stream subscribers.
+    evolver: Option<JoinHandle<()>>,
+    state: Arc<SimState>,
 }
 
 impl ServerTask {
@@ -132,7 +154,8 @@ impl ServerTask {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel::<()>();
-        let app = router(state);
+        let app = router(state.clone());
+        let evolver = tokio::spawn(evolve(state.clone()));
         let task = tokio::spawn(async move {
             axum::serve(listener, app)
                 .with_graceful_shutdown(async {
@@ -146,6 +169,8 @@ impl ServerTask {
             addr,
             shutdown: Some(tx),
             task: Some(task),
+            evolver: Some(evolver),
+            state,
         })
     }
 
@@ -153,6 +178,12 @@ impl ServerTask {
     pub fn signal(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+            // Upgraded (WebSocket) connections are not part of the HTTP
+            // server's graceful shutdown: close them too.
+            self.state.streams().drop_connections();
+        }
+        if let Some(e) = &self.evolver {
+            e.abort();
         }
     }
 
@@ -160,6 +191,9 @@ impl ServerTask {
     /// and in-flight requests are answered.
     pub async fn stop(&mut self) {
         self.signal();
+        if let Some(e) = self.evolver.take() {
+            let _ = e.await;
+        }
         if let Some(task) = self.task.take() {
             match task.await {
                 Ok(Ok(())) => {}

@@ -60,6 +60,7 @@ pub struct SimState {
     limiter: RateLimiter,
     stats: StatsCell,
     faults: FaultInjector,
+    streams: crate::stream::Streams,
 }
 
 impl SimState {
@@ -106,6 +107,7 @@ impl SimState {
             limiter: RateLimiter::default(),
             stats: StatsCell::default(),
             faults: FaultInjector::default(),
+            streams: crate::stream::Streams::default(),
         }
     }
 
@@ -169,7 +171,33 @@ impl SimState {
         if desk.dirty {
             book::refresh(market, m, now);
         }
+        self.streams.publish(market, now);
         out
+    }
+
+    /// The WebSocket market streams (subscriptions, faults, timing).
+    pub fn streams(&self) -> &crate::stream::Streams {
+        &self.streams
+    }
+
+    /// One tick of activity on `symbol`'s book (it has stream subscribers),
+    /// published as it happens.
+    pub(crate) fn evolve(&self, symbol: &str) {
+        let Some(m) = self.market(symbol) else {
+            return;
+        };
+        if !m.is_trading() {
+            return;
+        }
+        let now = self.server_time_ms();
+        let mut live = self.live.lock();
+        let market = live.entry(m.symbol.clone()).or_insert_with(|| m.clone());
+        let evolved = self
+            .streams
+            .with_rng(symbol, |rng| crate::stream::feed::evolve(market, rng));
+        if evolved.is_some() {
+            self.streams.publish(market, now);
+        }
     }
 
     /// Test hook: the market of `symbol` trades at `price` now. The book

@@ -3,13 +3,20 @@
 //!
 //! Layout: `fixed` (exact 10⁻⁸ fixed-point values), `side` (one sorted
 //! ladder of levels), `parse` (allocation-free stream frames), `sync`
-//! (Binance's snapshot-and-buffer procedure, gaps and resyncs).
+//! (Binance's snapshot-and-buffer procedure, gaps and resyncs), `snapshot`
+//! (REST snapshots through the weight budget), `connection` (combined-stream
+//! connections: backoff, rollover, pacing), `engine` (which symbols are
+//! live, staleness, idle symbols, health).
 
+pub mod connection;
+pub mod engine;
 pub mod fixed;
 pub mod parse;
 pub mod side;
+pub mod snapshot;
 pub mod sync;
 
+pub use engine::{BookEngine, EngineConfig, Freshness, Health, SymbolBook, WatchError};
 pub use parse::{DepthHeader, Frame, FrameError, Levels};
 pub use side::{Ladder, Level, Side};
 pub use sync::{Applied, Chain, Loaded, LocalBook, Phase};

@@ -114,6 +114,31 @@ impl ExchangeService {
         Ok(offset)
     }
 
+    /// A public read the host makes on its own behalf (the order-book
+    /// engine's depth snapshots): catalogue-checked, unsigned, and charged
+    /// to the same weight budget as every plugin request, so it waits for
+    /// capacity or fails as `rate_limited` — it can never earn a 429.
+    pub fn public_read(
+        &self,
+        venue: Venue,
+        path: &str,
+        params: &[(String, String)],
+        deadline: Option<Instant>,
+    ) -> Result<Response, ToolError> {
+        let endpoint = classify(venue, Method::Get, path)
+            .ok()
+            .filter(|e| e.security == Security::None)
+            .ok_or_else(|| {
+                ToolError::new(
+                    ErrorKind::Internal,
+                    format!("{path} is not a public read in the catalogue"),
+                    "report this bug",
+                )
+            })?;
+        check_params(params)?;
+        self.read(endpoint, params, None, None, deadline)
+    }
+
     /// Check and send one request that `gate` must allow, finishing by
     /// `deadline` (the end of the tool call's budget) when one is given.
     pub fn send(

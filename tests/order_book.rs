@@ -1,0 +1,314 @@
+//! The order-book engine against the simulator's WebSocket streams, over
+//! real sockets and the real REST path (weight budget included): books
+//! equal the simulator's true book after thousands of events with injected
+//! gaps and drops; health follows a stall; rollovers and shutdown notices
+//! cause no resync; idle symbols are unsubscribed; the symbol and
+//! connection-attempt bounds hold; a resync storm never earns a 429.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use binance_mcp::book::{fixed, BookEngine, EngineConfig, Freshness, WatchError};
+use binance_mcp::exchange::http::{BaseUrls, HttpGateway};
+use binance_mcp::exchange::ExchangeService;
+use binance_mcp::lifecycle::Lifecycle;
+use binance_sim::{Decimal, SimConfig, Simulator};
+
+async fn sim(seed: u64) -> Simulator {
+    let sim = Simulator::start(SimConfig {
+        seed,
+        port: 0,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let mut t = sim.state().streams().timing();
+    t.tick = Duration::from_millis(10);
+    sim.state().streams().set_timing(t);
+    sim
+}
+
+fn engine(sim: &Simulator, tweak: impl FnOnce(&mut EngineConfig)) -> (BookEngine, Lifecycle) {
+    let urls = BaseUrls {
+        spot: sim.spot_url(),
+        usdm_futures: sim.futures_url(),
+    };
+    let gateway = HttpGateway::new(
+        urls,
+        tokio::runtime::Handle::current(),
+        Duration::from_secs(10),
+    )
+    .unwrap();
+    let lifecycle = Lifecycle::new();
+    let mut cfg = EngineConfig::new(sim.ws_url());
+    tweak(&mut cfg);
+    (
+        BookEngine::new(
+            cfg,
+            ExchangeService::new(Arc::new(gateway)),
+            lifecycle.clone(),
+        ),
+        lifecycle,
+    )
+}
+
+async fn until(what: &str, timeout: Duration, mut cond: impl FnMut() -> bool) {
+    let end = Instant::now() + timeout;
+    while !cond() {
+        assert!(Instant::now() < end, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The engine's book of `symbol` equals the simulator's, level for level.
+fn same_book(engine: &BookEngine, sim: &Simulator, symbol: &str) -> bool {
+    let truth = sim.state().live_market(symbol).unwrap();
+    let book = engine.peek(symbol).unwrap();
+    book.read(|b, fresh, _| {
+        let conv =
+            |l: &binance_mcp::book::Level| (fixed::to_decimal(l.price), fixed::to_decimal(l.qty));
+        let norm = |v: &[(Decimal, Decimal)]| {
+            v.iter()
+                .map(|(p, q)| (p.normalize(), q.normalize()))
+                .collect::<Vec<_>>()
+        };
+        fresh != Freshness::Syncing
+            && b.update_id() == truth.last_update_id
+            && b.bids().iter().map(conv).collect::<Vec<_>>() == norm(&truth.bids)
+            && b.asks().iter().map(conv).collect::<Vec<_>>() == norm(&truth.asks)
+    })
+}
+
+const SYMBOLS: [&str; 4] = ["BTCUSDT", "ETHUSDT", "BNBUSDT", "LTCUSDT"];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn books_equal_the_true_book_after_gaps_and_drops() {
+    let sim = sim(11).await;
+    let (engine, life) = engine(&sim, |_| {});
+    for s in SYMBOLS {
+        engine.watch(s, None).unwrap();
+    }
+    until("all books live", Duration::from_secs(10), || {
+        SYMBOLS
+            .iter()
+            .all(|s| engine.peek(s).unwrap().freshness() == Freshness::Live)
+    })
+    .await;
+    let mut t = sim.state().streams().timing();
+    t.tick = Duration::from_millis(4);
+    sim.state().streams().set_timing(t);
+    let start = sim.state().streams().stats().depth_events;
+    for round in 0..16 {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        match round % 2 {
+            0 => SYMBOLS
+                .iter()
+                .for_each(|s| sim.state().streams().skip_next_event(s)),
+            _ => sim.state().streams().drop_connections(),
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    sim.state().streams().pause(true);
+    let events = sim.state().streams().stats().depth_events - start;
+    assert!(events >= 2000, "only {events} events");
+    until(
+        "books equal to the simulator's",
+        Duration::from_secs(15),
+        || SYMBOLS.iter().all(|s| same_book(&engine, &sim, s)),
+    )
+    .await;
+    let h = engine.health();
+    assert_eq!(h.status, "ok", "{h:?}");
+    assert!(h.reconnects >= 8, "{h:?}");
+    assert!(h.symbols.iter().all(|s| s.resyncs >= 8), "{h:?}");
+    assert_eq!(sim.state().stats().status_429, 0);
+    life.shutdown(Duration::from_secs(5)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_moves_ok_degraded_ok_across_a_stall() {
+    let sim = sim(12).await;
+    let (engine, life) = engine(&sim, |c| c.stale_after = Duration::from_millis(300));
+    let book = engine.watch("ETHUSDT", None).unwrap();
+    until("live", Duration::from_secs(10), || {
+        engine.health().status == "ok"
+    })
+    .await;
+    sim.state().streams().stall("ETHUSDT", true);
+    until("degraded", Duration::from_secs(5), || {
+        engine.health().status == "degraded"
+    })
+    .await;
+    assert_eq!(book.freshness(), Freshness::Stale);
+    assert_eq!(engine.health().symbols[0].state, "stale");
+    sim.state().streams().stall("ETHUSDT", false);
+    // The next event does not chain on: a gap, a resync, then live again.
+    until("ok again", Duration::from_secs(10), || {
+        engine.health().status == "ok"
+    })
+    .await;
+    assert!(book.resyncs() >= 1);
+    life.shutdown(Duration::from_secs(5)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rollovers_and_shutdown_notices_cause_no_resync() {
+    let sim = sim(13).await;
+    let mut t = sim.state().streams().timing();
+    // Binance's 24 h forced disconnect, compressed: the server closes at
+    // 1.5 s, the host rolls over at 0.8 s.
+    t.max_age = Duration::from_millis(1500);
+    t.shutdown_grace = Duration::from_millis(400);
+    sim.state().streams().set_timing(t);
+    let (engine, life) = engine(&sim, |c| c.max_connection_age = Duration::from_millis(800));
+    let book = engine.watch("BTCUSDT", None).unwrap();
+    until("live", Duration::from_secs(10), || {
+        book.freshness() == Freshness::Live
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    sim.state().streams().announce_shutdown();
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let h = engine.health();
+    assert!(h.connections[0].rollovers >= 3, "{h:?}");
+    assert_eq!(h.reconnects, 0, "{h:?}");
+    assert_eq!(book.resyncs(), 0, "{h:?}");
+    sim.state().streams().pause(true);
+    until(
+        "book equal to the simulator's",
+        Duration::from_secs(5),
+        || same_book(&engine, &sim, "BTCUSDT"),
+    )
+    .await;
+    life.shutdown(Duration::from_secs(5)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_symbols_are_unsubscribed_and_the_bound_holds() {
+    let sim = sim(14).await;
+    let (engine, life) = engine(&sim, |c| {
+        c.idle_after = Duration::from_millis(400);
+        c.max_symbols = 2;
+    });
+    engine.watch("BTCUSDT", None).unwrap();
+    engine.watch("ETHUSDT", None).unwrap();
+    match engine.watch("BNBUSDT", None) {
+        Err(e @ WatchError::TooManySymbols { max: 2, .. }) => {
+            assert!(e.to_string().contains("2 symbols"))
+        }
+        other => panic!("{other:?}"),
+    }
+    // The policy's bound applies on top of the engine's.
+    assert!(matches!(
+        engine.watch("BNBUSDT", Some(1)),
+        Err(WatchError::TooManySymbols { max: 1, .. })
+    ));
+    until("subscribed", Duration::from_secs(5), || {
+        sim.state().streams().subscribers("BTCUSDT") == 1
+    })
+    .await;
+    // BTCUSDT keeps being used; ETHUSDT goes idle.
+    let end = Instant::now() + Duration::from_millis(1500);
+    while Instant::now() < end {
+        engine.peek("BTCUSDT");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    until("ETHUSDT unsubscribed", Duration::from_secs(5), || {
+        sim.state().streams().subscribers("ETHUSDT") == 0
+    })
+    .await;
+    assert_eq!(sim.state().streams().subscribers("BTCUSDT"), 1);
+    assert!(engine.peek("ETHUSDT").is_none());
+    // A slot is free again.
+    engine.watch("BNBUSDT", None).unwrap();
+    life.shutdown(Duration::from_secs(5)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connection_attempts_stay_within_the_window() {
+    let sim = sim(15).await;
+    let (engine, life) = engine(&sim, |c| c.connect_attempts_per_5m = 3);
+    engine.watch("BTCUSDT", None).unwrap();
+    until("connected", Duration::from_secs(5), || {
+        sim.state().streams().stats().connections_open == 1
+    })
+    .await;
+    for _ in 0..6 {
+        sim.state().streams().drop_connections();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert_eq!(sim.state().streams().stats().connections_opened, 3);
+    let h = engine.health();
+    assert_ne!(h.status, "ok");
+    assert!(h
+        .last_error
+        .unwrap_or_default()
+        .contains("attempts exhausted"));
+    life.shutdown(Duration::from_secs(5)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resync_storm_stays_within_the_weight_budget() {
+    let sim = sim(16).await;
+    // Four symbols at weight 50 a snapshot, twice over, against a 300-weight
+    // minute: the second storm must wait for the window, never get a 429.
+    sim.state().set_weight_limit(300);
+    let urls = BaseUrls {
+        spot: sim.spot_url(),
+        usdm_futures: sim.futures_url(),
+    };
+    let gateway = HttpGateway::new(
+        urls,
+        tokio::runtime::Handle::current(),
+        Duration::from_secs(10),
+    )
+    .unwrap();
+    let limiter = binance_mcp::exchange::ratelimit::RateLimiter::new(300, 2400);
+    let exchange = ExchangeService::with(Arc::new(gateway), None, 5000, limiter);
+    let life = Lifecycle::new();
+    let engine = BookEngine::new(EngineConfig::new(sim.ws_url()), exchange, life.clone());
+    for s in SYMBOLS {
+        engine.watch(s, None).unwrap();
+    }
+    let all_live = || {
+        SYMBOLS
+            .iter()
+            .all(|s| engine.peek(s).unwrap().freshness() == Freshness::Live)
+    };
+    until("all live", Duration::from_secs(20), all_live).await;
+    sim.state().streams().drop_connections();
+    until("the drop noticed", Duration::from_secs(5), || {
+        engine.health().reconnects >= 1
+    })
+    .await;
+    until("all live again", Duration::from_secs(90), all_live).await;
+    let stats = sim.state().stats();
+    assert_eq!(stats.status_429, 0);
+    assert_eq!(stats.status_418, 0);
+    assert!(engine.health().snapshots >= 8);
+    life.shutdown(Duration::from_secs(5)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unlisted_symbol_is_dropped_without_harming_the_others() {
+    let sim = sim(17).await;
+    let (engine, life) = engine(&sim, |_| {});
+    engine.watch("NOSUCHUSDT", None).unwrap();
+    let book = engine.watch("BTCUSDT", None).unwrap();
+    until("live", Duration::from_secs(10), || {
+        book.freshness() == Freshness::Live
+    })
+    .await;
+    until(
+        "the unlisted symbol dropped",
+        Duration::from_secs(10),
+        || engine.peek("NOSUCHUSDT").is_none(),
+    )
+    .await;
+    assert!(engine
+        .health()
+        .last_error
+        .unwrap_or_default()
+        .contains("NOSUCHUSDT"));
+    life.shutdown(Duration::from_secs(5)).await;
+}
