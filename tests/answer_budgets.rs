@@ -37,6 +37,17 @@ fn cases(symbols: &[String], order_id: &Value) -> Vec<(&'static str, Value, Valu
             json!({"symbol":"BTCUSDT","limit":5000}),
         ),
         (
+            "get_orderbook_metrics",
+            json!({"symbol":"BTCUSDT"}),
+            json!({"symbol":"BTCUSDT","bands":[1,2,5,10,50,100,500,1000]}),
+        ),
+        (
+            "get_orderbook_depth",
+            json!({"symbol":"BTCUSDT"}),
+            json!({"symbol":"BTCUSDT","levels":1000}),
+        ),
+        ("get_orderbook_health", json!({}), json!({})),
+        (
             "get_recent_trades",
             json!({"symbol":"BTCUSDT"}),
             json!({"symbol":"BTCUSDT","limit":1000}),

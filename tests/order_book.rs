@@ -312,3 +312,126 @@ async fn an_unlisted_symbol_is_dropped_without_harming_the_others() {
         .contains("NOSUCHUSDT"));
     life.shutdown(Duration::from_secs(5)).await;
 }
+
+mod support;
+
+/// Through the real binary: the live tools answer from the simulator's
+/// streams, equal to its true book, and spend no REST weight once live.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_tools_answer_from_memory_through_the_binary() {
+    use serde_json::json;
+    let sim = support::sim(21).await;
+    sim.state().streams().pause(true);
+    let client = support::connect(&sim).await;
+    let m = support::ok(
+        &client,
+        "get_orderbook_metrics",
+        json!({"symbol": "BTCUSDT"}),
+    )
+    .await;
+    assert_eq!(m["source"], "live", "{m}");
+    assert_eq!(m["state"], "live", "{m}");
+    let truth = sim.state().live_market("BTCUSDT").unwrap();
+    assert_eq!(m["bestBid"], truth.bids[0].0.normalize().to_string());
+    assert_eq!(m["bestAsk"], truth.asks[0].0.normalize().to_string());
+    assert_eq!(
+        m["mid"],
+        ((truth.bids[0].0 + truth.asks[0].0) / Decimal::TWO)
+            .normalize()
+            .to_string()
+    );
+    assert_eq!(m["bands"]["rows"].as_array().unwrap().len(), 3);
+    assert!(m["wallRule"].as_str().unwrap().contains("median"));
+
+    // Depth: integers that decode to the true book.
+    let d = support::ok(
+        &client,
+        "get_orderbook_depth",
+        json!({"symbol": "BTCUSDT", "levels": 20}),
+    )
+    .await;
+    let (ps, qs) = (
+        d["priceScale"].as_u64().unwrap() as u32,
+        d["qtyScale"].as_u64().unwrap() as u32,
+    );
+    let rows = d["bids"].as_array().unwrap();
+    assert_eq!(rows.len(), 20);
+    for (row, (p, q)) in rows.iter().zip(&truth.bids) {
+        let dec = |v: &serde_json::Value, s: u32| {
+            Decimal::from_i128_with_scale(v.as_i64().unwrap() as i128, s)
+        };
+        assert_eq!((dec(&row[0], ps), dec(&row[1], qs)), (*p, *q));
+    }
+    let rest = support::ok(
+        &client,
+        "get_order_book",
+        json!({"symbol": "BTCUSDT", "limit": 100}),
+    )
+    .await;
+    assert_eq!(rest["source"], "live", "answered from memory: {rest}");
+    assert_eq!(rest["lastUpdateId"], truth.last_update_id);
+    let d100 = support::ok(
+        &client,
+        "get_orderbook_depth",
+        json!({"symbol": "BTCUSDT", "levels": 100}),
+    )
+    .await;
+    let (compact, decimal) = (
+        serde_json::to_string(&json!([d100["bids"], d100["asks"]]))
+            .unwrap()
+            .len(),
+        serde_json::to_string(&json!([rest["bids"], rest["asks"]]))
+            .unwrap()
+            .len(),
+    );
+    eprintln!(
+        "depth 100 levels a side: integers {compact} B, decimal strings {decimal} B, ratio {:.2}",
+        decimal as f64 / compact as f64
+    );
+    assert!(
+        compact * 10 < decimal * 7,
+        "integers {compact} B vs decimals {decimal} B"
+    );
+
+    // Warm: 1,000 metric calls and the REST tools spend no weight.
+    let depth_calls = || {
+        sim.state()
+            .stats()
+            .by_path
+            .get("/api/v3/depth")
+            .copied()
+            .unwrap_or(0)
+    };
+    let (before, weight) = (depth_calls(), sim.state().weight_used_1m());
+    for _ in 0..1000 {
+        support::ok(
+            &client,
+            "get_orderbook_metrics",
+            json!({"symbol": "BTCUSDT"}),
+        )
+        .await;
+    }
+    let t = support::ok(&client, "get_book_ticker", json!({"symbol": "BTCUSDT"})).await;
+    assert_eq!(t["source"], "live", "{t}");
+    support::ok(
+        &client,
+        "get_order_book",
+        json!({"symbol": "BTCUSDT", "limit": 20}),
+    )
+    .await;
+    assert_eq!(depth_calls(), before);
+    assert!(sim.state().weight_used_1m() <= weight, "weight spent");
+
+    let h = support::ok(&client, "get_orderbook_health", json!({})).await;
+    assert_eq!(h["status"], "ok", "{h}");
+    assert_eq!(h["symbols"]["rows"][0][0], "BTCUSDT");
+    // A symbol's book that is not live yet is never served from memory.
+    let other = support::ok(
+        &client,
+        "get_order_book",
+        json!({"symbol": "ETHUSDT", "limit": 5}),
+    )
+    .await;
+    assert!(other.get("source").is_none(), "{other}");
+    client.cancel().await.ok();
+}

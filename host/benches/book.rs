@@ -8,7 +8,9 @@
 //!     `BTreeMap<Decimal, Decimal>` book fed by `serde_json` structs
 //!     (`btreemap/parse+apply`, `btreemap/apply`). Throughput is in level
 //!     updates.
-//! (b) `memory`: printed once — heap bytes per live symbol at 1000 levels a
+//! (b) `metrics`: `get_orderbook_metrics`' computation (L1, three bands,
+//!     walls) on a 1000-level book.
+//! (c) `memory`: printed once — heap bytes per live symbol at 1000 levels a
 //!     side, for both books.
 //!
 //! Run: `cargo bench -p binance-mcp --bench book`.
@@ -289,6 +291,16 @@ fn apply(c: &mut Criterion) {
         )
     });
     g.finish();
+
+    let book = engine_book(&snapshot);
+    c.bench_function("metrics/1000-levels", |bch| {
+        bch.iter(|| {
+            black_box(binance_mcp::book::metrics::compute(
+                black_box(&book),
+                &[10, 50, 100],
+            ))
+        })
+    });
 
     // Memory per live symbol at 1000 levels a side.
     let e = engine_book(&snapshot);

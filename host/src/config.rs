@@ -68,6 +68,8 @@ pub struct Config {
     pub state_dir: Option<PathBuf>,
     pub sim_seed: u64,
     pub call_timeout: Duration,
+    /// Most symbols with live order books at once (`--book-symbols`).
+    pub book_symbols: u32,
 }
 
 /// Values given on the command line (each overrides its variable).
@@ -90,6 +92,7 @@ pub struct Flags {
     pub allow_deposit_address: bool,
     pub max_concurrent_calls: Option<u32>,
     pub max_concurrent_per_plugin: Option<u32>,
+    pub book_symbols: Option<u32>,
 }
 
 /// A configuration error: one line, naming the source.
@@ -430,6 +433,16 @@ impl Config {
         )?
         .unwrap_or(total.div_ceil(2));
         let admission = AdmissionLimits { total, per_plugin };
+        // Binance allows 1024 streams a connection; more symbols would need
+        // more connections than a tool server should hold.
+        let book_symbols = count(
+            env,
+            flags.book_symbols,
+            "--book-symbols",
+            "BINANCE_MCP_BOOK_SYMBOLS",
+            1024,
+        )?
+        .unwrap_or(100);
         let cache_dir = if flags.no_cache {
             None
         } else {
@@ -465,6 +478,7 @@ impl Config {
             None => Duration::from_secs(30),
         };
         Ok(Config {
+            book_symbols,
             private_key_path,
             recv_window_ms,
             mode,

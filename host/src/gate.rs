@@ -42,6 +42,8 @@ pub struct ToolPermissions {
 pub struct PluginPermissions {
     pub grants: BTreeSet<Capability>,
     pub share: Option<Arc<WeightShare>>,
+    /// The policy's bound on live order books for this plugin.
+    pub max_book_symbols: Option<u16>,
     /// Only the tools the policy shows.
     pub tools: HashMap<String, ToolPermissions>,
 }
@@ -91,6 +93,14 @@ impl PolicyGate {
     /// notional) are checked and used by one write at a time.
     pub fn account_lock(&self) -> std::sync::MutexGuard<'_, ()> {
         self.account.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether `plugin` is granted `cap` by the policy in force, and its
+    /// order-book bound (the `order-book` capability's one decision).
+    pub fn grant(&self, plugin: &str, cap: Capability) -> Option<Option<u16>> {
+        let current = self.current();
+        let p = current.plugins.get(plugin)?;
+        p.grants.contains(&cap).then_some(p.max_book_symbols)
     }
 
     /// The gate of one call.
@@ -206,6 +216,7 @@ mod tests {
                 PluginPermissions {
                     grants: grants.iter().copied().collect(),
                     share: None,
+                    max_book_symbols: None,
                     tools,
                 },
             )]),

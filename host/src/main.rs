@@ -29,7 +29,10 @@ struct Cli {
     /// USD-M futures REST base URL (env BINANCE_FUTURES_BASE_URL).
     #[arg(long, global = true, value_name = "URL")]
     futures_base_url: Option<String>,
-    /// WebSocket base URL (env BINANCE_WS_URL).
+    /// Most symbols with live order books at once, 1-1024 (env BINANCE_MCP_BOOK_SYMBOLS; default 100).
+    #[arg(long, global = true, value_name = "N")]
+    book_symbols: Option<u32>,
+    /// WebSocket base URL of the spot market streams (env BINANCE_WS_URL).
     #[arg(long, global = true, value_name = "URL")]
     ws_url: Option<String>,
     /// Policy file (env BINANCE_MCP_POLICY; default: the built-in read-only policy, policies/read-only.toml).
@@ -161,6 +164,7 @@ fn main() -> ExitCode {
         allow_deposit_address: cli.allow_deposit_address,
         max_concurrent_calls: cli.max_concurrent_calls,
         max_concurrent_per_plugin: cli.max_concurrent_per_plugin,
+        book_symbols: cli.book_symbols,
     };
     let config = match Config::resolve(&flags, &|k| std::env::var(k).ok()) {
         Ok(c) => c,

@@ -11,6 +11,7 @@
 pub mod connection;
 pub mod engine;
 pub mod fixed;
+pub mod metrics;
 pub mod parse;
 pub mod side;
 pub mod snapshot;

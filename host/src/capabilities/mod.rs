@@ -8,6 +8,7 @@
 pub mod exchange;
 pub mod futures_trading;
 pub mod log;
+pub mod order_book;
 pub mod spot_trading;
 
 use crate::exchange::ExchangeService;
@@ -63,14 +64,17 @@ pub struct PluginState {
     pub(crate) exchange: exchange::ExchangeCtx,
     pub(crate) trading: spot_trading::TradingCtx,
     pub(crate) futures: futures_trading::FuturesCtx,
+    pub(crate) order_book: order_book::OrderBookCtx,
 }
 
-/// The host's typed write services a call may reach (each `None` when the
-/// host runs without it).
+/// The host's services a call may reach besides REST: the typed write
+/// services and the live order books (each `None` when the host runs
+/// without it).
 #[derive(Clone, Default)]
 pub struct Traders {
     pub spot: Option<Arc<crate::trading::SpotTrading>>,
     pub futures: Option<Arc<crate::futures::FuturesTrading>>,
+    pub book: Option<crate::book::BookEngine>,
 }
 
 impl PluginState {
@@ -118,6 +122,12 @@ impl PluginState {
             futures: futures_trading::FuturesCtx {
                 call: env.call.clone(),
                 futures: traders.futures,
+                deadline: requests_by,
+            },
+            order_book: order_book::OrderBookCtx {
+                call: env.call.clone(),
+                gate: gate.clone(),
+                engine: traders.book,
                 deadline: requests_by,
             },
             exchange: exchange::ExchangeCtx {

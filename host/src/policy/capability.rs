@@ -33,6 +33,10 @@ pub enum Capability {
     /// USD-M futures orders, leverage and margin type, through the typed
     /// `futures-trading` interface only, each under the policy's `[futures]`.
     FuturesTrade,
+    /// Live local order books the host keeps from Binance's WebSocket
+    /// streams (`order-book` interface, read-only). No REST endpoint of its
+    /// own: the host's snapshots are public depth reads it makes itself.
+    OrderBook,
 }
 
 use Method::Get;
@@ -133,6 +137,7 @@ impl Capability {
         Capability::SpotTrade,
         Capability::FuturesRead,
         Capability::FuturesTrade,
+        Capability::OrderBook,
     ];
 
     /// The name used in policy files and plugin manifests.
@@ -145,6 +150,7 @@ impl Capability {
             Capability::SpotTrade => "spot-trade",
             Capability::FuturesRead => "futures-read",
             Capability::FuturesTrade => "futures-trade",
+            Capability::OrderBook => "order-book",
         }
     }
 
@@ -182,6 +188,9 @@ impl Capability {
             Capability::FuturesTrade => {
                 "USD-M futures orders, leverage, margin type (typed, under the policy's [futures])"
             }
+            Capability::OrderBook => {
+                "live order books kept from Binance's streams (read-only; L1 metrics, depth, health)"
+            }
         }
     }
 
@@ -194,6 +203,7 @@ impl Capability {
             Capability::SpotTrade => SPOT_TRADE,
             Capability::FuturesRead => FUTURES_READ,
             Capability::FuturesTrade => FUTURES_TRADE,
+            Capability::OrderBook => &[],
         }
     }
 
@@ -216,6 +226,7 @@ impl Capability {
         match self {
             Capability::SpotTrade => "spot-trading",
             Capability::FuturesTrade => "futures-trading",
+            Capability::OrderBook => "order-book",
             _ => "exchange",
         }
     }

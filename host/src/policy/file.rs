@@ -35,6 +35,7 @@ struct RawPlugin {
     #[serde(default)]
     deny_tools: Vec<Spanned<String>>,
     max_weight_percent: Option<Spanned<i64>>,
+    max_book_symbols: Option<Spanned<i64>>,
     path: Option<Spanned<String>>,
     sha256: Option<Spanned<String>>,
 }
@@ -221,6 +222,26 @@ fn check_plugin(
         }
     };
 
+    let max_book_symbols = match raw.max_book_symbols {
+        None => None,
+        Some(n) => {
+            let at = span(&n);
+            match u16::try_from(*n.get_ref()) {
+                Ok(v @ 1..=1024) => Some(v),
+                _ => {
+                    return Err(source.error(
+                        at,
+                        format!(
+                            "{}: expected a whole number of symbols from 1 to 1024 (Binance's streams per connection), got {}",
+                            key("max_book_symbols"),
+                            n.get_ref()
+                        ),
+                    ))
+                }
+            }
+        }
+    };
+
     let sha256 = match raw.sha256 {
         None => None,
         Some(s) => {
@@ -273,6 +294,7 @@ fn check_plugin(
         grants,
         deny_tools,
         max_weight_percent,
+        max_book_symbols,
         path,
         sha256,
     })

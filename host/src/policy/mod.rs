@@ -155,6 +155,9 @@ pub struct PluginPolicy {
     /// per minute its calls may spend; `None` = no share of its own (the
     /// IP's limits still hold).
     pub max_weight_percent: Option<u8>,
+    /// `max_book_symbols`: most symbols with live order books this plugin
+    /// may keep (`order-book`); the host's `--book-symbols` bound applies too.
+    pub max_book_symbols: Option<u16>,
     /// `path`: a component file (resolved against the policy's directory).
     pub path: Option<(PathBuf, Span)>,
     /// `sha256`: the pinned identity; required for any plugin from a file.
@@ -262,7 +265,7 @@ mod tests {
         assert!(!account.grants.contains(&Capability::DepositAddress));
         assert_eq!(
             embedded.plugin("market").unwrap().grants,
-            BTreeSet::from([Capability::MarketData])
+            BTreeSet::from([Capability::MarketData, Capability::OrderBook])
         );
     }
 

@@ -159,6 +159,12 @@ impl PluginHost {
 
     /// Trade futures through `futures` (its `[futures]` policy follows each
     /// applied policy).
+    /// The live order books plugins granted `order-book` read.
+    pub fn with_book(mut self, book: crate::book::BookEngine) -> Self {
+        self.traders.book = Some(book);
+        self
+    }
+
     pub fn with_futures(mut self, futures: Arc<crate::futures::FuturesTrading>) -> Self {
         self.traders.futures = Some(futures);
         self

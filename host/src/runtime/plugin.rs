@@ -20,7 +20,7 @@ use wasmtime::{Engine, Store};
 /// The WIT package this host links (`wit/plugin.wit`; a test keeps them equal).
 pub const WIT_PACKAGE: &str = "binance:mcp";
 /// Its version. A component built against any other is refused at load.
-pub const WIT_VERSION: &str = "0.5.0";
+pub const WIT_VERSION: &str = "0.6.0";
 
 /// Most tools one plugin may declare: far above any category's (the largest
 /// has a dozen), far below what would swamp a model's context.
@@ -119,7 +119,7 @@ impl PluginSource {
 /// What a component says about itself before it runs.
 #[derive(Debug, Clone)]
 pub struct ComponentInfo {
-    /// Its imports (`binance:mcp/exchange@0.5.0`, `wasi:io/streams@0.2.x`, …).
+    /// Its imports (`binance:mcp/exchange@0.6.0`, `wasi:io/streams@0.2.x`, …).
     pub imports: Vec<String>,
     pub exports: Vec<String>,
 }
@@ -229,7 +229,9 @@ impl Links {
 /// `futures-trading` (refused per write unless granted), and `exchange` /
 /// `spot-trading` only when its grants use them.
 fn linker(engine: &Engine, links: Links) -> wasmtime::Result<Linker<PluginState>> {
-    use super::bindings::binance::mcp::{exchange, futures_trading, log, spot_trading, types};
+    use super::bindings::binance::mcp::{
+        exchange, futures_trading, log, order_book, spot_trading, types,
+    };
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
     types::add_to_linker::<PluginState, HasSelf<PluginState>>(&mut linker, |s| s)?;
@@ -259,6 +261,12 @@ fn linker(engine: &Engine, links: Links) -> wasmtime::Result<Linker<PluginState>
             HasSelf<crate::capabilities::futures_trading::FuturesCtx>,
         >(&mut linker, |s| &mut s.futures)?;
     }
+    // `order-book` likewise: every call is refused unless the policy in
+    // force grants `order-book` (decided in `capabilities::order_book`).
+    order_book::add_to_linker::<PluginState, HasSelf<crate::capabilities::order_book::OrderBookCtx>>(
+        &mut linker,
+        |s| &mut s.order_book,
+    )?;
     Ok(linker)
 }
 
@@ -549,10 +557,10 @@ mod tests {
         assert_eq!(info.abi_version(), Some("0.2.0"));
         let e = info.check_abi("x.wasm").unwrap_err().to_string();
         assert!(e.contains("binance:mcp@0.2.0"), "{e}");
-        assert!(e.contains("binance:mcp@0.5.0"), "{e}");
+        assert!(e.contains("binance:mcp@0.6.0"), "{e}");
         let ok = ComponentInfo {
-            imports: vec!["binance:mcp/log@0.5.0".into()],
-            exports: vec!["binance:mcp/plugin@0.5.0".into()],
+            imports: vec!["binance:mcp/log@0.6.0".into()],
+            exports: vec!["binance:mcp/plugin@0.6.0".into()],
         };
         assert!(ok.check_abi("x").is_ok());
         assert_eq!(ok.host_interfaces(), vec!["log"]);

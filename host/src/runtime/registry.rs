@@ -29,6 +29,8 @@ pub struct RegisteredPlugin {
     /// when the registry is put in force, not before).
     pub weight_percent: Option<u8>,
     pub share: Option<Arc<WeightShare>>,
+    /// `max_book_symbols`.
+    pub max_book_symbols: Option<u16>,
     /// Indices into `plugin.tools` of the tools shown.
     shown: Vec<usize>,
     pub hidden: Vec<HiddenTool>,
@@ -149,6 +151,7 @@ impl Registry {
                     .max_weight_percent
                     .map(|pct| share(&stanza.name, pct)),
                 grants: stanza.grants,
+                max_book_symbols: stanza.max_book_symbols,
                 plugin,
                 shown,
                 hidden,
@@ -183,6 +186,7 @@ impl Registry {
                     PluginPermissions {
                         grants: p.grants.clone(),
                         share: p.share.clone(),
+                        max_book_symbols: p.max_book_symbols,
                         tools,
                     },
                 )

@@ -2,6 +2,7 @@
 
 use crate::tickers::{as_list, selection_input, symbol_selection};
 use binance_mcp_plugin::args::Args;
+use binance_mcp_plugin::book::BookDepth;
 use binance_mcp_plugin::capability::MARKET_DATA;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, cap, Keep};
@@ -45,6 +46,27 @@ pub const BOOK_TICKER: Tool = Tool {
 
 fn book_ticker(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let a = Args::parse(args, &["symbol", "symbols"])?;
+    // One symbol with a live book: from memory, zero REST weight.
+    if let (Some(symbol), None) = (a.symbol("symbol")?, a.symbols("symbols", 100)?) {
+        if let Some(d) = crate::live::from_memory(ex, &symbol, 1) {
+            let dec = |v: u64, s: u32| -> Result<String, ToolError> {
+                Ok(output::decimal_text(&BookDepth::decimal(v, s))?
+                    .normalize()
+                    .to_string())
+            };
+            let (b, k) = (d.bids[0], d.asks[0]);
+            let row = json!([
+                symbol,
+                dec(b.0, d.price_scale)?,
+                dec(b.1, d.qty_scale)?,
+                dec(k.0, d.price_scale)?,
+                dec(k.1, d.qty_scale)?
+            ]);
+            let mut out = json!({ "columns": BOOK_TICKER_COLUMNS, "rows": [row] });
+            crate::live::status_fields(&mut out, &d.status);
+            return Ok(out);
+        }
+    }
     let body: Value = fetch(ex, &symbol_selection("/api/v3/ticker/bookTicker", &a)?)?;
     let (list, truncated) = cap(
         as_list(body),
@@ -134,10 +156,57 @@ fn render(levels: &[[&str; 2]], cap: usize) -> Result<String, ToolError> {
     Ok(rows.finish())
 }
 
+/// `get_order_book` from the live book, when it is live and deep enough:
+/// the same shape as the REST answer plus `source` and the book's age.
+fn from_memory(ex: &dyn Exchange, symbol: &str, limit: usize) -> Result<Option<Answer>, ToolError> {
+    let Some(d) = crate::live::from_memory(ex, symbol, limit as u32) else {
+        return Ok(None);
+    };
+    let text = |v: &[(u64, u64)]| {
+        v.iter()
+            .map(|&(p, q)| {
+                [
+                    BookDepth::decimal(p, d.price_scale),
+                    BookDepth::decimal(q, d.qty_scale),
+                ]
+            })
+            .collect::<Vec<_>>()
+    };
+    let (bids, asks) = (text(&d.bids), text(&d.asks));
+    fn as_str(v: &[[String; 2]]) -> Vec<[&str; 2]> {
+        v.iter().map(|[p, q]| [p.as_str(), q.as_str()]).collect()
+    }
+    let (bids, asks) = (as_str(&bids), as_str(&asks));
+    let mut out = json!({
+        "symbol": symbol,
+        "lastUpdateId": d.status.update_id,
+        "bidTotalQty": side_total(&bids)?.normalize().to_string(),
+        "askTotalQty": side_total(&asks)?.normalize().to_string(),
+        "levelsFetched": { "bids": bids.len(), "asks": asks.len() },
+    });
+    crate::live::status_fields(&mut out, &d.status);
+    out["source"] = json!("live");
+    if let (Some([bid, _]), Some([ask, _])) = (bids.first(), asks.first()) {
+        let (bid, ask) = (output::decimal_text(bid)?, output::decimal_text(ask)?);
+        out["bestBid"] = json!(bid.normalize().to_string());
+        out["bestAsk"] = json!(ask.normalize().to_string());
+        out["spread"] = json!((ask - bid).normalize().to_string());
+        out["midPrice"] = json!(((ask + bid) / Decimal::TWO).normalize().to_string());
+    }
+    let (bids, asks) = (render(&bids, LEVELS_CAP)?, render(&asks, LEVELS_CAP)?);
+    Ok(Some(Answer::with_raw(
+        out,
+        &[("bids", &bids), ("asks", &asks)],
+    )))
+}
+
 fn order_book(ex: &dyn Exchange, args: &str) -> Result<Answer, ToolError> {
     let a = Args::parse(args, &["symbol", "limit"])?;
     let symbol = a.required_symbol("symbol")?;
     let limit = a.integer("limit", MIN_LIMIT, MAX_LIMIT)?.unwrap_or(100);
+    if let Some(answer) = from_memory(ex, &symbol, limit as usize)? {
+        return Ok(answer);
+    }
     let resp = ex.send(
         &Request::spot_get("/api/v3/depth")
             .param("symbol", &symbol)

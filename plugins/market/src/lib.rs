@@ -6,6 +6,7 @@
 mod book;
 mod history;
 mod info;
+mod live;
 mod tickers;
 
 use binance_mcp_plugin::tool::{describe_all, dispatch};
@@ -22,6 +23,9 @@ pub const TOOLS: &[Tool] = &[
     history::RECENT_TRADES,
     history::KLINES,
     tickers::AVERAGE_PRICE,
+    live::METRICS,
+    live::DEPTH,
+    live::HEALTH,
 ];
 
 /// The market plugin.

@@ -41,7 +41,12 @@ fn manifest_lists_every_tool_once_with_object_schemas() {
             "{}",
             t.name
         );
-        assert_eq!(t.capabilities, vec![MARKET_DATA], "{}", t.name);
+        let expected: Vec<&str> = if t.name.starts_with("get_orderbook_") {
+            vec![MARKET_DATA, binance_mcp_plugin::capability::ORDER_BOOK]
+        } else {
+            vec![MARKET_DATA]
+        };
+        assert_eq!(t.capabilities, expected, "{}", t.name);
     }
 }
 
@@ -62,6 +67,24 @@ fn every_tool_sends_only_public_market_data_requests() {
         "/api/v3/ticker/bookTicker",
     ];
     for tool in TOOLS {
+        if tool.name.starts_with("get_orderbook_") {
+            // The live tools read the host's books, never REST: without
+            // the order-book capability they refuse and send nothing.
+            let ex = canned("{}");
+            let args = if tool.name == "get_orderbook_health" {
+                "{}"
+            } else {
+                r#"{"symbol":"BTCUSDT"}"#
+            };
+            let e = call(&ex, tool.name, args).unwrap_err();
+            assert!(
+                e.message.contains("live order books"),
+                "{}: {e:?}",
+                tool.name
+            );
+            assert!(ex.requests().is_empty(), "{}", tool.name);
+            continue;
+        }
         assert_eq!(tool.capabilities, &[MARKET_DATA], "{}", tool.name);
         let ex = canned("{}");
         let args = match tool.name {

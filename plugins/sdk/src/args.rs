@@ -60,6 +60,38 @@ impl Args {
         self.map.get(name).filter(|v| !v.is_null())
     }
 
+    /// An optional list of 1 to `max_len` whole numbers, each from `min` to `max`.
+    pub fn integers(
+        &self,
+        name: &str,
+        min: i64,
+        max: i64,
+        max_len: usize,
+    ) -> Result<Option<Vec<i64>>, ToolError> {
+        let Some(v) = self.get(name) else {
+            return Ok(None);
+        };
+        let bad = || {
+            ToolError::invalid(
+                name,
+                format!("must be a list of 1 to {max_len} whole numbers from {min} to {max}"),
+                &format!("[{min}]"),
+            )
+        };
+        let list = v.as_array().ok_or_else(bad)?;
+        if list.is_empty() || list.len() > max_len {
+            return Err(bad());
+        }
+        list.iter()
+            .map(|x| {
+                x.as_i64()
+                    .filter(|n| (min..=max).contains(n))
+                    .ok_or_else(bad)
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
     /// An optional trading-pair symbol, upper-cased and checked against
     /// Binance's pattern `^[A-Z0-9-_.]{1,20}$`.
     pub fn symbol(&self, name: &str) -> Result<Option<String>, ToolError> {

@@ -47,6 +47,10 @@ pub const FUTURES_READ: &str = "futures-read";
 /// confirmed by the host under the policy's `[futures]` section.
 pub const FUTURES_TRADE: &str = "futures-trade";
 
+/// The host's live order books (`order-book` interface, read-only): L1
+/// metrics, depth and health from its WebSocket streams.
+pub const ORDER_BOOK: &str = "order-book";
+
 /// Every name above, in the order the WIT documents them (what this SDK
 /// knows of; the host's catalogue decides what it accepts).
 pub const ALL: &[&str] = &[
@@ -57,4 +61,5 @@ pub const ALL: &[&str] = &[
     SPOT_TRADE,
     FUTURES_READ,
     FUTURES_TRADE,
+    ORDER_BOOK,
 ];

@@ -103,6 +103,11 @@ pub trait Exchange {
     fn futures(&self) -> Option<&dyn crate::futures::FuturesTrading> {
         None
     }
+
+    /// The host's live order books (`order-book`), when linked.
+    fn order_book(&self) -> Option<&dyn crate::book::OrderBook> {
+        None
+    }
 }
 
 /// Send `request` through `exchange` and parse the JSON body as `T`.

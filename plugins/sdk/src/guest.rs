@@ -19,8 +19,110 @@ pub mod bindings {
 
 use bindings::binance::mcp::{
     exchange as wit_exchange, futures_trading as wit_futures, log as wit_log,
-    spot_trading as wit_trading, types as wit,
+    order_book as wit_book, spot_trading as wit_trading, types as wit,
 };
+
+/// The host's `order-book` import.
+pub struct HostOrderBook;
+
+mod order_book {
+    use super::{from_wit_error, wit_book as w, HostOrderBook};
+    use crate::book::*;
+    use crate::{ErrorKind, ToolError};
+
+    fn status(s: w::BookStatus) -> BookStatus {
+        BookStatus {
+            symbol: s.symbol,
+            freshness: match s.freshness {
+                w::Freshness::Live => Freshness::Live,
+                w::Freshness::Stale => Freshness::Stale,
+                w::Freshness::Syncing => Freshness::Syncing,
+            },
+            age_ms: s.age_ms,
+            update_id: s.update_id,
+            event_time: s.event_time,
+            bid_levels: s.bid_levels,
+            ask_levels: s.ask_levels,
+        }
+    }
+
+    fn depth(d: w::BookDepth) -> BookDepth {
+        BookDepth {
+            status: status(d.status),
+            price_scale: d.price_scale,
+            qty_scale: d.qty_scale,
+            bids: d.bids,
+            asks: d.asks,
+        }
+    }
+
+    impl OrderBook for HostOrderBook {
+        fn metrics(
+            &self,
+            symbol: &str,
+            bands: &[u32],
+            wait_ms: u32,
+        ) -> Result<BookMetrics, ToolError> {
+            let m = w::metrics(symbol, bands, wait_ms).map_err(from_wit_error)?;
+            Ok(BookMetrics {
+                status: status(m.status),
+                best_bid: m.best_bid,
+                best_bid_qty: m.best_bid_qty,
+                best_ask: m.best_ask,
+                best_ask_qty: m.best_ask_qty,
+                mid: m.mid,
+                spread: m.spread,
+                spread_bps: m.spread_bps,
+                microprice: m.microprice,
+                imbalance: m.imbalance,
+                bands: m
+                    .bands
+                    .into_iter()
+                    .map(|b| Band {
+                        bps: b.bps,
+                        bid_qty: b.bid_qty,
+                        ask_qty: b.ask_qty,
+                        bid_notional: b.bid_notional,
+                        ask_notional: b.ask_notional,
+                        imbalance: b.imbalance,
+                    })
+                    .collect(),
+                walls: m
+                    .walls
+                    .into_iter()
+                    .map(|x| Wall {
+                        bid: x.bid,
+                        price: x.price,
+                        qty: x.qty,
+                        times_median: x.times_median,
+                    })
+                    .collect(),
+                wall_rule: m.wall_rule,
+            })
+        }
+
+        fn depth(&self, symbol: &str, levels: u32, wait_ms: u32) -> Result<BookDepth, ToolError> {
+            w::depth(symbol, levels, wait_ms)
+                .map(depth)
+                .map_err(from_wit_error)
+        }
+
+        fn peek(&self, symbol: &str, levels: u32) -> Option<BookDepth> {
+            w::peek(symbol, levels).map(depth)
+        }
+
+        fn health(&self) -> Result<serde_json::Value, ToolError> {
+            let text = w::health().map_err(from_wit_error)?;
+            serde_json::from_str(&text).map_err(|e| {
+                ToolError::new(
+                    ErrorKind::Internal,
+                    format!("health is not JSON: {e}"),
+                    "report this bug",
+                )
+            })
+        }
+    }
+}
 
 /// The host's `exchange` import.
 pub struct HostExchange;
@@ -68,6 +170,10 @@ impl Exchange for HostTradingExchange {
 }
 
 impl Exchange for HostExchange {
+    fn order_book(&self) -> Option<&dyn crate::book::OrderBook> {
+        Some(&HostOrderBook)
+    }
+
     fn send(&self, request: &Request) -> Result<Response, ToolError> {
         let req = wit_exchange::Request {
             venue: match request.venue {

@@ -12,6 +12,7 @@
 
 pub mod answer;
 pub mod args;
+pub mod book;
 pub mod capability;
 pub mod error;
 pub mod exchange;
