@@ -163,7 +163,7 @@ fn walls(side: &Ladder, bid: bool, out: &mut Vec<Wall>) {
         .take(n)
         .filter(|l| l.qty >= median.saturating_mul(WALL_MULTIPLE))
         .collect();
-    found.sort_by(|a, b| b.qty.cmp(&a.qty));
+    found.sort_by_key(|l| std::cmp::Reverse(l.qty));
     out.extend(found.into_iter().take(MAX_WALLS).map(|l| Wall {
         bid,
         price: d(l.price),
