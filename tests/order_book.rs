@@ -393,7 +393,10 @@ async fn live_tools_answer_from_memory_through_the_binary() {
         "integers {compact} B vs decimals {decimal} B"
     );
 
-    // Warm: 1,000 metric calls and the REST tools spend no weight.
+    // Warm: 1,000 metric calls and the REST tools spend no weight. The book
+    // moves again (a book without events for 10 s is stale, and a stale book
+    // is never served as fresh).
+    sim.state().streams().pause(false);
     let depth_calls = || {
         sim.state()
             .stats()
