@@ -95,27 +95,8 @@ pub enum WatchError {
     ShuttingDown,
 }
 
-/// How current a book is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Freshness {
-    /// In step with the stream and recently updated.
-    Live,
-    /// In step, but no event for longer than the bound.
-    Stale,
-    /// Waiting for its snapshot (just watched, or resyncing after a gap).
-    Syncing,
-}
-
-impl Freshness {
-    /// `live`, `stale` or `syncing`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Freshness::Live => "live",
-            Freshness::Stale => "stale",
-            Freshness::Syncing => "syncing",
-        }
-    }
-}
+/// How current a book is: one definition with the plugins' SDK.
+pub use binance_mcp_plugin::book::Freshness;
 
 /// Mutable state of one symbol's book.
 #[derive(Debug)]
