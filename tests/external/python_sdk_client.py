@@ -26,6 +26,9 @@ CALLS = {
     "get_recent_trades": {"symbol": "BTCUSDT", "limit": 3},
     "get_klines": {"symbol": "BTCUSDT", "interval": "1h", "limit": 2},
     "get_average_price": {"symbol": "BTCUSDT"},
+    "get_orderbook_metrics": {"symbol": "BTCUSDT"},
+    "get_orderbook_depth": {"symbol": "BTCUSDT", "levels": 5},
+    "get_orderbook_health": {},
 }
 
 results = []
