@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use binance_mcp::book::{fixed, BookEngine, EngineConfig, Freshness, WatchError};
 use binance_mcp::exchange::http::{BaseUrls, HttpGateway};
+use binance_mcp::exchange::ratelimit::RateLimiter;
 use binance_mcp::exchange::ExchangeService;
 use binance_mcp::lifecycle::Lifecycle;
 use binance_sim::{Decimal, SimConfig, Simulator};
@@ -28,7 +29,8 @@ async fn sim(seed: u64) -> Simulator {
     sim
 }
 
-fn engine(sim: &Simulator, tweak: impl FnOnce(&mut EngineConfig)) -> (BookEngine, Lifecycle) {
+/// The exchange service against `sim`, with `limiter`'s weight budgets.
+fn exchange(sim: &Simulator, limiter: RateLimiter) -> ExchangeService {
     let urls = BaseUrls {
         spot: sim.spot_url(),
         usdm_futures: sim.futures_url(),
@@ -39,13 +41,17 @@ fn engine(sim: &Simulator, tweak: impl FnOnce(&mut EngineConfig)) -> (BookEngine
         Duration::from_secs(10),
     )
     .unwrap();
+    ExchangeService::with(Arc::new(gateway), None, 5000, limiter)
+}
+
+fn engine(sim: &Simulator, tweak: impl FnOnce(&mut EngineConfig)) -> (BookEngine, Lifecycle) {
     let lifecycle = Lifecycle::new();
     let mut cfg = EngineConfig::new(sim.ws_url());
     tweak(&mut cfg);
     (
         BookEngine::new(
             cfg,
-            ExchangeService::new(Arc::new(gateway)),
+            exchange(sim, RateLimiter::default()),
             lifecycle.clone(),
         ),
         lifecycle,
@@ -98,7 +104,11 @@ async fn books_equal_the_true_book_after_gaps_and_drops() {
     t.tick = Duration::from_millis(4);
     sim.state().streams().set_timing(t);
     let start = sim.state().streams().stats().depth_events;
-    for round in 0..16 {
+    // At least 16 fault rounds, and as many more as a loaded machine needs
+    // for the simulator to publish 2,000 events.
+    let published = || sim.state().streams().stats().depth_events - start;
+    let mut round = 0;
+    while round < 16 || (published() < 2000 && round < 200) {
         tokio::time::sleep(Duration::from_millis(400)).await;
         match round % 2 {
             0 => SYMBOLS
@@ -106,6 +116,7 @@ async fn books_equal_the_true_book_after_gaps_and_drops() {
                 .for_each(|s| sim.state().streams().skip_next_event(s)),
             _ => sim.state().streams().drop_connections(),
         }
+        round += 1;
     }
     tokio::time::sleep(Duration::from_millis(400)).await;
     sim.state().streams().pause(true);
@@ -253,18 +264,7 @@ async fn a_resync_storm_stays_within_the_weight_budget() {
     // Four symbols at weight 50 a snapshot, twice over, against a 300-weight
     // minute: the second storm must wait for the window, never get a 429.
     sim.state().set_weight_limit(300);
-    let urls = BaseUrls {
-        spot: sim.spot_url(),
-        usdm_futures: sim.futures_url(),
-    };
-    let gateway = HttpGateway::new(
-        urls,
-        tokio::runtime::Handle::current(),
-        Duration::from_secs(10),
-    )
-    .unwrap();
-    let limiter = binance_mcp::exchange::ratelimit::RateLimiter::new(300, 2400);
-    let exchange = ExchangeService::with(Arc::new(gateway), None, 5000, limiter);
+    let exchange = exchange(&sim, RateLimiter::new(300, 2400));
     let life = Lifecycle::new();
     let engine = BookEngine::new(EngineConfig::new(sim.ws_url()), exchange, life.clone());
     for s in SYMBOLS {
@@ -436,5 +436,51 @@ async fn live_tools_answer_from_memory_through_the_binary() {
     )
     .await;
     assert!(other.get("source").is_none(), "{other}");
+    client.cancel().await.ok();
+}
+
+/// Through the real binary: the symbol bound refuses a new symbol as
+/// `rate_limited` with a retry time, and a policy without `order-book`
+/// hides the live tools while `get_order_book` keeps answering from REST.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bound_and_the_grant_hold_through_the_binary() {
+    use serde_json::json;
+    let sim = support::sim(22).await;
+    let mut cmd = support::command(&sim.spot_url(), &sim.futures_url());
+    cmd.arg("--book-symbols").arg("1");
+    let client = support::connect_with(cmd, rmcp::model::ProtocolVersion::V_2025_11_25).await;
+    support::ok(
+        &client,
+        "get_orderbook_metrics",
+        json!({"symbol": "BTCUSDT"}),
+    )
+    .await;
+    let e = support::err(
+        &client,
+        "get_orderbook_metrics",
+        json!({"symbol": "ETHUSDT"}),
+    )
+    .await;
+    assert_eq!(e["code"], -32001, "{e}");
+    assert!(e["retry_after_secs"].as_u64().is_some_and(|s| s > 0), "{e}");
+    assert!(e["message"].as_str().unwrap().contains("1 symbols"), "{e}");
+    client.cancel().await.ok();
+
+    let policy = support::write_policy(
+        "no-order-book.toml",
+        "[plugins.market]\ngrants = [\"market-data\"]\n",
+    );
+    let mut cmd = support::command(&sim.spot_url(), &sim.futures_url());
+    cmd.arg("--policy").arg(&policy);
+    let client = support::connect_with(cmd, rmcp::model::ProtocolVersion::V_2025_11_25).await;
+    let tools = client.list_all_tools().await.unwrap();
+    assert!(tools.iter().all(|t| !t.name.starts_with("get_orderbook_")));
+    let book = support::ok(
+        &client,
+        "get_order_book",
+        json!({"symbol": "BTCUSDT", "limit": 5}),
+    )
+    .await;
+    assert!(book.get("source").is_none(), "{book}");
     client.cancel().await.ok();
 }

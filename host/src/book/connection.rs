@@ -393,11 +393,13 @@ async fn read(
 ) -> String {
     let mut levels = Levels::with_capacity(256);
     let mut books: HashMap<String, Arc<SymbolBook>> = HashMap::new();
-    let mut sent: VecDeque<Instant> = VecDeque::new();
     let mut flowing = false;
     let mut queued: VecDeque<String> = VecDeque::new();
     let mut pace =
         tokio::time::interval(Duration::from_millis(1000 / MAX_CONTROL_PER_SECOND as u64));
+    // After an idle spell, one tick at once and then the period again (the
+    // default would burst the missed ticks).
+    pace.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = stop.cancelled() => {
@@ -414,7 +416,7 @@ async fn read(
                             }),
                         };
                         if let Some(b) = book {
-                            if b.on_event(&header, &levels) && b.freshness() == super::engine::Freshness::Syncing {
+                            if b.on_event(&header, &levels) {
                                 snapshot::request(inner, b);
                             }
                         }
@@ -438,20 +440,14 @@ async fn read(
                 None => return "connection closed".into(),
             },
             Some(text) = outgoing.recv() => queued.push_back(text),
+            // One message per tick: MAX_CONTROL_PER_SECOND a second.
             _ = pace.tick(), if !queued.is_empty() => {
-                let now = Instant::now();
-                while sent.front().is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1)) {
-                    sent.pop_front();
-                }
-                if sent.len() < MAX_CONTROL_PER_SECOND {
-                    if let Some(text) = queued.pop_front() {
-                        // The symbol set changes: look the books up afresh
-                        // (a symbol watched again has a new book).
-                        books.clear();
-                        sent.push_back(now);
-                        if let Err(e) = ws.send(Message::Text(text.into())).await {
-                            return e.to_string();
-                        }
+                if let Some(text) = queued.pop_front() {
+                    // The symbol set changes: look the books up afresh
+                    // (a symbol watched again has a new book).
+                    books.clear();
+                    if let Err(e) = ws.send(Message::Text(text.into())).await {
+                        return e.to_string();
                     }
                 }
             }

@@ -118,7 +118,6 @@ pub struct SymbolBook {
     last_used: Mutex<Instant>,
     pub(crate) fetching: AtomicBool,
     resyncs: AtomicU64,
-    events: AtomicU64,
     stale_after: Duration,
 }
 
@@ -138,7 +137,6 @@ impl SymbolBook {
             last_used: Mutex::new(Instant::now()),
             fetching: AtomicBool::new(false),
             resyncs: AtomicU64::new(0),
-            events: AtomicU64::new(0),
             stale_after: cfg.stale_after,
         }
     }
@@ -165,11 +163,6 @@ impl SymbolBook {
         self.resyncs.load(Ordering::Relaxed)
     }
 
-    /// Diff events received.
-    pub fn events(&self) -> u64 {
-        self.events.load(Ordering::Relaxed)
-    }
-
     pub(crate) fn touch(&self) {
         *lock(&self.last_used) = Instant::now();
     }
@@ -180,7 +173,6 @@ impl SymbolBook {
 
     /// Applies one event; true when the book now needs a snapshot.
     pub(crate) fn on_event(&self, header: &DepthHeader, levels: &Levels) -> bool {
-        self.events.fetch_add(1, Ordering::Relaxed);
         let mut st = lock(&self.state);
         st.last_event = Some(Instant::now());
         match st.book.apply(header, levels) {

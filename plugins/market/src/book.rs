@@ -2,7 +2,7 @@
 
 use crate::tickers::{as_list, selection_input, symbol_selection};
 use binance_mcp_plugin::args::Args;
-use binance_mcp_plugin::book::BookDepth;
+use binance_mcp_plugin::book::{BookDepth, BookStatus};
 use binance_mcp_plugin::capability::MARKET_DATA;
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, cap, Keep};
@@ -157,7 +157,7 @@ fn render(levels: &[[&str; 2]], cap: usize) -> Result<String, ToolError> {
 }
 
 /// `get_order_book` from the live book, when it is live and deep enough:
-/// the same shape as the REST answer plus `source` and the book's age.
+/// the same answer as from REST plus `source` and the book's age.
 fn from_memory(ex: &dyn Exchange, symbol: &str, limit: usize) -> Result<Option<Answer>, ToolError> {
     let Some(d) = crate::live::from_memory(ex, symbol, limit as u32) else {
         return Ok(None);
@@ -172,55 +172,39 @@ fn from_memory(ex: &dyn Exchange, symbol: &str, limit: usize) -> Result<Option<A
             })
             .collect::<Vec<_>>()
     };
-    let (bids, asks) = (text(&d.bids), text(&d.asks));
     fn as_str(v: &[[String; 2]]) -> Vec<[&str; 2]> {
         v.iter().map(|[p, q]| [p.as_str(), q.as_str()]).collect()
     }
-    let (bids, asks) = (as_str(&bids), as_str(&asks));
-    let mut out = json!({
-        "symbol": symbol,
-        "lastUpdateId": d.status.update_id,
-        "bidTotalQty": side_total(&bids)?.normalize().to_string(),
-        "askTotalQty": side_total(&asks)?.normalize().to_string(),
-        "levelsFetched": { "bids": bids.len(), "asks": asks.len() },
-    });
-    crate::live::status_fields(&mut out, &d.status);
-    out["source"] = json!("live");
-    if let (Some([bid, _]), Some([ask, _])) = (bids.first(), asks.first()) {
-        let (bid, ask) = (output::decimal_text(bid)?, output::decimal_text(ask)?);
-        out["bestBid"] = json!(bid.normalize().to_string());
-        out["bestAsk"] = json!(ask.normalize().to_string());
-        out["spread"] = json!((ask - bid).normalize().to_string());
-        out["midPrice"] = json!(((ask + bid) / Decimal::TWO).normalize().to_string());
-    }
-    let (bids, asks) = (render(&bids, LEVELS_CAP)?, render(&asks, LEVELS_CAP)?);
-    Ok(Some(Answer::with_raw(
-        out,
-        &[("bids", &bids), ("asks", &asks)],
-    )))
+    let (bids, asks) = (text(&d.bids), text(&d.asks));
+    let update_id = i64::try_from(d.status.update_id).unwrap_or(i64::MAX);
+    answer(
+        symbol,
+        update_id,
+        &as_str(&bids),
+        &as_str(&asks),
+        Some(&d.status),
+    )
+    .map(Some)
 }
 
-fn order_book(ex: &dyn Exchange, args: &str) -> Result<Answer, ToolError> {
-    let a = Args::parse(args, &["symbol", "limit"])?;
-    let symbol = a.required_symbol("symbol")?;
-    let limit = a.integer("limit", MIN_LIMIT, MAX_LIMIT)?.unwrap_or(100);
-    if let Some(answer) = from_memory(ex, &symbol, limit as usize)? {
-        return Ok(answer);
-    }
-    let resp = ex.send(
-        &Request::spot_get("/api/v3/depth")
-            .param("symbol", &symbol)
-            .param("limit", limit),
-    )?;
-    let depth: Depth = resp.parse()?;
-    let (bids, asks) = (&depth.bids, &depth.asks);
+/// The answer for a book, from REST or (with its `live` status) from memory.
+fn answer(
+    symbol: &str,
+    last_update_id: i64,
+    bids: &[[&str; 2]],
+    asks: &[[&str; 2]],
+    live: Option<&BookStatus>,
+) -> Result<Answer, ToolError> {
     let mut out = json!({
         "symbol": symbol,
-        "lastUpdateId": depth.last_update_id,
+        "lastUpdateId": last_update_id,
         "bidTotalQty": side_total(bids)?.normalize().to_string(),
         "askTotalQty": side_total(asks)?.normalize().to_string(),
         "levelsFetched": { "bids": bids.len(), "asks": asks.len() },
     });
+    if let Some(status) = live {
+        crate::live::status_fields(&mut out, status);
+    }
     if let (Some([bid, _]), Some([ask, _])) = (bids.first(), asks.first()) {
         let (bid, ask) = (output::decimal_text(bid)?, output::decimal_text(ask)?);
         let overflow = || ToolError::bad_exchange_data("depth figures overflow a decimal");
@@ -242,4 +226,26 @@ fn order_book(ex: &dyn Exchange, args: &str) -> Result<Answer, ToolError> {
     }
     let (bids, asks) = (render(bids, LEVELS_CAP)?, render(asks, LEVELS_CAP)?);
     Ok(Answer::with_raw(out, &[("bids", &bids), ("asks", &asks)]))
+}
+
+fn order_book(ex: &dyn Exchange, args: &str) -> Result<Answer, ToolError> {
+    let a = Args::parse(args, &["symbol", "limit"])?;
+    let symbol = a.required_symbol("symbol")?;
+    let limit = a.integer("limit", MIN_LIMIT, MAX_LIMIT)?.unwrap_or(100);
+    if let Some(answer) = from_memory(ex, &symbol, limit as usize)? {
+        return Ok(answer);
+    }
+    let resp = ex.send(
+        &Request::spot_get("/api/v3/depth")
+            .param("symbol", &symbol)
+            .param("limit", limit),
+    )?;
+    let depth: Depth = resp.parse()?;
+    answer(
+        &symbol,
+        depth.last_update_id,
+        &depth.bids,
+        &depth.asks,
+        None,
+    )
 }

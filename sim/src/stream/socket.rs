@@ -35,7 +35,7 @@ const KINDS: [&str; 11] = [
 /// Whether `stream` is a well-formed stream name: a lower-case symbol and a
 /// served kind. As on Binance, an unlisted symbol is accepted and never
 /// delivers anything.
-fn valid(_st: &SimState, stream: &str) -> bool {
+fn valid(stream: &str) -> bool {
     let Some((symbol, kind)) = stream.split_once('@') else {
         return false;
     };
@@ -85,7 +85,7 @@ fn upgrade(
     combined: bool,
     streams: Vec<String>,
 ) -> Response {
-    if let Some(bad) = streams.iter().find(|s| !valid(&st, s)) {
+    if let Some(bad) = streams.iter().find(|s| !valid(s)) {
         return (StatusCode::BAD_REQUEST, format!("unknown stream {bad}")).into_response();
     }
     if streams.len() > MAX_STREAMS_PER_CONNECTION {
@@ -231,7 +231,7 @@ fn request(st: &SimState, subs: &mut HashSet<String>, text: &str) -> Value {
     let invalid = |msg: &str| json!({"error": {"code": 2, "msg": format!("Invalid request: {msg}")}, "id": id});
     match req.get("method").and_then(Value::as_str) {
         Some("SUBSCRIBE") => {
-            if let Some(bad) = params.iter().find(|s| !valid(st, s)) {
+            if let Some(bad) = params.iter().find(|s| !valid(s)) {
                 return invalid(&format!("unknown stream {bad}"));
             }
             let new = params.iter().filter(|s| !subs.contains(*s)).count();
