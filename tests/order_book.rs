@@ -313,6 +313,28 @@ async fn an_unlisted_symbol_is_dropped_without_harming_the_others() {
     life.shutdown(Duration::from_secs(5)).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quiet_symbol_goes_live_on_an_open_connection() {
+    let sim = sim(19).await;
+    let (engine, life) = engine(&sim, |_| {});
+    let first = engine.watch("BTCUSDT", None).unwrap();
+    until("the first book live", Duration::from_secs(10), || {
+        first.freshness() == Freshness::Live
+    })
+    .await;
+    // No book changes from now on: the second symbol sees no event at all,
+    // so only the subscription's confirmation can start its snapshot.
+    sim.state().streams().pause(true);
+    let quiet = engine.watch("ETHUSDT", None).unwrap();
+    until("the quiet book live", Duration::from_secs(10), || {
+        quiet.freshness() == Freshness::Live
+    })
+    .await;
+    assert!(same_book(&engine, &sim, "ETHUSDT"));
+    assert_eq!(engine.health().connections.len(), 1);
+    life.shutdown(Duration::from_secs(5)).await;
+}
+
 mod support;
 
 /// Through the real binary: the live tools answer from the simulator's

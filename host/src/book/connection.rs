@@ -28,7 +28,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::CancellationToken;
 
-use super::engine::{Inner, SymbolBook};
+use super::engine::{Freshness, Inner, SymbolBook};
 use super::parse::{self, Frame, Levels};
 use super::snapshot;
 
@@ -114,11 +114,14 @@ enum Note {
     Ended(u64, String),
 }
 
+/// A SUBSCRIBE (true) or UNSUBSCRIBE of one symbol, for a reader to send.
+type Request = (bool, String);
+
 /// One open connection as the supervisor holds it.
 struct Conn {
     id: u64,
     opened: Instant,
-    tx: mpsc::UnboundedSender<String>,
+    tx: mpsc::UnboundedSender<Request>,
     stop: CancellationToken,
 }
 
@@ -259,20 +262,18 @@ pub(crate) async fn run_shard(
             cmd = cmds.recv() => match cmd {
                 None => break,
                 Some(Cmd::Subscribe(s)) => {
-                    let stream = format!("{}{STREAM}", s.to_ascii_lowercase());
                     symbols.insert(s.clone());
                     for c in current.iter().chain(successor.iter()) {
-                        let _ = c.tx.send(format!(r#"{{"method":"SUBSCRIBE","params":["{stream}"],"id":{}}}"#, c.id));
+                        let _ = c.tx.send((true, s.clone()));
                     }
                     if current.is_none() && retry_at.is_none() {
                         retry_at = Some(tokio::time::Instant::now());
                     }
                 }
                 Some(Cmd::Unsubscribe(s)) => {
-                    let stream = format!("{}{STREAM}", s.to_ascii_lowercase());
                     symbols.remove(&s);
                     for c in current.iter().chain(successor.iter()) {
-                        let _ = c.tx.send(format!(r#"{{"method":"UNSUBSCRIBE","params":["{stream}"],"id":{}}}"#, c.id));
+                        let _ = c.tx.send((false, s.clone()));
                     }
                 }
             },
@@ -383,18 +384,25 @@ fn spawn_reader(
 }
 
 /// Reads one connection until it ends; returns why.
+///
+/// A symbol subscribed on a connection already open gets its snapshot as
+/// soon as the server confirms the subscription (events are flowing from
+/// then on), not only at its first event: a quiet market goes live too.
 async fn read(
     inner: &Arc<Inner>,
     mut ws: Socket,
     id: u64,
-    mut outgoing: mpsc::UnboundedReceiver<String>,
+    mut outgoing: mpsc::UnboundedReceiver<Request>,
     notes: &mpsc::UnboundedSender<Note>,
     stop: CancellationToken,
 ) -> String {
     let mut levels = Levels::with_capacity(256);
     let mut books: HashMap<String, Arc<SymbolBook>> = HashMap::new();
     let mut flowing = false;
-    let mut queued: VecDeque<String> = VecDeque::new();
+    let mut queued: VecDeque<Request> = VecDeque::new();
+    // Request ids of SUBSCRIBEs awaiting their reply, and their symbols.
+    let mut confirming: HashMap<u64, String> = HashMap::new();
+    let mut next_request = 0u64;
     let mut pace =
         tokio::time::interval(Duration::from_millis(1000 / MAX_CONTROL_PER_SECOND as u64));
     // After an idle spell, one tick at once and then the period again (the
@@ -428,8 +436,15 @@ async fn read(
                     Ok(Frame::Shutdown) => {
                         let _ = notes.send(Note::ShutdownNotice(id));
                     }
-                    Ok(Frame::Reply { error: Some(e), .. }) => inner.note_error(format!("stream request refused: {e}")),
-                    Ok(Frame::Reply { .. }) | Ok(Frame::Other) => {}
+                    Ok(Frame::Reply { id, error }) => {
+                        let symbol = confirming.remove(&id);
+                        match (error, symbol.and_then(|s| inner.book(&s))) {
+                            (Some(e), _) => inner.note_error(format!("stream request refused: {e}")),
+                            (None, Some(b)) if b.freshness() == Freshness::Syncing => snapshot::request(inner, b),
+                            (None, _) => {}
+                        }
+                    }
+                    Ok(Frame::Other) => {}
                     Err(e) => inner.note_error(format!("stream frame: {e}")),
                 },
                 Some(Ok(Message::Close(f))) => {
@@ -442,10 +457,19 @@ async fn read(
             Some(text) = outgoing.recv() => queued.push_back(text),
             // One message per tick: MAX_CONTROL_PER_SECOND a second.
             _ = pace.tick(), if !queued.is_empty() => {
-                if let Some(text) = queued.pop_front() {
+                if let Some((subscribe, symbol)) = queued.pop_front() {
                     // The symbol set changes: look the books up afresh
                     // (a symbol watched again has a new book).
                     books.clear();
+                    next_request += 1;
+                    let method = if subscribe { "SUBSCRIBE" } else { "UNSUBSCRIBE" };
+                    let text = format!(
+                        r#"{{"method":"{method}","params":["{}{STREAM}"],"id":{next_request}}}"#,
+                        symbol.to_ascii_lowercase()
+                    );
+                    if subscribe {
+                        confirming.insert(next_request, symbol);
+                    }
                     if let Err(e) = ws.send(Message::Text(text.into())).await {
                         return e.to_string();
                     }

@@ -4,10 +4,11 @@
 //! compact integer encoding.
 //!
 //! Sums run in `u128` at the fixed-point scale (exact), one pass per side
-//! for every band; results become `Decimal`s once, at the end. A
-//! 1000-level book takes about a microsecond (`benches/book.rs`).
+//! for every band, and ratios are integer divisions rounded half-even;
+//! results become `Decimal`s once, at the end (`benches/book.rs` measures
+//! a 1000-level book).
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use super::fixed::{self, ONE, SCALE};
 use super::side::{Ladder, Level};
@@ -81,64 +82,81 @@ fn d(v: u64) -> Decimal {
     fixed::to_decimal(v)
 }
 
+/// `n / d` rounded half-even (`d` > 0).
+fn div_half_even(n: u128, d: u128) -> u128 {
+    let (q, r) = (n / d, n % d);
+    // Compare r with d − r: 2r could overflow.
+    let rest = d - r;
+    if r > rest || (r == rest && q % 2 == 1) {
+        q + 1
+    } else {
+        q
+    }
+}
+
+/// `num / den` rounded half-even to `dp` decimals, in integers: a
+/// `Decimal` division costs several times more, and a metrics answer
+/// needs a dozen of them. 0 when `den` is 0; saturates at `Decimal::MAX`
+/// (no figure here comes near it).
 fn ratio(num: i128, den: i128, dp: u32) -> Decimal {
     if den == 0 {
         return Decimal::ZERO;
     }
-    (Decimal::from_i128_with_scale(num, 0) / Decimal::from_i128_with_scale(den, 0))
-        .round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven)
-        .normalize()
+    let negative = (num < 0) != (den < 0);
+    let (n, dn) = (num.unsigned_abs(), den.unsigned_abs());
+    let Some(scaled) = n.checked_mul(10u128.pow(dp)) else {
+        return Decimal::MAX;
+    };
+    let Ok(q) = i128::try_from(div_half_even(scaled, dn)) else {
+        return Decimal::MAX;
+    };
+    Decimal::try_from_i128_with_scale(if negative { -q } else { q }, dp)
+        .map_or(Decimal::MAX, |v| v.normalize())
 }
 
 /// Σ price·qty at scale 16 → quote amount at 8 decimals (half-even).
 fn notional(sum16: u128) -> Decimal {
-    let q = sum16 / u128::from(ONE);
-    let r = sum16 % u128::from(ONE);
-    let half = u128::from(ONE) / 2;
-    let q = if r > half || (r == half && q % 2 == 1) {
-        q + 1
-    } else {
-        q
-    };
+    let q = div_half_even(sum16, u128::from(ONE));
     Decimal::try_from_i128_with_scale(i128::try_from(q).unwrap_or(i128::MAX), SCALE)
         .unwrap_or(Decimal::MAX)
         .normalize()
 }
 
 /// Quantity and notional of `side` inside each threshold (ascending bps).
+/// Each band's edge is turned into a price once (bids at or above
+/// ⌈mid·(1 − bps/10⁴)⌉, asks at or below ⌊mid·(1 + bps/10⁴)⌋, exact in
+/// 10⁻⁸ units) and found by binary search; the bands are nested, so each
+/// level is summed once, over contiguous memory.
 fn sweep(side: &Ladder, bid: bool, mid2: u128, bps: &[u32]) -> Vec<(u128, u128)> {
-    let limit = |b: u32| -> u128 {
-        // Threshold price ×2 to stay exact: mid2 = bid + ask.
+    let mut out = Vec::with_capacity(bps.len());
+    let (mut qty, mut notional) = (0u128, 0u128);
+    // Levels already summed, counted from the best end.
+    let mut summed = 0;
+    let mut overflowed = false;
+    for &b in bps {
+        // mid2 = bid + ask, so the edge price is mid2 · f / 20,000.
         let f = if bid {
             10_000 - u128::from(b.min(10_000))
         } else {
             10_000 + u128::from(b)
         };
-        mid2 * f // compared with price × 20_000
-    };
-    let mut out = vec![(0u128, 0u128); bps.len()];
-    let (mut qty, mut notional) = (0u128, 0u128);
-    let mut i = 0;
-    for l in side.iter() {
-        let p = u128::from(l.price) * 20_000;
-        while i < bps.len()
-            && (if bid {
-                p < limit(bps[i])
-            } else {
-                p > limit(bps[i])
-            })
-        {
-            out[i] = (qty, notional);
-            i += 1;
+        let scaled = mid2 * f;
+        let edge = if bid {
+            scaled.div_ceil(20_000)
+        } else {
+            scaled / 20_000
+        };
+        let inside = side.at_or_better(u64::try_from(edge).unwrap_or(u64::MAX));
+        let fresh = &inside[..inside.len().saturating_sub(summed)];
+        summed = summed.max(inside.len());
+        for l in fresh {
+            qty += u128::from(l.qty);
+            let (sum, over) = notional.overflowing_add(u128::from(l.price) * u128::from(l.qty));
+            notional = sum;
+            overflowed |= over;
         }
-        if i == bps.len() {
-            break;
-        }
-        qty += u128::from(l.qty);
-        notional = notional.saturating_add(u128::from(l.price) * u128::from(l.qty));
-    }
-    for o in out.iter_mut().skip(i) {
-        *o = (qty, notional);
+        // Saturates only past 3.4·10³⁸ (no real book comes near).
+        out.push((qty, if overflowed { u128::MAX } else { notional }));
     }
     out
 }
@@ -184,8 +202,17 @@ pub fn compute(book: &LocalBook, bands_bps: &[u32]) -> Option<Metrics> {
     let spread = a.price - b.price;
     let spread_bps = ratio(i128::from(spread) * 20_000, mid2 as i128, 4);
     let (bq, aq) = (i128::from(b.qty), i128::from(a.qty));
-    let micro_num = i128::from(b.price) * aq + i128::from(a.price) * bq;
-    let microprice = ratio(micro_num, (bq + aq) * i128::from(ONE), 8);
+    // (bid·askQty + ask·bidQty) / (bidQty + askQty) = bid + spread·bidQty /
+    // (bidQty + askQty): the same value, and spread·bidQty fits in 128 bits.
+    // In 10⁻⁸ units the offset is spread·bidQty / (bidQty + askQty), at
+    // most the spread.
+    let offset = div_half_even(
+        u128::from(spread) * u128::from(b.qty),
+        u128::from(b.qty) + u128::from(a.qty),
+    );
+    let microprice = d(b
+        .price
+        .saturating_add(u64::try_from(offset).unwrap_or(spread)));
     let bids = sweep(book.bids(), true, mid2, &bps);
     let asks = sweep(book.asks(), false, mid2, &bps);
     let bands = bps
@@ -351,5 +378,45 @@ mod tests {
         assert_eq!(e.bids, [(6_500_010, 12), (6_500_000, 20_000)]);
         assert_eq!(e.asks, [(6_500_025, 5_000)]);
         assert!(compute(&book(&[], &[("1", "1")]), &[10]).is_none());
+    }
+
+    #[test]
+    fn integer_ratios_round_as_decimal_does() {
+        use rust_decimal::RoundingStrategy;
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let num = i128::from((x >> 20) as i64 % 2_000_001 - 1_000_000);
+            let den = i128::from(((x & 0xFFFF) % 9_999) as i64 + 1);
+            let dp = (x >> 60) as u32 % 9;
+            let expect = (Decimal::from(num) / Decimal::from(den))
+                .round_dp_with_strategy(dp, RoundingStrategy::MidpointNearestEven)
+                .normalize();
+            assert_eq!(ratio(num, den, dp), expect, "{num}/{den} at {dp}");
+        }
+        // Exact ties go to the even neighbour, both signs.
+        assert_eq!(ratio(5, 2, 0).to_string(), "2");
+        assert_eq!(ratio(-15, 10, 0).to_string(), "-2");
+        assert_eq!(ratio(1, 0, 4), Decimal::ZERO);
+    }
+
+    #[test]
+    fn extreme_levels_do_not_overflow() {
+        let b = book(
+            &[("184467440737.09551615", "184467440737.09551615")],
+            &[("184467440737.09551615", "184467440737.09551615")],
+        );
+        // Crossed (never live on the engine's path), but computing must not panic.
+        let m = compute(&b, &[10, 10000]).unwrap();
+        assert_eq!(m.spread, Decimal::ZERO);
+        let b = book(
+            &[("0.00000001", "184467440737.09551615")],
+            &[("184467440737.09551615", "184467440737.09551615")],
+        );
+        let m = compute(&b, &[10, 10000]).unwrap();
+        assert!(m.microprice > m.best_bid.0 && m.microprice < m.best_ask.0);
+        assert_eq!(m.bands.len(), 2);
     }
 }

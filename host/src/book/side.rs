@@ -124,6 +124,15 @@ impl Ladder {
         self.levels.last().copied()
     }
 
+    /// The levels priced at `edge` or better (bids at or above it, asks at
+    /// or below), worst first: a binary search, then one contiguous slice.
+    #[inline]
+    pub fn at_or_better(&self, edge: u64) -> &[Level] {
+        let (side, k) = (self.side, key(self.side, edge));
+        let start = self.levels.partition_point(|l| key(side, l.price) < k);
+        &self.levels[start..]
+    }
+
     /// Levels from the best outwards.
     #[inline]
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &Level> + DoubleEndedIterator {

@@ -185,11 +185,14 @@ impl LocalBook {
         bids: impl IntoIterator<Item = (u64, u64)>,
         asks: impl IntoIterator<Item = (u64, u64)>,
     ) -> Loaded {
-        let first = self.pending.first().map(|p| p.header.first);
-        if let Some(first) = first {
+        let first = self
+            .pending
+            .first()
+            .map(|p| (p.header.first, p.header.prev));
+        if let Some((first, prev)) = first {
             let too_old = match self.chain {
                 Chain::Spot => last_update_id + 1 < first,
-                Chain::Futures => last_update_id < first,
+                Chain::Futures => last_update_id < first && prev != Some(last_update_id),
             };
             if too_old {
                 return Loaded::TooOld;
@@ -218,7 +221,11 @@ impl LocalBook {
         }
         let broken = match self.chain {
             Chain::Spot => (h.first > self.update_id + 1).then_some(h.first),
-            Chain::Futures if self.fresh => (h.first > self.update_id).then_some(h.first),
+            // The first event after a snapshot spans its id (U ≤ L ≤ u), or
+            // follows it exactly (pu = L) when the snapshot fell between events.
+            Chain::Futures if self.fresh => {
+                (h.first > self.update_id && h.prev != Some(self.update_id)).then_some(h.first)
+            }
             Chain::Futures => match h.prev {
                 Some(pu) if pu == self.update_id => None,
                 Some(pu) => Some(pu),
@@ -376,6 +383,29 @@ mod tests {
         let mut b = LocalBook::new(Chain::Futures, 10, 10);
         offer(&mut b, &ev(101, 103, Some(100), &[], &[]));
         assert_eq!(b.load(99, [], []), Loaded::TooOld);
+    }
+
+    #[test]
+    fn futures_snapshot_between_events_continues_by_previous_id() {
+        // The snapshot is exactly the end of an event: the next one says so in `pu`.
+        let mut b = LocalBook::new(Chain::Futures, 10, 10);
+        offer(&mut b, &ev(101, 103, Some(100), &[(5, 3)], &[]));
+        assert_eq!(b.load(100, [(5, 2)], [(9, 1)]), Loaded::Live);
+        assert_eq!(b.update_id(), 103);
+        assert_eq!(b.bids().best().unwrap().qty, 3);
+        // Nothing buffered: the first live event is checked the same way.
+        let mut b = LocalBook::new(Chain::Futures, 10, 10);
+        assert_eq!(b.load(100, [(5, 2)], [(9, 1)]), Loaded::Live);
+        assert_eq!(
+            offer(&mut b, &ev(104, 106, Some(100), &[], &[])),
+            Applied::Applied
+        );
+        let mut b = LocalBook::new(Chain::Futures, 10, 10);
+        assert_eq!(b.load(100, [(5, 2)], [(9, 1)]), Loaded::Live);
+        assert!(matches!(
+            offer(&mut b, &ev(104, 106, Some(102), &[], &[])),
+            Applied::Gap { .. }
+        ));
     }
 
     #[test]
