@@ -68,7 +68,12 @@ async fn until(what: &str, timeout: Duration, mut cond: impl FnMut() -> bool) {
 
 /// The engine's book of `symbol` equals the simulator's, level for level.
 fn same_book(engine: &BookEngine, sim: &Simulator, symbol: &str) -> bool {
-    let truth = sim.state().live_market(symbol).unwrap();
+    same_as(engine, &sim.state().live_market(symbol).unwrap())
+}
+
+/// The engine's book of `truth`'s symbol equals `truth`, level for level.
+fn same_as(engine: &BookEngine, truth: &binance_sim::Market) -> bool {
+    let symbol = truth.symbol.as_str();
     let book = engine.peek(symbol).unwrap();
     book.read(|b, fresh, _| {
         let conv =
@@ -132,6 +137,69 @@ async fn books_equal_the_true_book_after_gaps_and_drops() {
     assert_eq!(h.status, "ok", "{h:?}");
     assert!(h.reconnects >= 8, "{h:?}");
     assert!(h.symbols.iter().all(|s| s.resyncs >= 8), "{h:?}");
+    assert_eq!(sim.state().stats().status_429, 0);
+    life.shutdown(Duration::from_secs(5)).await;
+}
+
+/// USD-M futures: books chained by `pu` from `/public/stream` and
+/// `/fapi/v1/depth` equal the simulator's futures book after gaps and drops.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn futures_books_chain_by_pu_through_gaps_and_drops() {
+    let sim = sim(12).await;
+    let hub = sim.state().futures_streams();
+    let mut t = hub.timing();
+    t.tick = Duration::from_millis(5);
+    hub.set_timing(t);
+    let life = Lifecycle::new();
+    let engine = BookEngine::new(
+        EngineConfig::futures(&sim.ws_url()),
+        exchange(&sim, RateLimiter::default()),
+        life.clone(),
+    );
+    let symbols = ["BTCUSDT", "ETHUSDT"];
+    for s in symbols {
+        engine.watch(s, None).unwrap();
+    }
+    until("futures books live", Duration::from_secs(10), || {
+        symbols
+            .iter()
+            .all(|s| engine.peek(s).unwrap().freshness() == Freshness::Live)
+    })
+    .await;
+    let start = hub.stats().depth_events;
+    let mut round = 0;
+    while round < 6 || (hub.stats().depth_events - start < 1000 && round < 100) {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        match round % 2 {
+            0 => symbols.iter().for_each(|s| hub.skip_next_event(s)),
+            _ => hub.drop_connections(),
+        }
+        round += 1;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    hub.pause(true);
+    until(
+        "futures books equal to the simulator's",
+        Duration::from_secs(15),
+        || {
+            symbols
+                .iter()
+                .all(|s| same_as(&engine, &sim.state().live_futures_market(s).unwrap()))
+        },
+    )
+    .await;
+    let h = engine.health();
+    assert_eq!(h.status, "ok", "{h:?}");
+    assert!(h.reconnects >= 3, "{h:?}");
+    assert!(h.symbols.iter().all(|s| s.resyncs >= 3), "{h:?}");
+    // The spot books were never touched: the venues are separate.
+    assert!(sim.state().streams().active_symbols().is_empty());
+    assert!(sim
+        .state()
+        .stats()
+        .by_path
+        .get("/fapi/v1/depth")
+        .is_some_and(|n| *n >= 6));
     assert_eq!(sim.state().stats().status_429, 0);
     life.shutdown(Duration::from_secs(5)).await;
 }
@@ -214,8 +282,9 @@ async fn idle_symbols_are_unsubscribed_and_the_bound_holds() {
         engine.watch("BNBUSDT", Some(1)),
         Err(WatchError::TooManySymbols { max: 1, .. })
     ));
+    // A spot symbol is followed on two streams: its depth and its trades.
     until("subscribed", Duration::from_secs(5), || {
-        sim.state().streams().subscribers("BTCUSDT") == 1
+        sim.state().streams().subscribers("BTCUSDT") == 2
     })
     .await;
     // BTCUSDT keeps being used; ETHUSDT goes idle.
@@ -228,7 +297,7 @@ async fn idle_symbols_are_unsubscribed_and_the_bound_holds() {
         sim.state().streams().subscribers("ETHUSDT") == 0
     })
     .await;
-    assert_eq!(sim.state().streams().subscribers("BTCUSDT"), 1);
+    assert_eq!(sim.state().streams().subscribers("BTCUSDT"), 2);
     assert!(engine.peek("ETHUSDT").is_none());
     // A slot is free again.
     engine.watch("BNBUSDT", None).unwrap();
@@ -447,9 +516,84 @@ async fn live_tools_answer_from_memory_through_the_binary() {
     assert_eq!(depth_calls(), before);
     assert!(sim.state().weight_used_1m() <= weight, "weight spent");
 
+    // A trade prints: get_ticker_price answers it from memory.
+    let price_calls = || {
+        sim.state()
+            .stats()
+            .by_path
+            .get("/api/v3/ticker/price")
+            .copied()
+            .unwrap_or(0)
+    };
+    let trade_at = sim.state().live_market("BTCUSDT").unwrap().bids[0].0;
+    sim.state().set_price("BTCUSDT", trade_at);
+    let expected = sim
+        .state()
+        .price("BTCUSDT")
+        .unwrap()
+        .normalize()
+        .to_string();
+    let end = Instant::now() + Duration::from_secs(10);
+    let p = loop {
+        let p = support::ok(&client, "get_ticker_price", json!({"symbol": "BTCUSDT"})).await;
+        if p["source"] == "live" || Instant::now() > end {
+            break p;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(p["source"], "live", "{p}");
+    assert_eq!(p["prices"]["BTCUSDT"], expected, "{p}");
+    assert!(p["tradeTime"].as_str().unwrap().ends_with('Z'), "{p}");
+    let calls = price_calls();
+    assert!(
+        calls <= 1,
+        "at most the one REST answer before the trade arrived"
+    );
+    support::ok(&client, "get_ticker_price", json!({"symbol": "BTCUSDT"})).await;
+    assert_eq!(price_calls(), calls);
+
+    // USD-M futures books through the same tools.
+    sim.state().futures_streams().pause(true);
+    let f = support::ok(
+        &client,
+        "get_orderbook_depth",
+        json!({"symbol": "ETHUSDT", "market": "usdm", "levels": 10}),
+    )
+    .await;
+    assert_eq!(
+        (f["source"].as_str(), f["market"].as_str()),
+        (Some("live"), Some("usdm")),
+        "{f}"
+    );
+    let ftruth = sim.state().live_futures_market("ETHUSDT").unwrap();
+    assert_eq!(f["updateId"], ftruth.last_update_id, "{f}");
+    let ps = f["priceScale"].as_u64().unwrap() as u32;
+    let best = Decimal::from_i128_with_scale(f["asks"][0][0].as_i64().unwrap() as i128, ps);
+    assert_eq!(best, ftruth.asks[0].0);
+    let fm = support::ok(
+        &client,
+        "get_orderbook_metrics",
+        json!({"symbol": "ETHUSDT", "market": "usdm"}),
+    )
+    .await;
+    assert_eq!(
+        fm["bestAsk"],
+        ftruth.asks[0].0.normalize().to_string(),
+        "{fm}"
+    );
+    assert!(sim.state().stats().by_path.contains_key("/fapi/v1/depth"));
+
     let h = support::ok(&client, "get_orderbook_health", json!({})).await;
-    assert_eq!(h["status"], "ok", "{h}");
-    assert_eq!(h["symbols"]["rows"][0][0], "BTCUSDT");
+    let rows = h["symbols"]["rows"].as_array().unwrap();
+    assert!(
+        rows.iter().any(|r| r[0] == "spot" && r[1] == "BTCUSDT"),
+        "{h}"
+    );
+    assert!(
+        rows.iter().any(|r| r[0] == "usdm" && r[1] == "ETHUSDT"),
+        "{h}"
+    );
+    assert_ne!(h["status"], "error", "{h}");
     // A symbol's book that is not live yet is never served from memory.
     let other = support::ok(
         &client,

@@ -4,7 +4,8 @@
 //! floor: the same HTTP request made directly to the simulator by this
 //! benchmark. Both are timed from sending to the answer's last byte, neither
 //! including the client's parse of it. Also the first call after start
-//! against a warm call.
+//! against a warm call, and calls answered from a live order book (no
+//! request at all: the whole cost is the path through the host).
 //!
 //! `cargo bench -p binance-mcp --bench latency`
 //!
@@ -295,5 +296,81 @@ async fn main() {
         ms(warm_ticker),
         pct(&first, 0.5).as_secs_f64() / warm_ticker.as_secs_f64()
     );
+    live(&mut raw, &sim, &mut id).await;
     raw.finish(Duration::from_secs(10)).await;
+}
+
+/// Calls answered from BTCUSDT's live book (and its last trade): the whole
+/// MCP call with no exchange request, p50/p99 over 500 calls each.
+async fn live(raw: &mut Raw, sim: &binance_sim::Simulator, id: &mut i64) {
+    let cases = [
+        (
+            "metrics (live)",
+            "get_orderbook_metrics",
+            json!({"symbol":"BTCUSDT"}),
+        ),
+        (
+            "depth 20 (live)",
+            "get_orderbook_depth",
+            json!({"symbol":"BTCUSDT","levels":20}),
+        ),
+        (
+            "book 100 (live)",
+            "get_order_book",
+            json!({"symbol":"BTCUSDT","limit":100}),
+        ),
+        (
+            "book ticker (live)",
+            "get_book_ticker",
+            json!({"symbol":"BTCUSDT"}),
+        ),
+        (
+            "ticker price (live)",
+            "get_ticker_price",
+            json!({"symbol":"BTCUSDT"}),
+        ),
+    ];
+    // Watch the symbol, and print a trade so the last price is in memory.
+    let mut call = async |tool: &str, args: Value| -> Value {
+        *id += 1;
+        raw.call(*id, tool, args).await;
+        let line = raw
+            .line_within(Duration::from_secs(30))
+            .await
+            .expect("an answer");
+        let m: Value = serde_json::from_str(&line).expect("JSON-RPC");
+        let (is_error, body) = tool_body(&m);
+        assert!(!is_error, "{tool} failed: {body}");
+        body
+    };
+    call("get_orderbook_metrics", json!({"symbol":"BTCUSDT"})).await;
+    let bid = sim.state().live_market("BTCUSDT").expect("listed").bids[0].0;
+    sim.state().set_price("BTCUSDT", bid);
+    let end = Instant::now() + Duration::from_secs(10);
+    while call("get_ticker_price", json!({"symbol":"BTCUSDT"})).await["source"] != "live" {
+        assert!(Instant::now() < end, "the trade never reached the host");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    println!("| live tool | p50 | p99 | answer bytes |");
+    println!("|---|---|---|---|");
+    for (label, tool, args) in cases {
+        let mut times = Vec::new();
+        let mut bytes = 0;
+        for i in 0..520 {
+            let t = Instant::now();
+            let body = call(tool, args.clone()).await;
+            let took = t.elapsed();
+            assert_eq!(body["source"], "live", "{label}: {body}");
+            if i >= 20 {
+                times.push(took);
+            }
+            bytes = body.to_string().len();
+        }
+        times.sort();
+        println!(
+            "| {label} | {:.3} ms | {:.3} ms | {bytes} |",
+            ms(pct(&times, 0.5)),
+            ms(pct(&times, 0.99))
+        );
+    }
 }

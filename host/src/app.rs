@@ -115,6 +115,7 @@ pub async fn start(mut config: Config) -> anyhow::Result<App> {
         config.spot_url = sim.spot_url();
         config.futures_url = sim.futures_url();
         config.ws_url = sim.ws_url();
+        config.futures_ws_url = sim.ws_url();
         if config.api_key.is_none() && config.private_key_path.is_none() {
             // Offline, every tool should be tryable: sign with the simulator's
             // own (public, test-only) key pair.
@@ -155,9 +156,14 @@ pub async fn start(mut config: Config) -> anyhow::Result<App> {
     let plugins = plugin_set(&config);
     let service_for_host = service.clone();
     let state_dir = config.state_dir.clone();
-    let mut book_config = crate::book::EngineConfig::new(config.ws_url.clone());
-    book_config.max_symbols = config.book_symbols as usize;
-    let book = crate::book::BookEngine::new(book_config, service.clone(), lifecycle.clone());
+    let engine = |mut cfg: crate::book::EngineConfig| {
+        cfg.max_symbols = config.book_symbols as usize;
+        crate::book::BookEngine::new(cfg, service.clone(), lifecycle.clone())
+    };
+    let book = crate::book::Books::new(
+        engine(crate::book::EngineConfig::new(config.ws_url.clone())),
+        engine(crate::book::EngineConfig::futures(&config.futures_ws_url)),
+    );
     let live_url = config.spot_url == crate::config::LIVE.spot;
     let futures_live_url = config.futures_url == crate::config::LIVE.futures;
     // Loading compiles (or deserialises) components: blocking work.

@@ -23,12 +23,15 @@ pub const LIVE: Urls = Urls {
     spot: "https://api.binance.com",
     futures: "https://fapi.binance.com",
     ws: "wss://stream.binance.com:9443",
+    // The engine adds `/public`, where depth streams live since March 2026.
+    futures_ws: "wss://fstream.binance.com",
 };
 /// Binance testnet URLs.
 pub const TESTNET: Urls = Urls {
     spot: "https://testnet.binance.vision",
     futures: "https://testnet.binancefuture.com",
     ws: "wss://stream.testnet.binance.vision",
+    futures_ws: "wss://stream.binancefuture.com",
 };
 
 /// A URL set.
@@ -37,6 +40,7 @@ pub struct Urls {
     pub spot: &'static str,
     pub futures: &'static str,
     pub ws: &'static str,
+    pub futures_ws: &'static str,
 }
 
 /// Longest `--call-timeout`: an hour is far beyond any Binance read, and a
@@ -50,6 +54,9 @@ pub struct Config {
     pub spot_url: String,
     pub futures_url: String,
     pub ws_url: String,
+    /// WebSocket host of the USD-M futures streams (the book engine adds
+    /// the `/public` path).
+    pub futures_ws_url: String,
     pub api_key: Option<Secret>,
     pub secret_key: Option<Secret>,
     /// An Ed25519 private key (PKCS#8 PEM) to sign with instead of the secret key.
@@ -80,6 +87,7 @@ pub struct Flags {
     pub base_url: Option<String>,
     pub futures_base_url: Option<String>,
     pub ws_url: Option<String>,
+    pub futures_ws_url: Option<String>,
     pub policy: Option<PathBuf>,
     pub plugins: Option<PathBuf>,
     pub cache_dir: Option<PathBuf>,
@@ -348,6 +356,13 @@ impl Config {
             defaults.ws,
             ["wss", "ws"],
         )?;
+        let futures_ws_url = url(
+            &flags.futures_ws_url,
+            "--futures-ws-url",
+            "BINANCE_FUTURES_WS_URL",
+            defaults.futures_ws,
+            ["wss", "ws"],
+        )?;
         let api_key = secret(env, &["BINANCE_API_KEY"])?;
         let secret_key = secret(env, &["BINANCE_SECRET_KEY", "BINANCE_API_SECRET"])?;
         let private_key_path = flags
@@ -485,6 +500,7 @@ impl Config {
             spot_url,
             futures_url,
             ws_url,
+            futures_ws_url,
             api_key,
             secret_key,
             policy,

@@ -35,6 +35,9 @@ struct Cli {
     /// WebSocket base URL of the spot market streams (env BINANCE_WS_URL).
     #[arg(long, global = true, value_name = "URL")]
     ws_url: Option<String>,
+    /// WebSocket base URL of the USD-M futures depth streams (env BINANCE_FUTURES_WS_URL).
+    #[arg(long, global = true, value_name = "URL")]
+    futures_ws_url: Option<String>,
     /// Policy file (env BINANCE_MCP_POLICY; default: the built-in read-only policy, policies/read-only.toml).
     #[arg(long, global = true, value_name = "FILE")]
     policy: Option<PathBuf>,
@@ -152,6 +155,7 @@ fn main() -> ExitCode {
         base_url: cli.base_url.clone(),
         futures_base_url: cli.futures_base_url.clone(),
         ws_url: cli.ws_url.clone(),
+        futures_ws_url: cli.futures_ws_url.clone(),
         policy: cli.policy.clone(),
         plugins: cli.plugins.clone(),
         cache_dir: cli.cache_dir.clone(),

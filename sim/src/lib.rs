@@ -151,6 +151,13 @@ impl Simulator {
         format!("ws://{}", self.server.addr)
     }
 
+    /// Base URL of the USD-M futures public market streams
+    /// ("ws://127.0.0.1:PORT/public"; paths `/ws/<stream>` and
+    /// `/stream?streams=…` under it, as `wss://fstream.binance.com/public`).
+    pub fn futures_ws_url(&self) -> String {
+        format!("ws://{}/public", self.server.addr)
+    }
+
     /// The bound socket address.
     pub fn addr(&self) -> SocketAddr {
         self.server.addr

@@ -17,7 +17,7 @@ use crate::routes::{
     order_list, ticker, trade, wallet,
 };
 use crate::state::SimState;
-use crate::stream::socket;
+use crate::stream::{socket, Venue};
 use crate::weight::Weighted;
 
 /// Builds the router: spot `/api/v3/...` (market data, USER_DATA, TRADE:
@@ -25,7 +25,9 @@ use crate::weight::Weighted;
 /// wallet `/sapi/v1/...` reads, futures `/fapi/...` (market data, account
 /// reads, orders, conditional orders, settings), a 404 for anything
 /// else, and the [`gate`] middleware around all of it (faults, rate limits,
-/// weights; so even a 404 carries `X-MBX-USED-WEIGHT-1M`).
+/// weights; so even a 404 carries `X-MBX-USED-WEIGHT-1M`). Outside the
+/// gate: the spot market streams (`/ws`, `/stream`) and the USD-M futures
+/// public ones (`/public/ws`, `/public/stream`), see [`crate::stream`].
 pub fn router(state: Arc<SimState>) -> Router {
     Router::new()
         .route("/api/v3/ping", get(general::ping))
@@ -115,6 +117,10 @@ pub fn router(state: Arc<SimState>) -> Router {
         .route("/ws", get(socket::raw_empty))
         .route("/ws/{stream}", get(socket::raw))
         .route("/stream", get(socket::combined))
+        // USD-M futures high-frequency public data (depth, bookTicker).
+        .route("/public/ws", get(socket::public_raw_empty))
+        .route("/public/ws/{stream}", get(socket::public_raw))
+        .route("/public/stream", get(socket::public_combined))
         .with_state(state)
 }
 
@@ -123,15 +129,16 @@ async fn not_found() -> Response {
     Weighted(0, StatusCode::NOT_FOUND).into_response()
 }
 
-/// Every `tick`, one step of activity on each book with stream subscribers.
-async fn evolve(state: Arc<SimState>) {
+/// Every `tick` of `venue`'s hub (unless it is paused), one step of
+/// activity on each of its books with stream subscribers.
+async fn evolve(state: Arc<SimState>, venue: Venue) {
     loop {
-        tokio::time::sleep(state.streams().timing().tick).await;
-        if state.streams().is_paused() {
+        tokio::time::sleep(state.streams_of(venue).timing().tick).await;
+        if state.streams_of(venue).is_paused() {
             continue;
         }
-        for symbol in state.streams().active_symbols() {
-            state.evolve(&symbol);
+        for symbol in state.streams_of(venue).active_symbols() {
+            state.evolve_on(venue, &symbol);
         }
     }
 }
@@ -143,7 +150,8 @@ pub struct ServerTask {
     pub addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
-    /// Changes the books of symbols with stream subscribers.
+    /// Changes the books (spot and futures) of symbols with stream
+    /// subscribers.
     evolver: Option<JoinHandle<()>>,
     state: Arc<SimState>,
 }
@@ -155,7 +163,10 @@ impl ServerTask {
         let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel::<()>();
         let app = router(state.clone());
-        let evolver = tokio::spawn(evolve(state.clone()));
+        let (spot, usdm) = (state.clone(), state.clone());
+        let evolver = tokio::spawn(async move {
+            tokio::join!(evolve(spot, Venue::Spot), evolve(usdm, Venue::UsdmFutures));
+        });
         let task = tokio::spawn(async move {
             axum::serve(listener, app)
                 .with_graceful_shutdown(async {
@@ -181,6 +192,7 @@ impl ServerTask {
             // Upgraded (WebSocket) connections are not part of the HTTP
             // server's graceful shutdown: close them too.
             self.state.streams().drop_connections();
+            self.state.futures_streams().drop_connections();
         }
         if let Some(e) = &self.evolver {
             e.abort();

@@ -61,6 +61,8 @@ pub struct SimState {
     stats: StatsCell,
     faults: FaultInjector,
     streams: crate::stream::Streams,
+    /// The USD-M futures books and their stream hub.
+    futures_books: crate::stream::usdm::FuturesBooks,
 }
 
 impl SimState {
@@ -108,6 +110,7 @@ impl SimState {
             stats: StatsCell::default(),
             faults: FaultInjector::default(),
             streams: crate::stream::Streams::default(),
+            futures_books: crate::stream::usdm::FuturesBooks::default(),
         }
     }
 
@@ -175,9 +178,15 @@ impl SimState {
         out
     }
 
-    /// The WebSocket market streams (subscriptions, faults, timing).
+    /// The spot WebSocket market streams (subscriptions, faults, timing);
+    /// the futures ones are [`SimState::futures_streams`].
     pub fn streams(&self) -> &crate::stream::Streams {
         &self.streams
+    }
+
+    /// The USD-M futures books and stream hub ([`crate::stream::usdm`]).
+    pub(crate) fn futures_books(&self) -> &crate::stream::usdm::FuturesBooks {
+        &self.futures_books
     }
 
     /// One tick of activity on `symbol`'s book (it has stream subscribers),

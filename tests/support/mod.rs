@@ -134,6 +134,10 @@ pub fn command(spot_url: &str, futures_url: &str) -> Command {
         .env("BINANCE_FUTURES_BASE_URL", futures_url)
         // The simulator's market streams are on the same server.
         .env("BINANCE_WS_URL", spot_url.replacen("http://", "ws://", 1))
+        .env(
+            "BINANCE_FUTURES_WS_URL",
+            futures_url.replacen("http://", "ws://", 1),
+        )
         .env("BINANCE_MCP_CACHE_DIR", cache_dir());
     cmd
 }

@@ -14,7 +14,9 @@ pub fn command(sim: &binance_sim::Simulator) -> tokio::process::Command {
     cmd.env_clear()
         .env("RUST_LOG", "warn")
         .env("BINANCE_BASE_URL", sim.spot_url())
-        .env("BINANCE_FUTURES_BASE_URL", sim.futures_url());
+        .env("BINANCE_FUTURES_BASE_URL", sim.futures_url())
+        .env("BINANCE_WS_URL", sim.ws_url())
+        .env("BINANCE_FUTURES_WS_URL", sim.ws_url());
     cmd
 }
 

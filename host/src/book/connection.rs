@@ -36,8 +36,20 @@ use super::snapshot;
 pub const MAX_CONTROL_PER_SECOND: usize = 2;
 /// Largest frame accepted from the server.
 const MAX_FRAME_BYTES: usize = 1 << 20;
-/// The stream each symbol is followed on.
+/// The stream each symbol's book is followed on.
 const STREAM: &str = "@depth@100ms";
+/// The stream of its trades (when the engine follows trades).
+const TRADES: &str = "@trade";
+
+/// The streams `symbol` is followed on, as Binance names them.
+fn streams_of(inner: &Inner, symbol: &str) -> Vec<String> {
+    let lower = symbol.to_ascii_lowercase();
+    let mut v = vec![format!("{lower}{STREAM}")];
+    if inner.cfg.trades {
+        v.push(format!("{lower}{TRADES}"));
+    }
+    v
+}
 /// Longest wait between reconnection attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
@@ -176,10 +188,7 @@ fn tls() -> Option<tokio_tungstenite::Connector> {
 }
 
 async fn open(inner: &Inner, symbols: &BTreeSet<String>) -> Result<Socket, String> {
-    let streams: Vec<String> = symbols
-        .iter()
-        .map(|s| format!("{}{STREAM}", s.to_ascii_lowercase()))
-        .collect();
+    let streams: Vec<String> = symbols.iter().flat_map(|s| streams_of(inner, s)).collect();
     let url = format!(
         "{}/stream?streams={}",
         inner.cfg.ws_url.trim_end_matches('/'),
@@ -433,6 +442,11 @@ async fn read(
                             let _ = notes.send(Note::Flowing(id));
                         }
                     }
+                    Ok(Frame::Trade { symbol, id, price, time }) => {
+                        if let Some(b) = books.get(symbol).cloned().or_else(|| inner.book(symbol)) {
+                            b.on_trade(id, price, time);
+                        }
+                    }
                     Ok(Frame::Shutdown) => {
                         let _ = notes.send(Note::ShutdownNotice(id));
                     }
@@ -463,10 +477,12 @@ async fn read(
                     books.clear();
                     next_request += 1;
                     let method = if subscribe { "SUBSCRIBE" } else { "UNSUBSCRIBE" };
-                    let text = format!(
-                        r#"{{"method":"{method}","params":["{}{STREAM}"],"id":{next_request}}}"#,
-                        symbol.to_ascii_lowercase()
-                    );
+                    let text = serde_json::json!({
+                        "method": method,
+                        "params": streams_of(inner, &symbol),
+                        "id": next_request,
+                    })
+                    .to_string();
                     if subscribe {
                         confirming.insert(next_request, symbol);
                     }

@@ -19,10 +19,12 @@ use tokio::sync::{mpsc, Semaphore};
 use super::connection::{self, Cmd, ShardState};
 use super::parse::{DepthHeader, Levels};
 use super::sync::{Applied, Chain, LocalBook, Phase};
+use crate::exchange::catalogue::Venue;
 use crate::exchange::ExchangeService;
 use crate::lifecycle::Lifecycle;
 
-/// Binance's streams per spot connection; the configured share is lower.
+/// Binance's streams per connection (spot and USD-M futures); the
+/// configured share is lower.
 pub const BINANCE_MAX_STREAMS: usize = 1024;
 
 /// How the engine runs. Defaults are Binance's limits with margin.
@@ -30,8 +32,13 @@ pub const BINANCE_MAX_STREAMS: usize = 1024;
 pub struct EngineConfig {
     /// `wss://stream.binance.com:9443` (or a loopback `ws://` simulator).
     pub ws_url: String,
-    /// How events chain (spot: `U`/`u`).
+    /// How events chain (spot: `U`/`u`; USD-M futures: `pu`), which also
+    /// says where snapshots come from (`/api/v3/depth`, `/fapi/v1/depth`).
     pub chain: Chain,
+    /// Also follow each symbol's `@trade` stream for its last price (spot:
+    /// `get_ticker_price` from memory). Futures trades stream from another
+    /// endpoint (`/market`) than depth (`/public`), so futures does not.
+    pub trades: bool,
     /// Most symbols with live books at once (the seed server's 20, raised).
     pub max_symbols: usize,
     /// Levels kept a side (Binance's deepest snapshot is 5000; 1000 costs
@@ -43,7 +50,8 @@ pub struct EngineConfig {
     pub idle_after: Duration,
     /// Connections are rolled over at this age (Binance closes at 24 h).
     pub max_connection_age: Duration,
-    /// Symbols a connection carries (Binance allows 1024 streams).
+    /// Symbols a connection carries (Binance allows 1024 streams a
+    /// connection, spot and futures; a symbol takes one, two with trades).
     pub streams_per_connection: usize,
     /// Connection attempts allowed in any five minutes (Binance: 300 per IP,
     /// shared with everything else on the machine).
@@ -54,11 +62,12 @@ pub struct EngineConfig {
 }
 
 impl EngineConfig {
-    /// The defaults for `ws_url`.
+    /// The spot defaults for `ws_url`.
     pub fn new(ws_url: impl Into<String>) -> Self {
         EngineConfig {
             ws_url: ws_url.into(),
             chain: Chain::Spot,
+            trades: true,
             max_symbols: 100,
             depth: 1000,
             stale_after: Duration::from_secs(10),
@@ -70,12 +79,39 @@ impl EngineConfig {
         }
     }
 
-    /// REST `limit` for a snapshot covering `depth` levels.
+    /// The USD-M futures defaults for the stream host `ws_url`
+    /// (`wss://fstream.binance.com`): depth streams are on its `/public`
+    /// path since Binance's March 2026 split (a path-less connection would
+    /// get them only until the legacy URLs are retired).
+    pub fn futures(ws_url: &str) -> Self {
+        EngineConfig {
+            chain: Chain::Futures,
+            trades: false,
+            ..EngineConfig::new(format!("{}/public", ws_url.trim_end_matches('/')))
+        }
+    }
+
+    /// REST `limit` for a snapshot covering `depth` levels (spot offers up
+    /// to 5000, futures up to 1000).
     pub fn snapshot_limit(&self) -> usize {
-        [100, 500, 1000, 5000]
-            .into_iter()
+        let limits: &[usize] = match self.chain {
+            Chain::Spot => &[100, 500, 1000, 5000],
+            Chain::Futures => &[100, 500, 1000],
+        };
+        let deepest = limits[limits.len() - 1];
+        limits
+            .iter()
+            .copied()
             .find(|l| *l >= self.depth)
-            .unwrap_or(5000)
+            .unwrap_or(deepest)
+    }
+
+    /// The venue whose books these are.
+    pub fn venue(&self) -> Venue {
+        match self.chain {
+            Chain::Spot => Venue::Spot,
+            Chain::Futures => Venue::UsdmFutures,
+        }
     }
 }
 
@@ -109,12 +145,29 @@ pub struct BookState {
     pub live_since: Option<Instant>,
 }
 
+/// The newest trade of a symbol, from its trade stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LastTrade {
+    /// Binance's trade id (trades arrive in id order; a rollover overlap
+    /// repeats some, which the id filters).
+    pub id: u64,
+    /// Price in 10⁻⁸ units.
+    pub price: u64,
+    /// Trade time, ms since the epoch.
+    pub time_ms: u64,
+    /// When the host received it.
+    pub received: Instant,
+}
+
 /// One watched symbol.
 #[derive(Debug)]
 pub struct SymbolBook {
     /// Upper case, as Binance names it.
     pub symbol: String,
     state: Mutex<BookState>,
+    /// The newest trade seen since the connection opened. Its own lock, so
+    /// it can be read while the book's is held (a `read` closure may).
+    last_trade: Mutex<Option<LastTrade>>,
     last_used: Mutex<Instant>,
     pub(crate) fetching: AtomicBool,
     resyncs: AtomicU64,
@@ -134,6 +187,7 @@ impl SymbolBook {
                 last_event: None,
                 live_since: None,
             }),
+            last_trade: Mutex::new(None),
             last_used: Mutex::new(Instant::now()),
             fetching: AtomicBool::new(false),
             resyncs: AtomicU64::new(0),
@@ -187,7 +241,26 @@ impl SymbolBook {
         }
     }
 
-    /// Discards the book (its connection dropped: events were missed).
+    /// Records a trade newer than the last one.
+    pub(crate) fn on_trade(&self, id: u64, price: u64, time_ms: u64) {
+        let mut last = lock(&self.last_trade);
+        if last.is_none_or(|t| id > t.id) {
+            *last = Some(LastTrade {
+                id,
+                price,
+                time_ms,
+                received: Instant::now(),
+            });
+        }
+    }
+
+    /// The newest trade seen on the live connection.
+    pub fn last_trade(&self) -> Option<LastTrade> {
+        *lock(&self.last_trade)
+    }
+
+    /// Discards the book and the last trade (its connection dropped:
+    /// events and trades were missed).
     pub(crate) fn restart(&self) {
         let mut st = lock(&self.state);
         if st.book.phase() == Phase::Live {
@@ -195,6 +268,8 @@ impl SymbolBook {
         }
         st.book.reset();
         st.live_since = None;
+        drop(st);
+        *lock(&self.last_trade) = None;
     }
 
     /// Loads a snapshot; the outcome says whether another is needed.
@@ -315,7 +390,11 @@ impl BookEngine {
     /// through `exchange`; nothing starts until the first watch.
     pub fn new(mut cfg: EngineConfig, exchange: ExchangeService, lifecycle: Lifecycle) -> Self {
         cfg.max_symbols = cfg.max_symbols.max(1);
-        cfg.streams_per_connection = cfg.streams_per_connection.clamp(1, BINANCE_MAX_STREAMS);
+        // Each symbol takes one stream, two when trades are followed.
+        let per_symbol = if cfg.trades { 2 } else { 1 };
+        cfg.streams_per_connection = cfg
+            .streams_per_connection
+            .clamp(1, BINANCE_MAX_STREAMS / per_symbol);
         let permits = cfg.snapshot_concurrency.max(1);
         BookEngine {
             inner: Arc::new(Inner {

@@ -6,8 +6,10 @@
 //! (Binance's snapshot-and-buffer procedure, gaps and resyncs), `snapshot`
 //! (REST snapshots through the weight budget), `connection` (combined-stream
 //! connections: backoff, rollover, pacing), `engine` (which symbols are
-//! live, staleness, idle symbols, health).
+//! live, staleness, idle symbols, health), `books` (the spot and USD-M
+//! futures engines together), `metrics` (what a model asks of a book).
 
+pub mod books;
 pub mod connection;
 pub mod engine;
 pub mod fixed;
@@ -17,7 +19,8 @@ pub mod side;
 pub mod snapshot;
 pub mod sync;
 
-pub use engine::{BookEngine, EngineConfig, Freshness, Health, SymbolBook, WatchError};
+pub use books::{Books, BooksHealth};
+pub use engine::{BookEngine, EngineConfig, Freshness, Health, LastTrade, SymbolBook, WatchError};
 pub use parse::{DepthHeader, Frame, FrameError, Levels};
 pub use side::{Ladder, Level, Side};
 pub use sync::{Applied, Chain, Loaded, LocalBook, Phase};

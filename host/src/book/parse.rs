@@ -8,8 +8,8 @@
 //!
 //! The scanner accepts any JSON (unknown fields are skipped, nesting is
 //! bounded) but only understands what the engine subscribes to: diff depth
-//! (spot `U`/`u`, futures `pu`), subscription replies, and the server's
-//! shutdown notice. Everything else is [`Frame::Other`].
+//! (spot `U`/`u`, futures `pu`), trades (spot), subscription replies, and
+//! the server's shutdown notice. Everything else is [`Frame::Other`].
 
 use super::fixed::{self, FixedError};
 
@@ -56,6 +56,17 @@ pub enum Frame<'a> {
         /// Ids and time.
         header: DepthHeader,
     },
+    /// A trade (`<symbol>@trade`): the symbol's last price.
+    Trade {
+        /// The symbol (`s`).
+        symbol: &'a str,
+        /// Binance's trade id (`t`).
+        id: u64,
+        /// Price in 10⁻⁸ units (`p`).
+        price: u64,
+        /// Trade time, ms since the epoch (`T`).
+        time: u64,
+    },
     /// The answer to a SUBSCRIBE/UNSUBSCRIBE request.
     Reply {
         /// The request id echoed back.
@@ -78,7 +89,7 @@ pub enum FrameError {
     /// A price or quantity the book cannot hold.
     #[error("bad level value: {0}")]
     Level(#[from] FixedError),
-    /// A depth event without `s`, `U` or `u`.
+    /// A depth event without `s`, `U` or `u` (a trade without `s`, `t`, `p`).
     #[error("depth event without {0}")]
     Missing(&'static str),
 }
@@ -115,6 +126,17 @@ pub fn parse<'a>(text: &'a str, levels: &mut Levels) -> Result<Frame<'a>, FrameE
         let symbol = std::str::from_utf8(symbol).map_err(|_| FrameError::Syntax(0))?;
         return Ok(Frame::Depth { symbol, header });
     }
+    if acc.trade {
+        let symbol = acc.symbol.ok_or(FrameError::Missing("s"))?;
+        let symbol = std::str::from_utf8(symbol).map_err(|_| FrameError::Syntax(0))?;
+        let price = fixed::parse(acc.price.ok_or(FrameError::Missing("p"))?)?;
+        return Ok(Frame::Trade {
+            symbol,
+            id: acc.trade_id.ok_or(FrameError::Missing("t"))?,
+            price,
+            time: acc.time.unwrap_or(0),
+        });
+    }
     if acc.has_result || acc.error.is_some() {
         if let Some(id) = acc.id {
             let error = acc.error.and_then(|e| std::str::from_utf8(e).ok());
@@ -127,6 +149,10 @@ pub fn parse<'a>(text: &'a str, levels: &mut Levels) -> Result<Frame<'a>, FrameE
 #[derive(Default)]
 struct Acc<'a> {
     depth: bool,
+    trade: bool,
+    trade_id: Option<u64>,
+    price: Option<&'a [u8]>,
+    time: Option<u64>,
     shutdown: bool,
     symbol: Option<&'a [u8]>,
     first: Option<u64>,
@@ -319,6 +345,7 @@ impl<'a> Cursor<'a> {
                 b"data" if outer && self.peek() == Some(b'{') => self.object(acc, levels, false)?,
                 b"e" => match self.string()? {
                     b"depthUpdate" => acc.depth = true,
+                    b"trade" => acc.trade = true,
                     b"serverShutdown" => acc.shutdown = true,
                     _ => {}
                 },
@@ -327,6 +354,11 @@ impl<'a> Cursor<'a> {
                 b"u" => acc.last = Some(self.uint()?),
                 b"pu" => acc.prev = Some(self.uint()?),
                 b"E" => acc.event_time = Some(self.uint()?),
+                b"t" if matches!(self.peek(), Some(b'0'..=b'9')) => {
+                    acc.trade_id = Some(self.uint()?)
+                }
+                b"p" if self.peek() == Some(b'"') => acc.price = Some(self.string()?),
+                b"T" if matches!(self.peek(), Some(b'0'..=b'9')) => acc.time = Some(self.uint()?),
                 b"b" if self.peek() == Some(b'[') => self.levels(&mut levels.bids)?,
                 b"a" if self.peek() == Some(b'[') => self.levels(&mut levels.asks)?,
                 b"id" if outer && matches!(self.peek(), Some(b'0'..=b'9')) => {
@@ -419,8 +451,8 @@ mod tests {
             parse(r#"{"e":"serverShutdown","E":1}"#, &mut lv).unwrap(),
             Frame::Shutdown
         );
-        let trade = r#"{"stream":"btcusdt@trade","data":{"e":"trade","E":1,"s":"BTCUSDT","t":12345,"p":"0.001","q":"100","T":1,"m":true,"M":true,"x":[1.5e3,false,{"k":[]}]}}"#;
-        assert_eq!(parse(trade, &mut lv).unwrap(), Frame::Other);
+        let other = r#"{"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","E":1,"s":"BTCUSDT","a":12345,"p":"0.001","q":"100","T":1,"m":true,"M":true,"x":[1.5e3,false,{"k":[]}]}}"#;
+        assert_eq!(parse(other, &mut lv).unwrap(), Frame::Other);
     }
 
     #[test]
@@ -452,5 +484,24 @@ mod tests {
         );
         let deep = format!(r#"{{"x":{}1{}}}"#, "[".repeat(40), "]".repeat(40));
         assert!(parse(&deep, &mut lv).is_err());
+    }
+
+    #[test]
+    fn reads_a_trade() {
+        let mut lv = Levels::default();
+        let t = r#"{"stream":"bnbbtc@trade","data":{"e":"trade","E":1672515782136,"s":"BNBBTC","t":12345,"p":"0.00100000","q":"100.000","T":1672515782134,"m":true,"M":true}}"#;
+        assert_eq!(
+            parse(t, &mut lv).unwrap(),
+            Frame::Trade {
+                symbol: "BNBBTC",
+                id: 12345,
+                price: 100_000,
+                time: 1672515782134
+            }
+        );
+        assert_eq!(
+            parse(r#"{"e":"trade","s":"X","p":"1"}"#, &mut lv).unwrap_err(),
+            FrameError::Missing("t")
+        );
     }
 }

@@ -1,12 +1,12 @@
 //! `binance:mcp/exchange`: a plugin's REST request, decided by the call's
 //! gate (`crate::gate`) and sent by the [`ExchangeService`].
 
-use crate::exchange::catalogue::{Method, Venue};
+use crate::exchange::catalogue::Method;
 use crate::exchange::{ExchangeService, Request};
 use crate::gate::CallGate;
 use crate::runtime::bindings::binance::mcp::exchange as wit;
 use crate::runtime::bindings::binance::mcp::types as wit_types;
-use crate::runtime::convert::to_wit_error;
+use crate::runtime::convert::{to_wit_error, venue_from_wit};
 use std::time::Instant;
 
 /// The exchange capability's context.
@@ -21,10 +21,7 @@ pub struct ExchangeCtx {
 impl wit::Host for ExchangeCtx {
     fn send(&mut self, req: wit::Request) -> Result<wit::Response, wit_types::ToolError> {
         let request = Request {
-            venue: match req.venue {
-                wit::Venue::Spot => Venue::Spot,
-                wit::Venue::UsdmFutures => Venue::UsdmFutures,
-            },
+            venue: venue_from_wit(req.venue),
             method: match req.method {
                 wit::Method::Get => Method::Get,
                 wit::Method::Post => Method::Post,

@@ -74,7 +74,7 @@ pub struct PluginState {
 pub struct Traders {
     pub spot: Option<Arc<crate::trading::SpotTrading>>,
     pub futures: Option<Arc<crate::futures::FuturesTrading>>,
-    pub book: Option<crate::book::BookEngine>,
+    pub book: Option<crate::book::Books>,
 }
 
 impl PluginState {

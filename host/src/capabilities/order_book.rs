@@ -1,19 +1,21 @@
 //! `binance:mcp/order-book`: a plugin's read of the host's live books
-//! ([`BookEngine`]). Linked for every plugin; each call is allowed only when
-//! the policy in force grants the plugin `order-book` (the one decision,
-//! here), and a watch counts against both the host's bound on live symbols
-//! and the plugin's `max_book_symbols`.
+//! ([`Books`]: spot and USD-M futures). Linked for every plugin; each call
+//! is allowed only when the policy in force grants the plugin `order-book`
+//! (the one decision, here), and a watch counts against both the host's
+//! bound on live symbols and the plugin's `max_book_symbols` (each bound
+//! per venue).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::book::engine::WatchError;
-use crate::book::{metrics, BookEngine, Freshness, SymbolBook};
+use crate::book::{metrics, BookEngine, Books, Freshness, SymbolBook};
+use crate::exchange::catalogue::Venue;
 use crate::gate::{CallIdentity, PolicyGate};
 use crate::policy::Capability;
 use crate::runtime::bindings::binance::mcp::order_book as wit;
 use crate::runtime::bindings::binance::mcp::types as wit_types;
-use crate::runtime::convert::to_wit_error;
+use crate::runtime::convert::{to_wit_error, venue_from_wit, venue_to_wit};
 use crate::tool_error::{ErrorKind, ToolError};
 
 /// Bands when a plugin asks for none (basis points).
@@ -26,7 +28,7 @@ pub struct OrderBookCtx {
     pub(crate) call: Arc<CallIdentity>,
     pub(crate) gate: PolicyGate,
     /// `None` when the host runs without live books.
-    pub(crate) engine: Option<BookEngine>,
+    pub(crate) engine: Option<Books>,
     pub(crate) deadline: Instant,
 }
 
@@ -35,10 +37,11 @@ fn invalid(message: String, recovery: &str) -> ToolError {
 }
 
 fn check_symbol(symbol: &str) -> Result<(), ToolError> {
+    // Futures delivery contracts carry an underscore (BTCUSDT_261225).
     let ok = (2..=20).contains(&symbol.len())
         && symbol
             .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
     if ok {
         Ok(())
     } else {
@@ -60,13 +63,22 @@ fn freshness(f: Freshness) -> wit::Freshness {
     }
 }
 
+/// The status of `book` (`b`, read under its lock).
 fn status(
+    venue: Venue,
     book: &SymbolBook,
     b: &crate::book::LocalBook,
     f: Freshness,
     age: Option<Duration>,
 ) -> wit::BookStatus {
+    let last_trade = book.last_trade().map(|t| wit::LastTrade {
+        id: t.id,
+        price: crate::book::fixed::to_decimal(t.price).to_string(),
+        time: t.time_ms,
+        age_ms: t.received.elapsed().as_millis() as u64,
+    });
     wit::BookStatus {
+        venue: venue_to_wit(venue),
         symbol: book.symbol.clone(),
         freshness: freshness(f),
         age_ms: age.map(|a| a.as_millis() as u64),
@@ -74,14 +86,15 @@ fn status(
         event_time: b.event_time(),
         bid_levels: b.bids().len() as u32,
         ask_levels: b.asks().len() as u32,
+        last_trade,
     }
 }
 
-fn depth_of(book: &SymbolBook, levels: usize) -> wit::BookDepth {
+fn depth_of(venue: Venue, book: &SymbolBook, levels: usize) -> wit::BookDepth {
     book.read(|b, f, age| {
         let d = metrics::depth(b, levels);
         wit::BookDepth {
-            status: status(book, b, f, age),
+            status: status(venue, book, b, f, age),
             price_scale: d.price_scale,
             qty_scale: d.qty_scale,
             bids: d.bids,
@@ -101,7 +114,7 @@ fn syncing(symbol: &str) -> ToolError {
 }
 
 impl OrderBookCtx {
-    fn engine(&self) -> Result<(&BookEngine, Option<u16>), ToolError> {
+    fn books(&self) -> Result<(&Books, Option<u16>), ToolError> {
         let bound = self
             .gate
             .grant(&self.call.plugin, Capability::OrderBook)
@@ -125,10 +138,15 @@ impl OrderBookCtx {
         Ok((engine, bound))
     }
 
-    /// Watches `symbol` and waits for it within the call's budget.
-    fn live(&self, symbol: &str, wait_ms: u32) -> Result<Arc<SymbolBook>, ToolError> {
+    fn engine(&self, venue: Venue) -> Result<(&BookEngine, Option<u16>), ToolError> {
+        let (books, bound) = self.books()?;
+        Ok((books.get(venue), bound))
+    }
+
+    /// Watches `symbol` on `venue` and waits for it within the call's budget.
+    fn live(&self, venue: Venue, symbol: &str, wait_ms: u32) -> Result<Arc<SymbolBook>, ToolError> {
         check_symbol(symbol)?;
-        let (engine, bound) = self.engine()?;
+        let (engine, bound) = self.engine(venue)?;
         let book = engine.watch(symbol, bound.map(usize::from)).map_err(|e| match e {
             WatchError::TooManySymbols { idle_s, .. } => {
                 let mut t = ToolError::new(ErrorKind::RateLimited, e.to_string(), "ask about a symbol that already has a live book, or use get_order_book (REST)");
@@ -149,6 +167,7 @@ impl OrderBookCtx {
 impl wit::Host for OrderBookCtx {
     fn metrics(
         &mut self,
+        venue: wit::Venue,
         symbol: String,
         bands: Vec<u32>,
         wait_ms: u32,
@@ -168,12 +187,13 @@ impl wit::Host for OrderBookCtx {
             } else {
                 bands.clone()
             };
-            let book = self.live(&symbol, wait_ms)?;
+            let venue = venue_from_wit(venue);
+            let book = self.live(venue, &symbol, wait_ms)?;
             book.read(|b, f, age| {
                 let m = metrics::compute(b, &bands).ok_or_else(|| syncing(&symbol))?;
                 let s = |d: rust_decimal::Decimal| d.normalize().to_string();
                 Ok(wit::BookMetrics {
-                    status: status(&book, b, f, age),
+                    status: status(venue, &book, b, f, age),
                     best_bid: s(m.best_bid.0),
                     best_bid_qty: s(m.best_bid.1),
                     best_ask: s(m.best_ask.0),
@@ -214,6 +234,7 @@ impl wit::Host for OrderBookCtx {
 
     fn depth(
         &mut self,
+        venue: wit::Venue,
         symbol: String,
         levels: u32,
         wait_ms: u32,
@@ -224,20 +245,22 @@ impl wit::Host for OrderBookCtx {
                 "e.g. 20 or 100",
             )));
         }
-        let book = self.live(&symbol, wait_ms).map_err(to_wit_error)?;
-        Ok(depth_of(&book, levels as usize))
+        let venue = venue_from_wit(venue);
+        let book = self.live(venue, &symbol, wait_ms).map_err(to_wit_error)?;
+        Ok(depth_of(venue, &book, levels as usize))
     }
 
-    fn peek(&mut self, symbol: String, levels: u32) -> Option<wit::BookDepth> {
-        let (engine, _) = self.engine().ok()?;
+    fn peek(&mut self, venue: wit::Venue, symbol: String, levels: u32) -> Option<wit::BookDepth> {
+        let venue = venue_from_wit(venue);
+        let (engine, _) = self.engine(venue).ok()?;
         let book = engine.peek(&symbol)?;
         (book.freshness() == Freshness::Live)
-            .then(|| depth_of(&book, levels.clamp(1, MAX_DEPTH_LEVELS) as usize))
+            .then(|| depth_of(venue, &book, levels.clamp(1, MAX_DEPTH_LEVELS) as usize))
     }
 
     fn health(&mut self) -> Result<String, wit_types::ToolError> {
-        let (engine, _) = self.engine().map_err(to_wit_error)?;
-        serde_json::to_string(&engine.health()).map_err(|e| {
+        let (books, _) = self.books().map_err(to_wit_error)?;
+        serde_json::to_string(&books.health()).map_err(|e| {
             to_wit_error(ToolError::new(
                 ErrorKind::Internal,
                 e.to_string(),

@@ -198,6 +198,10 @@ struct BudgetState {
     /// The long order window (day or minute) the count below belongs to.
     long: i64,
     orders_long: u32,
+    /// Order counts an answer reported after Binance's window had turned
+    /// but before this host's lagging one did: (window, count) for the
+    /// 10 s and the long window, taken up when the host's window turns.
+    early: [Option<(i64, u32)>; 2],
 }
 
 impl BudgetState {
@@ -215,6 +219,20 @@ impl BudgetState {
             orders_10s: 0,
             long: i64::MIN,
             orders_long: 0,
+            early: [None, None],
+        }
+    }
+
+    /// The count a window starts with: what an answer already reported
+    /// for it, else 0.
+    fn start(early: &mut Option<(i64, u32)>, window: i64) -> u32 {
+        match early.take() {
+            Some((w, n)) if w == window => n,
+            Some((w, n)) if w > window => {
+                *early = Some((w, n));
+                0
+            }
+            _ => 0,
         }
     }
 
@@ -229,12 +247,12 @@ impl BudgetState {
         let ten_s = now_ms.div_euclid(TEN_S_MS);
         if ten_s != self.ten_s {
             self.ten_s = ten_s;
-            self.orders_10s = 0;
+            self.orders_10s = Self::start(&mut self.early[0], ten_s);
         }
         let long = now_ms.div_euclid(self.order_limits.long_ms);
         if long != self.long {
             self.long = long;
-            self.orders_long = 0;
+            self.orders_long = Self::start(&mut self.early[1], long);
         }
         if matches!(self.paused_until, Some((until, _)) if now >= until) {
             self.paused_until = None;
@@ -442,11 +460,27 @@ impl RateLimiter {
             s.reported = Some(s.reported.map_or(reported, |r| r.max(reported)));
         }
         let limits = s.order_limits;
+        // Binance's own window may have turned already (the host's lag
+        // behind it by the margin): a count reported then belongs to the
+        // new window too, and must not be forgotten when the host's turns.
+        let exact_ms = now_ms.saturating_add(WINDOW_MARGIN_MS);
         if let Some(n) = answer.orders.0 {
-            s.orders_10s = s.orders_10s.max(n.min(limits.per_10s));
+            let n = n.min(limits.per_10s);
+            s.orders_10s = s.orders_10s.max(n);
+            let w = exact_ms.div_euclid(TEN_S_MS);
+            if w > s.ten_s {
+                let prior = s.early[0].filter(|(e, _)| *e == w).map_or(0, |(_, m)| m);
+                s.early[0] = Some((w, prior.max(n)));
+            }
         }
         if let Some(n) = answer.orders.1 {
-            s.orders_long = s.orders_long.max(n.min(limits.per_long));
+            let n = n.min(limits.per_long);
+            s.orders_long = s.orders_long.max(n);
+            let w = exact_ms.div_euclid(limits.long_ms);
+            if w > s.long {
+                let prior = s.early[1].filter(|(e, _)| *e == w).map_or(0, |(_, m)| m);
+                s.early[1] = Some((w, prior.max(n)));
+            }
         }
         let pause = match answer.status {
             429 => Some((

@@ -300,3 +300,32 @@ fn a_dropped_reservation_is_released_and_still_counted() {
     let r = rl.acquire(Budget::Spot, 69, false, NO_WAIT).unwrap();
     rl.release(r, false);
 }
+
+#[test]
+fn an_order_count_reported_just_after_binances_turn_is_kept_when_the_hosts_turns() {
+    // Binance's minute turned 200 ms ago; the host's windows lag by the
+    // 500 ms margin, so they still show the old minute.
+    let rl = learned(6000, 2400, Budget::Futures, 1);
+    let into_minute = |offset: i64| (local_ms() + offset).rem_euclid(MINUTE_MS);
+    let offset = MINUTE_MS - into_minute(0) + 200;
+    rl.set_clock_offset(offset);
+    let r = rl.acquire(Budget::Futures, 0, true, NO_WAIT).unwrap();
+    rl.observe(
+        r,
+        Observed {
+            status: 200,
+            used_weight_1m: Some(2),
+            orders: (Some(1), Some(FUTURES_ORDERS_PER_MINUTE)),
+            retry_after: None,
+        },
+    );
+    // The host's window turns too: the count Binance reported for its new
+    // minute still holds, so the next order is refused, not sent.
+    rl.set_clock_offset(offset + 1000);
+    let e = rl.acquire(Budget::Futures, 0, true, NO_WAIT).unwrap_err();
+    assert!(e.message.contains("1200 per minute"), "{}", e.message);
+    // The minute after starts empty.
+    rl.set_clock_offset(offset + 1000 + MINUTE_MS);
+    let r = rl.acquire(Budget::Futures, 0, true, NO_WAIT).unwrap();
+    rl.release(r, true);
+}

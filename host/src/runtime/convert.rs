@@ -1,12 +1,30 @@
 //! Conversions between the WIT records and the host's own types.
 
+use super::bindings::binance::mcp::exchange as wit_exchange;
 use super::bindings::binance::mcp::types as wit;
+use crate::exchange::catalogue::Venue;
 use crate::text::cap_text;
 use crate::tool_error::{ErrorKind, ToolError};
 
 /// Longest message, recovery or exchange message kept from a plugin's error:
 /// a plugin must not be able to flood a model's context through its errors.
 pub const MAX_ERROR_TEXT: usize = 2048;
+
+/// WIT venue → the host's.
+pub fn venue_from_wit(v: wit_exchange::Venue) -> Venue {
+    match v {
+        wit_exchange::Venue::Spot => Venue::Spot,
+        wit_exchange::Venue::UsdmFutures => Venue::UsdmFutures,
+    }
+}
+
+/// The host's venue → WIT.
+pub fn venue_to_wit(v: Venue) -> wit_exchange::Venue {
+    match v {
+        Venue::Spot => wit_exchange::Venue::Spot,
+        Venue::UsdmFutures => wit_exchange::Venue::UsdmFutures,
+    }
+}
 
 /// Host error → WIT error (what a capability returns to a plugin).
 pub fn to_wit_error(e: ToolError) -> wit::ToolError {

@@ -157,14 +157,15 @@ impl PluginHost {
         self
     }
 
-    /// Trade futures through `futures` (its `[futures]` policy follows each
-    /// applied policy).
-    /// The live order books plugins granted `order-book` read.
-    pub fn with_book(mut self, book: crate::book::BookEngine) -> Self {
+    /// The live order books (spot and USD-M futures) plugins granted
+    /// `order-book` read.
+    pub fn with_book(mut self, book: crate::book::Books) -> Self {
         self.traders.book = Some(book);
         self
     }
 
+    /// Trade futures through `futures` (its `[futures]` policy follows each
+    /// applied policy).
     pub fn with_futures(mut self, futures: Arc<crate::futures::FuturesTrading>) -> Self {
         self.traders.futures = Some(futures);
         self

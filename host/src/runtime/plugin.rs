@@ -20,7 +20,7 @@ use wasmtime::{Engine, Store};
 /// The WIT package this host links (`wit/plugin.wit`; a test keeps them equal).
 pub const WIT_PACKAGE: &str = "binance:mcp";
 /// Its version. A component built against any other is refused at load.
-pub const WIT_VERSION: &str = "0.6.0";
+pub const WIT_VERSION: &str = "0.7.0";
 
 /// Most tools one plugin may declare: far above any category's (the largest
 /// has a dozen), far below what would swamp a model's context.
@@ -119,7 +119,7 @@ impl PluginSource {
 /// What a component says about itself before it runs.
 #[derive(Debug, Clone)]
 pub struct ComponentInfo {
-    /// Its imports (`binance:mcp/exchange@0.6.0`, `wasi:io/streams@0.2.x`, …).
+    /// Its imports (`binance:mcp/exchange@0.7.0`, `wasi:io/streams@0.2.x`, …).
     pub imports: Vec<String>,
     pub exports: Vec<String>,
 }
@@ -557,10 +557,10 @@ mod tests {
         assert_eq!(info.abi_version(), Some("0.2.0"));
         let e = info.check_abi("x.wasm").unwrap_err().to_string();
         assert!(e.contains("binance:mcp@0.2.0"), "{e}");
-        assert!(e.contains("binance:mcp@0.6.0"), "{e}");
+        assert!(e.contains("binance:mcp@0.7.0"), "{e}");
         let ok = ComponentInfo {
-            imports: vec!["binance:mcp/log@0.6.0".into()],
-            exports: vec!["binance:mcp/plugin@0.6.0".into()],
+            imports: vec!["binance:mcp/log@0.7.0".into()],
+            exports: vec!["binance:mcp/plugin@0.7.0".into()],
         };
         assert!(ok.check_abi("x").is_ok());
         assert_eq!(ok.host_interfaces(), vec!["log"]);

@@ -1,12 +1,13 @@
 //! Tools over the host's live order books (`order-book`): metrics, compact
-//! depth and the engine's health. Served from memory: zero REST weight.
+//! depth and the engines' health, on spot or USD-M futures (`market`).
+//! Served from memory: zero REST weight.
 
 use binance_mcp_plugin::args::Args;
-use binance_mcp_plugin::book::{BookDepth, BookStatus, Freshness, OrderBook};
+use binance_mcp_plugin::book::{BookDepth, BookStatus, Freshness, LastTrade, OrderBook};
 use binance_mcp_plugin::capability::{MARKET_DATA, ORDER_BOOK};
 use binance_mcp_plugin::time::iso8601_ms;
 use binance_mcp_plugin::{
-    json, schema, Annotations, ErrorKind, Exchange, Run, Tool, ToolError, Value,
+    json, schema, Annotations, ErrorKind, Exchange, Run, Tool, ToolError, Value, Venue,
 };
 
 /// Most levels a side `get_orderbook_depth` lists (the host keeps 1000):
@@ -24,6 +25,7 @@ const BAND_COLUMNS: &[&str] = &[
 ];
 const WALL_COLUMNS: &[&str] = &["side", "price", "qty", "timesMedian"];
 const SYMBOL_COLUMNS: &[&str] = &[
+    "market",
     "symbol",
     "state",
     "ageMs",
@@ -32,7 +34,35 @@ const SYMBOL_COLUMNS: &[&str] = &[
     "askLevels",
     "resyncs",
 ];
-const CONNECTION_COLUMNS: &[&str] = &["id", "state", "symbols", "ageS", "reconnects", "rollovers"];
+const CONNECTION_COLUMNS: &[&str] = &[
+    "market",
+    "id",
+    "state",
+    "symbols",
+    "ageS",
+    "reconnects",
+    "rollovers",
+];
+/// The `market` argument's values: Binance spot, or USD-M futures.
+const MARKETS: &[&str] = &["spot", "usdm"];
+
+fn market_schema() -> Value {
+    json!({ "enum": MARKETS, "default": "spot" })
+}
+
+fn market(a: &Args) -> Result<Venue, ToolError> {
+    Ok(match a.one_of("market", MARKETS)?.as_deref() {
+        Some("usdm") => Venue::UsdmFutures,
+        _ => Venue::Spot,
+    })
+}
+
+fn market_name(v: Venue) -> &'static str {
+    match v {
+        Venue::Spot => "spot",
+        Venue::UsdmFutures => "usdm",
+    }
+}
 
 fn book(ex: &dyn Exchange) -> Result<&dyn OrderBook, ToolError> {
     ex.order_book().ok_or_else(|| {
@@ -47,6 +77,9 @@ fn book(ex: &dyn Exchange) -> Result<&dyn OrderBook, ToolError> {
 /// The status fields every live answer carries; a stale book says so.
 pub fn status_fields(out: &mut Value, s: &BookStatus) {
     out["source"] = json!("live");
+    if s.venue != Venue::Spot {
+        out["market"] = json!(market_name(s.venue));
+    }
     out["state"] = json!(s.freshness.as_str());
     if let Some(a) = s.age_ms {
         out["ageMs"] = json!(a);
@@ -78,11 +111,12 @@ fn merge(mut a: Value, b: Value) -> Value {
 pub const METRICS: Tool = Tool {
     name: "get_orderbook_metrics",
     title: "Order-book metrics (live)",
-    description: "Live book (no REST weight): spread, spread bps, mid, microprice, best bid/ask and sizes, imbalance, liquidity within bps bands of mid (default 10/50/100), walls, age.",
+    description: "Live book, spot or USD-M futures (no REST weight): spread, spread bps, mid, microprice, best bid/ask and sizes, imbalance, liquidity within bps bands of mid (default 10/50/100), walls, age.",
     input_schema: || {
         schema::object(
             json!({
                 "symbol": schema::symbol(""),
+                "market": market_schema(),
                 "bands": { "type": "array", "items": { "type": "integer", "minimum": 1, "maximum": 10000 }, "minItems": 1, "maxItems": 8 }
             }),
             &["symbol"],
@@ -111,15 +145,16 @@ pub const METRICS: Tool = Tool {
 };
 
 fn metrics(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
-    let a = Args::parse(args, &["symbol", "bands"])?;
+    let a = Args::parse(args, &["symbol", "market", "bands"])?;
     let symbol = a.required_symbol("symbol")?;
+    let venue = market(&a)?;
     let bands: Vec<u32> = a
         .integers("bands", 1, 10_000, 8)?
         .unwrap_or_default()
         .into_iter()
         .map(|b| b as u32)
         .collect();
-    let m = book(ex)?.metrics(&symbol, &bands, WAIT_MS)?;
+    let m = book(ex)?.metrics(venue, &symbol, &bands, WAIT_MS)?;
     let band_rows: Vec<Value> = m
         .bands
         .iter()
@@ -166,7 +201,7 @@ pub const DEPTH: Tool = Tool {
     description: "Live book's best levels a side (no REST weight) as integers: price = p / 10^priceScale, qty = q / 10^qtyScale.",
     input_schema: || {
         schema::object(
-            json!({ "symbol": schema::symbol(""), "levels": schema::integer(1, MAX_LEVELS, 20, "") }),
+            json!({ "symbol": schema::symbol(""), "market": market_schema(), "levels": schema::integer(1, MAX_LEVELS, 20, "") }),
             &["symbol"],
         )
     },
@@ -189,10 +224,11 @@ pub const DEPTH: Tool = Tool {
 };
 
 fn depth(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
-    let a = Args::parse(args, &["symbol", "levels"])?;
+    let a = Args::parse(args, &["symbol", "market", "levels"])?;
     let symbol = a.required_symbol("symbol")?;
+    let venue = market(&a)?;
     let levels = a.integer("levels", 1, MAX_LEVELS)?.unwrap_or(20) as u32;
-    let d = book(ex)?.depth(&symbol, levels, WAIT_MS)?;
+    let d = book(ex)?.depth(venue, &symbol, levels, WAIT_MS)?;
     let mut out = json!({
         "symbol": symbol,
         "priceScale": d.price_scale, "qtyScale": d.qty_scale,
@@ -208,7 +244,7 @@ pub const HEALTH: Tool = Tool {
     name: "get_orderbook_health",
     title: "Order-book engine health",
     description:
-        "Live books: status, per-symbol state and age, connections, reconnects, last error.",
+        "Live books (spot and USD-M futures): status, per-symbol state and age, connections, reconnects, last error.",
     input_schema: || schema::object(json!({}), &[]),
     output_schema: || {
         // symbols and connections are columns + rows, the columns named in the answer
@@ -228,63 +264,66 @@ pub const HEALTH: Tool = Tool {
 fn health(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     Args::parse(args, &[])?;
     let h = book(ex)?.health()?;
-    let rows = |key: &str, cols: &[(&str, &str)]| -> Vec<Value> {
-        h[key]
-            .as_array()
-            .map(|list| {
-                list.iter()
-                    .map(|x| Value::Array(cols.iter().map(|(k, _)| x[*k].clone()).collect()))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let symbols = h["symbols"]
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .map(|s| {
-                    json!([
-                        s["symbol"],
-                        s["state"],
-                        s["age_ms"],
-                        s["update_id"],
-                        s["levels"][0],
-                        s["levels"][1],
-                        s["resyncs"]
-                    ])
-                })
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
-    let connections = rows(
-        "connections",
-        &[
-            ("id", ""),
-            ("state", ""),
-            ("symbols", ""),
-            ("age_s", ""),
-            ("reconnects", ""),
-            ("rollovers", ""),
-        ],
-    );
+    let (mut symbols, mut connections, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut reconnects, mut snapshots) = (0, 0);
+    for (name, e) in [("spot", &h["spot"]), ("usdm", &h["usdm_futures"])] {
+        for s in e["symbols"].as_array().into_iter().flatten() {
+            symbols.push(json!([
+                name,
+                s["symbol"],
+                s["state"],
+                s["age_ms"],
+                s["update_id"],
+                s["levels"][0],
+                s["levels"][1],
+                s["resyncs"]
+            ]));
+        }
+        for c in e["connections"].as_array().into_iter().flatten() {
+            connections.push(json!([
+                name,
+                c["id"],
+                c["state"],
+                c["symbols"],
+                c["age_s"],
+                c["reconnects"],
+                c["rollovers"]
+            ]));
+        }
+        reconnects += e["reconnects"].as_u64().unwrap_or(0);
+        snapshots += e["snapshots"].as_u64().unwrap_or(0);
+        if let Some(err) = e["last_error"].as_str() {
+            errors.push(format!("{name}: {err}"));
+        }
+    }
     let mut out = json!({
         "status": h["status"],
-        "maxSymbols": h["max_symbols"],
+        // The bound holds per market.
+        "maxSymbols": h["spot"]["max_symbols"],
         "symbols": { "columns": SYMBOL_COLUMNS, "rows": symbols },
         "connections": { "columns": CONNECTION_COLUMNS, "rows": connections },
-        "reconnects": h["reconnects"],
-        "snapshots": h["snapshots"],
+        "reconnects": reconnects,
+        "snapshots": snapshots,
     });
-    if let Some(e) = h["last_error"].as_str() {
-        out["lastError"] = json!(e);
+    if !errors.is_empty() {
+        out["lastError"] = json!(errors.join("; "));
     }
     Ok(out)
 }
 
-/// The book of `symbol` from memory, when it is live with at least
+/// The spot book of `symbol` from memory, when it is live with at least
 /// `levels` levels a side (or all the book has): for the REST tools.
 pub fn from_memory(ex: &dyn Exchange, symbol: &str, levels: u32) -> Option<BookDepth> {
-    let d = ex.order_book()?.peek(symbol, levels)?;
+    let d = ex.order_book()?.peek(Venue::Spot, symbol, levels)?;
     let enough = |held: u32| held >= levels;
     (enough(d.status.bid_levels) && enough(d.status.ask_levels)).then_some(d)
+}
+
+/// The newest trade of spot `symbol` from memory, when its book is live
+/// and a trade has arrived on the live connection: for `get_ticker_price`.
+pub fn last_trade(ex: &dyn Exchange, symbol: &str) -> Option<LastTrade> {
+    ex.order_book()?
+        .peek(Venue::Spot, symbol, 1)?
+        .status
+        .last_trade
 }

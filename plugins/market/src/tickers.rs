@@ -122,7 +122,7 @@ pub const TICKER_PRICE: Tool = Tool {
     name: "get_ticker_price",
     title: "Latest price",
     description:
-        "Last price per symbol as {symbol: price}. No arguments: all symbols (cut to 500).",
+        "Last price per symbol as {symbol: price}; one live symbol from memory. No arguments: all symbols (cut to 500).",
     input_schema: selection_input,
     output_schema: || {
         schema::output(
@@ -140,6 +140,20 @@ pub const TICKER_PRICE: Tool = Tool {
 
 fn ticker_price(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     let a = Args::parse(args, &["symbol", "symbols"])?;
+    // One symbol whose trades the host follows live: the last trade's
+    // price from memory, zero REST weight.
+    if let (Some(symbol), None) = (a.symbol("symbol")?, a.symbols("symbols", 100)?) {
+        if let Some(t) = crate::live::last_trade(ex, &symbol) {
+            let mut prices = serde_json::Map::new();
+            prices.insert(symbol, json!(output::dec_text(&t.price)?));
+            return Ok(json!({
+                "prices": prices,
+                "source": "live",
+                "ageMs": t.age_ms,
+                "tradeTime": time::iso8601_ms(t.time as i64),
+            }));
+        }
+    }
     let body: Value = fetch(ex, &symbol_selection("/api/v3/ticker/price", &a)?)?;
     let (list, truncated) = cap(
         as_list(body),

@@ -1,7 +1,7 @@
 //! The host's live order books (`order-book` capability), as a plugin sees
 //! them: computed snapshots, never a socket. Decimals are exact text.
 
-use crate::ToolError;
+use crate::{ToolError, Venue};
 
 /// How current a book is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,9 +25,23 @@ impl Freshness {
     }
 }
 
+/// The newest trade the host saw on a symbol's trade stream (spot only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastTrade {
+    /// Binance's trade id.
+    pub id: u64,
+    /// Exact decimal text.
+    pub price: String,
+    /// Trade time, ms since the epoch.
+    pub time: u64,
+    /// Milliseconds since the host received it.
+    pub age_ms: u64,
+}
+
 /// Where one book stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BookStatus {
+    pub venue: Venue,
     pub symbol: String,
     pub freshness: Freshness,
     /// Milliseconds since its last event.
@@ -37,6 +51,8 @@ pub struct BookStatus {
     pub event_time: u64,
     pub bid_levels: u32,
     pub ask_levels: u32,
+    /// Spot, once a trade arrived on the live connection.
+    pub last_trade: Option<LastTrade>,
 }
 
 /// Liquidity within `bps` of the mid.
@@ -103,15 +119,27 @@ impl BookDepth {
     }
 }
 
-/// The host's `order-book` capability.
+/// The host's `order-book` capability: books on spot and USD-M futures.
 pub trait OrderBook {
-    /// Metrics of `symbol` with liquidity in `bands` (bps; empty = 10/50/100),
-    /// waiting up to `wait_ms` for a new book to sync.
-    fn metrics(&self, symbol: &str, bands: &[u32], wait_ms: u32) -> Result<BookMetrics, ToolError>;
+    /// Metrics of `symbol` on `venue` with liquidity in `bands` (bps; empty
+    /// = 10/50/100), waiting up to `wait_ms` for a new book to sync.
+    fn metrics(
+        &self,
+        venue: Venue,
+        symbol: &str,
+        bands: &[u32],
+        wait_ms: u32,
+    ) -> Result<BookMetrics, ToolError>;
     /// The best `levels` a side.
-    fn depth(&self, symbol: &str, levels: u32, wait_ms: u32) -> Result<BookDepth, ToolError>;
+    fn depth(
+        &self,
+        venue: Venue,
+        symbol: &str,
+        levels: u32,
+        wait_ms: u32,
+    ) -> Result<BookDepth, ToolError>;
     /// The best `levels` a side if `symbol` is already live (no subscription).
-    fn peek(&self, symbol: &str, levels: u32) -> Option<BookDepth>;
-    /// The engine's health (a JSON object).
+    fn peek(&self, venue: Venue, symbol: &str, levels: u32) -> Option<BookDepth>;
+    /// Both engines' health (a JSON object: `status`, `spot`, `usdm_futures`).
     fn health(&self) -> Result<serde_json::Value, ToolError>;
 }

@@ -25,13 +25,28 @@ use bindings::binance::mcp::{
 /// The host's `order-book` import.
 pub struct HostOrderBook;
 
+fn venue_to_wit(v: Venue) -> wit_exchange::Venue {
+    match v {
+        Venue::Spot => wit_exchange::Venue::Spot,
+        Venue::UsdmFutures => wit_exchange::Venue::UsdmFutures,
+    }
+}
+
+fn venue_from_wit(v: wit_exchange::Venue) -> Venue {
+    match v {
+        wit_exchange::Venue::Spot => Venue::Spot,
+        wit_exchange::Venue::UsdmFutures => Venue::UsdmFutures,
+    }
+}
+
 mod order_book {
-    use super::{from_wit_error, wit_book as w, HostOrderBook};
+    use super::{from_wit_error, venue_from_wit, venue_to_wit, wit_book as w, HostOrderBook};
     use crate::book::*;
-    use crate::{ErrorKind, ToolError};
+    use crate::{ErrorKind, ToolError, Venue};
 
     fn status(s: w::BookStatus) -> BookStatus {
         BookStatus {
+            venue: venue_from_wit(s.venue),
             symbol: s.symbol,
             freshness: match s.freshness {
                 w::Freshness::Live => Freshness::Live,
@@ -43,6 +58,12 @@ mod order_book {
             event_time: s.event_time,
             bid_levels: s.bid_levels,
             ask_levels: s.ask_levels,
+            last_trade: s.last_trade.map(|t| LastTrade {
+                id: t.id,
+                price: t.price,
+                time: t.time,
+                age_ms: t.age_ms,
+            }),
         }
     }
 
@@ -59,11 +80,13 @@ mod order_book {
     impl OrderBook for HostOrderBook {
         fn metrics(
             &self,
+            venue: Venue,
             symbol: &str,
             bands: &[u32],
             wait_ms: u32,
         ) -> Result<BookMetrics, ToolError> {
-            let m = w::metrics(symbol, bands, wait_ms).map_err(from_wit_error)?;
+            let m =
+                w::metrics(venue_to_wit(venue), symbol, bands, wait_ms).map_err(from_wit_error)?;
             Ok(BookMetrics {
                 status: status(m.status),
                 best_bid: m.best_bid,
@@ -101,14 +124,20 @@ mod order_book {
             })
         }
 
-        fn depth(&self, symbol: &str, levels: u32, wait_ms: u32) -> Result<BookDepth, ToolError> {
-            w::depth(symbol, levels, wait_ms)
+        fn depth(
+            &self,
+            venue: Venue,
+            symbol: &str,
+            levels: u32,
+            wait_ms: u32,
+        ) -> Result<BookDepth, ToolError> {
+            w::depth(venue_to_wit(venue), symbol, levels, wait_ms)
                 .map(depth)
                 .map_err(from_wit_error)
         }
 
-        fn peek(&self, symbol: &str, levels: u32) -> Option<BookDepth> {
-            w::peek(symbol, levels).map(depth)
+        fn peek(&self, venue: Venue, symbol: &str, levels: u32) -> Option<BookDepth> {
+            w::peek(venue_to_wit(venue), symbol, levels).map(depth)
         }
 
         fn health(&self) -> Result<serde_json::Value, ToolError> {
@@ -176,10 +205,7 @@ impl Exchange for HostExchange {
 
     fn send(&self, request: &Request) -> Result<Response, ToolError> {
         let req = wit_exchange::Request {
-            venue: match request.venue {
-                Venue::Spot => wit_exchange::Venue::Spot,
-                Venue::UsdmFutures => wit_exchange::Venue::UsdmFutures,
-            },
+            venue: venue_to_wit(request.venue),
             method: match request.method {
                 Method::Get => wit_exchange::Method::Get,
                 Method::Post => wit_exchange::Method::Post,

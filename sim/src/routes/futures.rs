@@ -4,6 +4,8 @@
 //! Every spot market is also listed as a USDⓈ-M perpetual. Futures bodies
 //! print decimals in each symbol's own precision ("65000.10", not padded to
 //! eight places), as fapi does, and weights follow the futures tables.
+//! `depth` serves the symbol's futures book, which the `/public` depth
+//! streams move ([`crate::stream::usdm`]), not the spot book.
 
 use std::sync::Arc;
 
@@ -72,7 +74,11 @@ fn depth_body(
     }
     *weight = futures_depth_weight(limit);
     let m = lookup(state, &symbol)?;
-    Ok(Json(FuturesDepth::new(m, limit as usize, now_ms())))
+    // The live futures book (the one the `/public` depth streams describe),
+    // read under the lock its publisher holds.
+    Ok(Json(state.with_futures_market(m, |m| {
+        FuturesDepth::new(m, limit as usize, now_ms())
+    })))
 }
 
 /// `GET /fapi/v1/ticker/price[?symbol=]`; weight 1 for one symbol, 2 for

@@ -5,16 +5,18 @@
 //! `set_price` — bumps its `last_update_id`. A [`Feed`] remembers the book
 //! as it last published it; [`Feed::publish`] diffs the current book
 //! against that and emits one diff-depth event covering exactly the update
-//! ids in between (`U` = last published + 1, `u` = current). So the
-//! streamed events and the REST snapshot can never disagree: a local book
-//! built by Binance's procedure equals the simulator's true book.
-
-use std::collections::HashMap;
+//! ids in between (`U` = last published + 1, `u` = current; on futures
+//! also `pu` = last published, the previous event's `u`). Each venue has
+//! its own cadences ([`Venue::cadences`]) and event shapes
+//! ([`super::payload`]). So the streamed events and the REST snapshot can
+//! never disagree: a local book built by Binance's procedure equals the
+//! simulator's true book.
 
 use rust_decimal::Decimal;
 
+use super::payload::Writer;
+use super::Venue;
 use crate::market::Market;
-use crate::num::fmt8;
 use crate::rng::SplitMix64;
 
 /// One event for the subscribers of `stream`.
@@ -49,53 +51,63 @@ impl Published {
 /// The publishing state of one symbol with subscribers.
 #[derive(Debug, Clone)]
 pub struct Feed {
-    symbol: String,
+    venue: Venue,
     lower: String,
-    /// `@depth@100ms`: every change, as it happens.
-    fast: Published,
-    /// `@depth`: at most one event a second.
-    slow: Published,
+    writer: Writer,
+    /// The book as last published on each of the venue's cadences
+    /// ([`Venue::cadences`]; the first publishes every change).
+    published: Vec<Published>,
     best: Option<(Decimal, Decimal, Decimal, Decimal)>,
     last_trade: u64,
     /// The deterministic source of this symbol's book changes.
     pub(crate) rng: SplitMix64,
 }
 
-/// Which streams of a symbol have subscribers (so unwanted ones are not built).
-#[derive(Debug, Clone, Copy, Default)]
+/// Which streams of a symbol have subscribers (so unwanted ones are not
+/// built): their suffixes after the symbol, e.g. `@depth@100ms`.
+#[derive(Debug, Clone, Default)]
 pub struct Wanted {
-    /// `@depth@100ms`.
-    pub fast: bool,
-    /// `@depth`.
-    pub slow: bool,
-    /// `@bookTicker`.
-    pub book_ticker: bool,
-    /// `@trade`.
-    pub trade: bool,
-    /// `@depth5` / `@depth10` / `@depth20` (with or without `@100ms`).
-    pub partial: [bool; 3],
+    suffixes: Vec<String>,
+}
+
+impl Wanted {
+    /// The streams with these suffixes are wanted.
+    pub fn of<S: Into<String>>(suffixes: impl IntoIterator<Item = S>) -> Wanted {
+        Wanted {
+            suffixes: suffixes.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    /// Whether the stream with `suffix` has a subscriber.
+    pub fn has(&self, suffix: &str) -> bool {
+        self.suffixes.iter().any(|s| s == suffix)
+    }
 }
 
 /// The levels a partial-depth stream carries.
 pub const PARTIAL_LEVELS: [usize; 3] = [5, 10, 20];
 
 impl Feed {
-    /// Starts publishing `m` from its current state.
-    pub fn new(m: &Market, seed: u64, now_ms: i64) -> Feed {
+    /// Starts publishing `m` (a book of `venue`) from its current state.
+    pub fn new(m: &Market, venue: Venue, seed: u64, now_ms: i64) -> Feed {
         Feed {
-            symbol: m.symbol.clone(),
+            venue,
             lower: m.symbol.to_ascii_lowercase(),
-            fast: Published::of(m, now_ms),
-            slow: Published::of(m, now_ms),
+            writer: Writer::new(venue, m),
+            published: venue
+                .cadences()
+                .iter()
+                .map(|_| Published::of(m, now_ms))
+                .collect(),
             best: best(m),
             last_trade: m.trades.last().map_or(0, |t| t.id),
-            rng: SplitMix64::for_stream(seed, &format!("stream/{}", m.symbol)),
+            rng: SplitMix64::for_stream(seed, &venue.seed_label(&m.symbol)),
         }
     }
 
     /// Whether `m` changed since the last publication.
     pub fn changed(&self, m: &Market) -> bool {
-        m.last_update_id != self.fast.id
+        m.last_update_id != self.published[0].id
     }
 
     /// The events describing how `m` changed since the last call. The
@@ -105,57 +117,44 @@ impl Feed {
         &mut self,
         m: &Market,
         now_ms: i64,
-        wanted: Wanted,
+        wanted: &Wanted,
         withhold: bool,
         out: &mut Vec<Event>,
     ) {
-        if m.last_update_id != self.fast.id {
-            if wanted.fast && !withhold {
-                out.push(self.event("@depth@100ms", diff(&self.fast, m, &self.symbol, now_ms)));
+        for (i, cadence) in self.venue.cadences().iter().enumerate() {
+            let old = &self.published[i];
+            if m.last_update_id == old.id
+                || (cadence.every_ms > 0 && now_ms - old.at_ms < cadence.every_ms)
+            {
+                continue;
             }
-            for (i, n) in PARTIAL_LEVELS.iter().enumerate() {
-                if wanted.partial[i] {
-                    let stream = format!("@depth{n}");
-                    out.push(self.event(&stream, partial(m, *n)));
-                    out.push(self.event(&format!("{stream}@100ms"), partial(m, *n)));
+            if wanted.has(cadence.diff) && !withhold {
+                let payload = self.writer.diff(old.id, &old.bids, &old.asks, m, now_ms);
+                out.push(self.event(cadence.diff, payload));
+            }
+            for n in PARTIAL_LEVELS {
+                for speed in cadence.partial {
+                    let suffix = format!("@depth{n}{speed}");
+                    if wanted.has(&suffix) {
+                        let payload = self.writer.partial(old.id, m, n, now_ms);
+                        out.push(self.event(&suffix, payload));
+                    }
                 }
             }
-            self.fast = Published::of(m, now_ms);
-        }
-        if m.last_update_id != self.slow.id && now_ms - self.slow.at_ms >= 1000 {
-            if wanted.slow && !withhold {
-                out.push(self.event("@depth", diff(&self.slow, m, &self.symbol, now_ms)));
-            }
-            self.slow = Published::of(m, now_ms);
+            self.published[i] = Published::of(m, now_ms);
         }
         let top = best(m);
         if top != self.best {
-            if let (true, Some((bp, bq, ap, aq))) = (wanted.book_ticker, top) {
-                let payload = format!(
-                    r#"{{"u":{},"s":"{}","b":"{}","B":"{}","a":"{}","A":"{}"}}"#,
-                    m.last_update_id,
-                    self.symbol,
-                    fmt8(bp),
-                    fmt8(bq),
-                    fmt8(ap),
-                    fmt8(aq)
-                );
+            if let (true, Some(top)) = (wanted.has("@bookTicker"), top) {
+                let payload = self.writer.book_ticker(m, top, now_ms);
                 out.push(self.event("@bookTicker", payload));
             }
             self.best = top;
         }
         let seen = self.last_trade;
         for t in m.trades.iter().filter(|t| t.id > seen) {
-            if wanted.trade {
-                let payload = format!(
-                    r#"{{"e":"trade","E":{now_ms},"s":"{}","t":{},"p":"{}","q":"{}","T":{},"m":{},"M":true}}"#,
-                    self.symbol,
-                    t.id,
-                    fmt8(t.price),
-                    fmt8(t.qty),
-                    t.time,
-                    t.is_buyer_maker
-                );
+            if wanted.has("@trade") {
+                let payload = self.writer.trade(t, now_ms);
                 out.push(self.event("@trade", payload));
             }
             self.last_trade = t.id;
@@ -173,55 +172,6 @@ impl Feed {
 fn best(m: &Market) -> Option<(Decimal, Decimal, Decimal, Decimal)> {
     let (b, a) = (m.bids.first()?, m.asks.first()?);
     Some((b.0, b.1, a.0, a.1))
-}
-
-fn levels_json(levels: impl Iterator<Item = (Decimal, Decimal)>) -> String {
-    let mut s = String::from("[");
-    for (i, (p, q)) in levels.enumerate() {
-        if i > 0 {
-            s.push(',');
-        }
-        s.push_str(&format!(r#"["{}","{}"]"#, fmt8(p), fmt8(q)));
-    }
-    s.push(']');
-    s
-}
-
-/// Changes from `old` to `new` on one side: new or changed levels with
-/// their absolute quantity, removed levels with quantity 0.
-fn side_diff(old: &[(Decimal, Decimal)], new: &[(Decimal, Decimal)]) -> Vec<(Decimal, Decimal)> {
-    let before: HashMap<Decimal, Decimal> = old.iter().copied().collect();
-    let after: HashMap<Decimal, Decimal> = new.iter().copied().collect();
-    let mut out: Vec<(Decimal, Decimal)> = new
-        .iter()
-        .filter(|(p, q)| before.get(p) != Some(q))
-        .copied()
-        .collect();
-    out.extend(
-        old.iter()
-            .filter(|(p, _)| !after.contains_key(p))
-            .map(|(p, _)| (*p, Decimal::ZERO)),
-    );
-    out
-}
-
-fn diff(old: &Published, m: &Market, symbol: &str, now_ms: i64) -> String {
-    format!(
-        r#"{{"e":"depthUpdate","E":{now_ms},"s":"{symbol}","U":{},"u":{},"b":{},"a":{}}}"#,
-        old.id + 1,
-        m.last_update_id,
-        levels_json(side_diff(&old.bids, &m.bids).into_iter()),
-        levels_json(side_diff(&old.asks, &m.asks).into_iter()),
-    )
-}
-
-fn partial(m: &Market, n: usize) -> String {
-    format!(
-        r#"{{"lastUpdateId":{},"bids":{},"asks":{}}}"#,
-        m.last_update_id,
-        levels_json(m.bids.iter().take(n).copied()),
-        levels_json(m.asks.iter().take(n).copied()),
-    )
 }
 
 /// One tick of market activity on `m`'s book: one to four changes near
@@ -273,8 +223,35 @@ pub fn evolve(m: &mut Market, rng: &mut SplitMix64) {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::Value;
+
+    use super::super::payload::side_diff;
     use super::*;
     use crate::state::SimState;
+
+    type Side = BTreeMap<Decimal, Decimal>;
+
+    /// Applies an event's `[["p","q"],...]` levels to one side of a book.
+    fn apply(side: &mut Side, levels: &Value) {
+        for l in levels.as_array().unwrap() {
+            let p: Decimal = l[0].as_str().unwrap().parse().unwrap();
+            let q: Decimal = l[1].as_str().unwrap().parse().unwrap();
+            if q.is_zero() {
+                side.remove(&p);
+            } else {
+                side.insert(p, q);
+            }
+        }
+    }
+
+    fn sides(m: &Market) -> (Side, Side) {
+        (
+            m.bids.iter().copied().collect(),
+            m.asks.iter().copied().collect(),
+        )
+    }
 
     #[test]
     fn diffs_replayed_on_the_old_book_give_the_new_one() {
@@ -290,8 +267,7 @@ mod tests {
             for (old_side, new_side, desc) in
                 [(&old.bids, &m.bids, true), (&old.asks, &m.asks, false)]
             {
-                let mut book: std::collections::BTreeMap<Decimal, Decimal> =
-                    old_side.iter().copied().collect();
+                let mut book: Side = old_side.iter().copied().collect();
                 for (p, q) in side_diff(old_side, new_side) {
                     if q.is_zero() {
                         book.remove(&p);
@@ -312,21 +288,19 @@ mod tests {
     fn an_event_covers_exactly_the_ids_in_between() {
         let st = SimState::generate(7, 1_700_000_000_000);
         let mut m = st.market("ETHUSDT").unwrap().clone();
-        let mut feed = Feed::new(&m, 7, 0);
-        let wanted = Wanted {
-            fast: true,
-            ..Default::default()
-        };
+        let mut feed = Feed::new(&m, Venue::Spot, 7, 0);
+        let wanted = Wanted::of(["@depth@100ms"]);
         let mut out = Vec::new();
         let start = m.last_update_id;
         let mut rng = SplitMix64::new(2);
         evolve(&mut m, &mut rng);
-        feed.publish(&m, 1, wanted, false, &mut out);
+        feed.publish(&m, 1, &wanted, false, &mut out);
         evolve(&mut m, &mut rng);
-        feed.publish(&m, 2, wanted, false, &mut out);
+        feed.publish(&m, 2, &wanted, false, &mut out);
         assert_eq!(out.len(), 2);
         let ids = |e: &Event| {
-            let v: serde_json::Value = serde_json::from_str(&e.payload).unwrap();
+            let v: Value = serde_json::from_str(&e.payload).unwrap();
+            assert!(v.get("pu").is_none() && v.get("T").is_none(), "spot shape");
             (v["U"].as_u64().unwrap(), v["u"].as_u64().unwrap())
         };
         let (u1, l1) = ids(&out[0]);
@@ -335,5 +309,104 @@ mod tests {
         assert_eq!(u2, l1 + 1);
         assert_eq!(l2, m.last_update_id);
         assert_eq!(out[0].stream, "ethusdt@depth@100ms");
+    }
+
+    /// On every futures cadence, each event's `pu` is the previous event's
+    /// `u` (the first's is the book the feed started from), `U` = `pu` + 1,
+    /// and replaying the events on the old book gives the book as it was
+    /// at each event's `u`.
+    #[test]
+    fn futures_diffs_chain_by_pu_and_replay_to_the_new_book() {
+        let st = SimState::generate(7, 1_700_000_000_000);
+        let mut m = st.market("BTCUSDT").unwrap().clone();
+        let mut feed = Feed::new(&m, Venue::UsdmFutures, 7, 0);
+        let cadences = ["@depth@100ms", "@depth", "@depth@500ms"];
+        let wanted = Wanted::of(cadences);
+        let mut books = BTreeMap::from([(m.last_update_id, sides(&m))]);
+        let mut out = Vec::new();
+        let mut rng = SplitMix64::new(3);
+        for step in 1..=300 {
+            evolve(&mut m, &mut rng);
+            books.insert(m.last_update_id, sides(&m));
+            feed.publish(&m, step * 100, &wanted, false, &mut out);
+        }
+        for suffix in cadences {
+            let stream = format!("btcusdt{suffix}");
+            let events: Vec<Value> = out
+                .iter()
+                .filter(|e| e.stream == stream)
+                .map(|e| serde_json::from_str(&e.payload).unwrap())
+                .collect();
+            assert!(events.len() >= 50, "{stream}: {} events", events.len());
+            let first_id = *books.keys().next().unwrap();
+            let (mut bids, mut asks) = books[&first_id].clone();
+            let mut prev_u = first_id;
+            let mut prev_t = 0;
+            for e in &events {
+                assert_eq!(e["e"], "depthUpdate");
+                assert_eq!(e["s"], "BTCUSDT");
+                let (first, last, pu) = (
+                    e["U"].as_u64().unwrap(),
+                    e["u"].as_u64().unwrap(),
+                    e["pu"].as_u64().unwrap(),
+                );
+                assert_eq!(pu, prev_u, "{stream}: pu chains to the previous u");
+                assert_eq!(first, pu + 1);
+                assert!(last >= first);
+                let t = e["T"].as_i64().unwrap();
+                assert!(t > prev_t && e["E"].as_i64().unwrap() >= t);
+                apply(&mut bids, &e["b"]);
+                apply(&mut asks, &e["a"]);
+                assert_eq!((&bids, &asks), (&books[&last].0, &books[&last].1));
+                (prev_u, prev_t) = (last, t);
+            }
+            let gaps: Vec<i64> = events
+                .windows(2)
+                .map(|w| w[1]["T"].as_i64().unwrap() - w[0]["T"].as_i64().unwrap())
+                .collect();
+            let least = match suffix {
+                "@depth" => 250,
+                "@depth@500ms" => 500,
+                _ => 100,
+            };
+            assert!(gaps.iter().all(|g| *g >= least), "{stream} cadence");
+        }
+        let last_fast = out.iter().rev().find(|e| e.stream == "btcusdt@depth@100ms");
+        let v: Value = serde_json::from_str(&last_fast.unwrap().payload).unwrap();
+        assert_eq!(v["u"].as_u64().unwrap(), m.last_update_id);
+    }
+
+    #[test]
+    fn futures_partial_depth_and_book_ticker_have_the_futures_shape() {
+        let st = SimState::generate(7, 1_700_000_000_000);
+        let mut m = st.market("BTCUSDT").unwrap().clone();
+        let start = m.last_update_id;
+        let mut feed = Feed::new(&m, Venue::UsdmFutures, 7, 0);
+        let wanted = Wanted::of(["@depth5@100ms", "@depth10", "@bookTicker", "@trade"]);
+        let mut out = Vec::new();
+        let mut rng = SplitMix64::new(4);
+        while !out
+            .iter()
+            .any(|e: &Event| e.stream.ends_with("@bookTicker"))
+        {
+            evolve(&mut m, &mut rng);
+            feed.publish(&m, 1000, &wanted, false, &mut out);
+        }
+        let find = |stream: &str| -> Value {
+            let e = out.iter().find(|e| e.stream == stream).unwrap();
+            serde_json::from_str(&e.payload).unwrap()
+        };
+        let p5 = find("btcusdt@depth5@100ms");
+        assert_eq!(p5["b"].as_array().unwrap().len(), 5);
+        assert_eq!(p5["pu"].as_u64().unwrap(), start);
+        assert_eq!(find("btcusdt@depth10")["a"].as_array().unwrap().len(), 10);
+        let bt = find("btcusdt@bookTicker");
+        assert_eq!(bt["e"], "bookTicker");
+        assert!(bt["T"].is_i64() && bt["u"].is_u64());
+        // Futures prints the symbol's precision, as /fapi/v1/depth does.
+        let price = bt["b"].as_str().unwrap();
+        let dp = crate::num::precision_of(m.tick_size) as usize;
+        assert_eq!(price.split('.').nth(1).map_or(0, str::len), dp);
+        assert!(!out.iter().any(|e| e.stream.ends_with("@trade")));
     }
 }

@@ -1,23 +1,45 @@
 //! WebSocket market streams on the simulator's loopback server.
 //!
-//! Paths as on Binance spot: `/ws/<stream>` (raw frames), `/stream?streams=
-//! a/b` (combined frames, `{"stream":…,"data":…}`), and live `SUBSCRIBE`,
-//! `UNSUBSCRIBE` and `LIST_SUBSCRIPTIONS` requests on either. Streams:
-//! `<symbol>@depth@100ms`, `<symbol>@depth` (diff depth, `U`/`u`),
-//! `<symbol>@depth5|10|20[@100ms]` (partial depth), `<symbol>@trade` and
-//! `<symbol>@bookTicker`.
+//! Spot, as on `stream.binance.com`: `/ws`, `/ws/<stream>` (raw frames),
+//! `/stream?streams=a/b` (combined frames, `{"stream":…,"data":…}`).
+//! Streams: `<symbol>@depth@100ms` (every change), `<symbol>@depth` (at
+//! most once a second; diff depth, `U`/`u`), `<symbol>@depth5|10|20
+//! [@100ms]` (partial depth), `<symbol>@trade` and `<symbol>@bookTicker`.
 //!
-//! The books of symbols with subscribers evolve on a timer ([`feed::evolve`])
-//! and every change is published ([`feed::Feed`]), so tests can compare a
-//! client's local book with [`crate::SimState::live_market`]. Binance's
-//! limits are enforced (streams per connection, incoming messages a second,
-//! connection attempts per five minutes) and its behaviour reproduced
-//! (pings, the 24-hour disconnect, the `serverShutdown` notice), with test
-//! hooks to compress time and inject faults: dropped connections, a
-//! sequence gap, a stalled stream.
+//! USD-M futures high-frequency public data, as on `fstream.binance.com`
+//! since its March 2026 split into routed paths: `/public/ws`,
+//! `/public/ws/<stream>`, `/public/stream?streams=a/b`. Streams:
+//! `<symbol>@depth@100ms` (every change), `<symbol>@depth` (at most every
+//! 250 ms, Binance's default), `<symbol>@depth@500ms` (at most every
+//! 500 ms) — diff depth with `T`, `U`, `u` and `pu` (the previous event's
+//! `u` on the same stream); `<symbol>@depth5|10|20[@100ms|@500ms]` (the
+//! best levels in the same shape) and `<symbol>@bookTicker`. Trades are on
+//! Binance's `/market` path, not served: `@trade` / `@aggTrade` on
+//! `/public` are unknown streams (HTTP 400 on the URL, an error reply to
+//! `SUBSCRIBE`). Futures streams describe their own book per symbol (see
+//! [`usdm`]), which `/fapi/v1/depth` serves; the spot book is untouched.
+//!
+//! Both take live `SUBSCRIBE`, `UNSUBSCRIBE` and `LIST_SUBSCRIPTIONS`
+//! requests. Each venue has its own hub ([`Streams`]: spot
+//! [`crate::SimState::streams`], futures
+//! [`crate::SimState::futures_streams`]) with its own subscriptions,
+//! timing, counters and test hooks. The books of symbols with subscribers
+//! evolve on a timer ([`feed::evolve`]) and every change is published
+//! ([`feed::Feed`]), so tests can compare a client's local book with
+//! [`crate::SimState::live_market`] or
+//! [`crate::SimState::live_futures_market`]. Binance's limits are enforced
+//! (1024 streams per connection; incoming messages a second: 5 spot, 10
+//! futures; 300 connection attempts per five minutes, counted per hub, as
+//! spot and futures are different hosts at Binance) and its behaviour
+//! reproduced (pings, the 24-hour disconnect, the `serverShutdown` notice),
+//! with test hooks to compress time and inject faults: dropped
+//! connections, a sequence gap, a stalled stream.
 
 pub mod feed;
+pub mod payload;
 pub mod socket;
+pub mod usdm;
+pub mod venue;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -27,13 +49,17 @@ use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
 use crate::market::Market;
-use feed::{Event, Feed, Wanted, PARTIAL_LEVELS};
+use feed::{Event, Feed, Wanted};
+pub use venue::Venue;
 
-/// Binance's streams per connection (spot).
+/// Binance's streams per connection (spot and USD-M futures).
 pub const MAX_STREAMS_PER_CONNECTION: usize = 1024;
 /// Binance's incoming messages a second per connection (spot).
 pub const MAX_INCOMING_PER_SECOND: usize = 5;
-/// Binance's connection attempts per five minutes per IP.
+/// Binance's incoming messages a second per connection (USD-M futures).
+pub const FUTURES_MAX_INCOMING_PER_SECOND: usize = 10;
+/// Binance's connection attempts per five minutes per IP (each hub counts
+/// its own).
 pub const MAX_CONNECTIONS_PER_5M: usize = 300;
 
 /// Timing of the streams; tests shorten it.
@@ -100,9 +126,11 @@ struct Faults {
     stalled: HashSet<String>,
 }
 
-/// The stream hub: subscriptions, feeds, the event channel, limits.
+/// The stream hub of one venue: subscriptions, feeds, the event channel,
+/// limits.
 #[derive(Debug)]
 pub struct Streams {
+    venue: Venue,
     events: broadcast::Sender<Arc<Event>>,
     control: broadcast::Sender<Control>,
     /// Subscriber count of each stream name.
@@ -122,8 +150,17 @@ pub struct Streams {
 }
 
 impl Default for Streams {
+    /// The spot hub.
     fn default() -> Self {
+        Streams::new(Venue::Spot)
+    }
+}
+
+impl Streams {
+    /// An empty hub for `venue`.
+    pub fn new(venue: Venue) -> Self {
         Streams {
+            venue,
             events: broadcast::channel(8192).0,
             control: broadcast::channel(16).0,
             subs: Mutex::default(),
@@ -156,6 +193,11 @@ pub fn symbol_of(stream: &str) -> String {
 }
 
 impl Streams {
+    /// The venue this hub serves.
+    pub fn venue(&self) -> Venue {
+        self.venue
+    }
+
     /// The stream timing now.
     pub fn timing(&self) -> StreamTiming {
         *lock(&self.timing)
@@ -281,7 +323,7 @@ impl Streams {
         *lock(&self.subs).entry(stream.to_string()).or_insert(0) += 1;
         lock(&self.feeds)
             .entry(m.symbol.clone())
-            .or_insert_with(|| Feed::new(m, seed, now_ms));
+            .or_insert_with(|| Feed::new(m, self.venue, seed, now_ms));
     }
 
     /// Removes one subscriber of `stream`; the symbol's feed stops with its last.
@@ -300,24 +342,18 @@ impl Streams {
     }
 
     fn wanted(&self, symbol: &str) -> Wanted {
-        let lower = symbol.to_ascii_lowercase();
+        let prefix = format!("{}@", symbol.to_ascii_lowercase());
         let subs = lock(&self.subs);
-        let has = |suffix: &str| subs.contains_key(&format!("{lower}{suffix}"));
-        let mut partial = [false; 3];
-        for (i, n) in PARTIAL_LEVELS.iter().enumerate() {
-            partial[i] = has(&format!("@depth{n}")) || has(&format!("@depth{n}@100ms"));
-        }
-        Wanted {
-            fast: has("@depth@100ms"),
-            slow: has("@depth"),
-            book_ticker: has("@bookTicker"),
-            trade: has("@trade"),
-            partial,
-        }
+        Wanted::of(
+            subs.keys()
+                .filter_map(|s| s.strip_prefix(&prefix))
+                .map(|kind| format!("@{kind}")),
+        )
     }
 
-    /// Publishes how `m` changed (called with the live markets locked, right
-    /// after any change, so a REST snapshot never runs ahead of the events).
+    /// Publishes how `m` changed (called with the venue's live books locked,
+    /// right after any change, so a REST snapshot never runs ahead of the
+    /// events).
     pub(crate) fn publish(&self, m: &Market, now_ms: i64) {
         let wanted = self.wanted(&m.symbol);
         let mut out = Vec::new();
@@ -330,10 +366,11 @@ impl Streams {
                 let mut f = lock(&self.faults);
                 f.stalled.contains(&m.symbol) | f.skip_next.remove(&m.symbol)
             };
-            feed.publish(m, now_ms, wanted, withhold, &mut out);
+            feed.publish(m, now_ms, &wanted, withhold, &mut out);
         }
+        let diffs = self.venue.cadences();
         for e in out {
-            if e.stream.ends_with("@depth@100ms") || e.stream.ends_with("@depth") {
+            if diffs.iter().any(|c| e.stream.ends_with(c.diff)) {
                 self.depth_events.fetch_add(1, Ordering::Relaxed);
             }
             let _ = self.events.send(Arc::new(e));

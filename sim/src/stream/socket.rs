@@ -1,4 +1,7 @@
-//! The WebSocket endpoints and one connection's loop.
+//! The WebSocket endpoints and one connection's loop: spot (`/ws`,
+//! `/ws/<stream>`, `/stream`) and USD-M futures public data (`/public/ws`,
+//! `/public/ws/<stream>`, `/public/stream`), the same code with the
+//! venue's kinds, limits, books and hub ([`Venue`]).
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
@@ -11,88 +14,86 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 use tokio::sync::broadcast::error::RecvError;
 
-use super::{Control, MAX_INCOMING_PER_SECOND, MAX_STREAMS_PER_CONNECTION};
+use super::{Control, Venue};
 use crate::state::{now_ms, SimState};
 
 /// Largest request frame a client may send.
 const MAX_REQUEST_BYTES: usize = 64 * 1024;
 
-/// The stream kinds served, after `<symbol>@`.
-const KINDS: [&str; 11] = [
-    "depth",
-    "depth@100ms",
-    "depth5",
-    "depth10",
-    "depth20",
-    "depth5@100ms",
-    "depth10@100ms",
-    "depth20@100ms",
-    "trade",
-    "bookTicker",
-    "depth@1000ms",
-];
-
-/// Whether `stream` is a well-formed stream name: a lower-case symbol and a
-/// served kind. As on Binance, an unlisted symbol is accepted and never
-/// delivers anything.
-fn valid(stream: &str) -> bool {
-    let Some((symbol, kind)) = stream.split_once('@') else {
-        return false;
-    };
-    !symbol.is_empty()
-        && symbol
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && KINDS.contains(&kind)
-        && kind != "depth@1000ms"
-}
-
-/// `GET /ws`: a raw connection with no streams yet (SUBSCRIBE adds them).
+/// `GET /ws`: a raw spot connection with no streams yet (SUBSCRIBE adds them).
 pub async fn raw_empty(State(st): State<Arc<SimState>>, ws: WebSocketUpgrade) -> Response {
-    upgrade(st, ws, false, Vec::new())
+    upgrade(st, Venue::Spot, ws, false, Vec::new())
 }
 
-/// `GET /ws/<stream>`: a raw connection to one stream.
+/// `GET /ws/<stream>`: a raw spot connection to one stream.
 pub async fn raw(
     State(st): State<Arc<SimState>>,
     Path(stream): Path<String>,
     ws: WebSocketUpgrade,
 ) -> Response {
-    upgrade(st, ws, false, vec![stream])
+    upgrade(st, Venue::Spot, ws, false, vec![stream])
 }
 
-/// `GET /stream?streams=a/b/c`: a combined connection.
+/// `GET /stream?streams=a/b/c`: a combined spot connection.
 pub async fn combined(
     State(st): State<Arc<SimState>>,
     Query(q): Query<HashMap<String, String>>,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let streams = q
-        .get("streams")
+    upgrade(st, Venue::Spot, ws, true, streams_param(&q))
+}
+
+/// `GET /public/ws`: a raw futures connection with no streams yet.
+pub async fn public_raw_empty(State(st): State<Arc<SimState>>, ws: WebSocketUpgrade) -> Response {
+    upgrade(st, Venue::UsdmFutures, ws, false, Vec::new())
+}
+
+/// `GET /public/ws/<stream>`: a raw futures connection to one stream.
+pub async fn public_raw(
+    State(st): State<Arc<SimState>>,
+    Path(stream): Path<String>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    upgrade(st, Venue::UsdmFutures, ws, false, vec![stream])
+}
+
+/// `GET /public/stream?streams=a/b/c`: a combined futures connection.
+pub async fn public_combined(
+    State(st): State<Arc<SimState>>,
+    Query(q): Query<HashMap<String, String>>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    upgrade(st, Venue::UsdmFutures, ws, true, streams_param(&q))
+}
+
+/// The `streams=a/b/c` query parameter, split.
+fn streams_param(q: &HashMap<String, String>) -> Vec<String> {
+    q.get("streams")
         .map(|s| {
             s.split('/')
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
                 .collect()
         })
-        .unwrap_or_default();
-    upgrade(st, ws, true, streams)
+        .unwrap_or_default()
 }
 
 fn upgrade(
     st: Arc<SimState>,
+    venue: Venue,
     ws: WebSocketUpgrade,
     combined: bool,
     streams: Vec<String>,
 ) -> Response {
-    if let Some(bad) = streams.iter().find(|s| !valid(s)) {
+    let hub = st.streams_of(venue);
+    if let Some(bad) = streams.iter().find(|s| !venue.valid(s)) {
         return (StatusCode::BAD_REQUEST, format!("unknown stream {bad}")).into_response();
     }
-    if streams.len() > MAX_STREAMS_PER_CONNECTION {
-        st.streams().refused_streams();
+    if streams.len() > venue.max_streams_per_connection() {
+        hub.refused_streams();
         return (StatusCode::BAD_REQUEST, "too many streams").into_response();
     }
-    if !st.streams().admit() {
+    if !hub.admit() {
         return (
             StatusCode::TOO_MANY_REQUESTS,
             "too many connection attempts",
@@ -100,19 +101,25 @@ fn upgrade(
             .into_response();
     }
     ws.max_message_size(MAX_REQUEST_BYTES)
-        .on_upgrade(move |socket| run(socket, st, combined, streams))
+        .on_upgrade(move |socket| run(socket, st, venue, combined, streams))
 }
 
 /// One connection: forwards subscribed events, answers requests, pings,
 /// enforces the limits and the maximum age, obeys test faults.
-async fn run(mut socket: WebSocket, st: Arc<SimState>, combined: bool, initial: Vec<String>) {
-    let hub = st.streams();
+async fn run(
+    mut socket: WebSocket,
+    st: Arc<SimState>,
+    venue: Venue,
+    combined: bool,
+    initial: Vec<String>,
+) {
+    let hub = st.streams_of(venue);
     let timing = hub.timing();
     let (mut events, mut control) = hub.receivers();
     hub.connection_opened();
     let mut subs = HashSet::new();
     for s in initial {
-        subscribe(&st, &mut subs, s);
+        subscribe(&st, venue, &mut subs, s);
     }
     let age_deadline = tokio::time::Instant::now() + timing.max_age;
     let mut closing_at: Option<tokio::time::Instant> = None;
@@ -161,7 +168,7 @@ async fn run(mut socket: WebSocket, st: Arc<SimState>, combined: bool, initial: 
                     while incoming.front().is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1)) {
                         incoming.pop_front();
                     }
-                    if incoming.len() > MAX_INCOMING_PER_SECOND {
+                    if incoming.len() > venue.max_incoming_per_second() {
                         for_rate = true;
                         let _ = socket
                             .send(Message::Close(Some(CloseFrame { code: 1008, reason: "too many messages".into() })))
@@ -171,7 +178,7 @@ async fn run(mut socket: WebSocket, st: Arc<SimState>, combined: bool, initial: 
                 }
                 match msg {
                     Message::Text(t) => {
-                        let reply = request(&st, &mut subs, t.as_str());
+                        let reply = request(&st, venue, &mut subs, t.as_str());
                         if socket.send(Message::Text(reply.to_string().into())).await.is_err() {
                             break;
                         }
@@ -202,19 +209,22 @@ async fn run(mut socket: WebSocket, st: Arc<SimState>, combined: bool, initial: 
     hub.connection_closed(for_rate);
 }
 
-fn subscribe(st: &SimState, subs: &mut HashSet<String>, stream: String) {
+fn subscribe(st: &SimState, venue: Venue, subs: &mut HashSet<String>, stream: String) {
     if subs.contains(&stream) {
         return;
     }
     let symbol = super::symbol_of(&stream);
-    if let Some(m) = st.live_market(&symbol) {
-        st.streams().subscribe(&stream, &m, st.seed(), now_ms());
+    if let Some(m) = st.live_book(venue, &symbol) {
+        st.streams_of(venue)
+            .subscribe(&stream, &m, st.seed(), now_ms());
         subs.insert(stream);
     }
 }
 
 /// Answers one request frame.
-fn request(st: &SimState, subs: &mut HashSet<String>, text: &str) -> Value {
+fn request(st: &SimState, venue: Venue, subs: &mut HashSet<String>, text: &str) -> Value {
+    let hub = st.streams_of(venue);
+    let max_streams = venue.max_streams_per_connection();
     let Ok(req) = serde_json::from_str::<Value>(text) else {
         return json!({"error": {"code": 3, "msg": "Invalid JSON"}, "id": null});
     };
@@ -231,25 +241,25 @@ fn request(st: &SimState, subs: &mut HashSet<String>, text: &str) -> Value {
     let invalid = |msg: &str| json!({"error": {"code": 2, "msg": format!("Invalid request: {msg}")}, "id": id});
     match req.get("method").and_then(Value::as_str) {
         Some("SUBSCRIBE") => {
-            if let Some(bad) = params.iter().find(|s| !valid(s)) {
+            if let Some(bad) = params.iter().find(|s| !venue.valid(s)) {
                 return invalid(&format!("unknown stream {bad}"));
             }
             let new = params.iter().filter(|s| !subs.contains(*s)).count();
-            if subs.len() + new > MAX_STREAMS_PER_CONNECTION {
-                st.streams().refused_streams();
+            if subs.len() + new > max_streams {
+                hub.refused_streams();
                 return invalid(&format!(
-                    "more than {MAX_STREAMS_PER_CONNECTION} streams on one connection"
+                    "more than {max_streams} streams on one connection"
                 ));
             }
             for s in params {
-                subscribe(st, subs, s);
+                subscribe(st, venue, subs, s);
             }
             json!({"result": null, "id": id})
         }
         Some("UNSUBSCRIBE") => {
             for s in params {
                 if subs.remove(&s) {
-                    st.streams().unsubscribe(&s);
+                    hub.unsubscribe(&s);
                 }
             }
             json!({"result": null, "id": id})

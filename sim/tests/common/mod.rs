@@ -1,6 +1,9 @@
 //! A raw HTTP/1.1 client for the simulator's end-to-end tests: no client
 //! library, so the tests see exactly the bytes Binance's clients would.
+//! [`ws`] is the WebSocket counterpart for the stream tests.
 #![allow(dead_code)]
+
+pub mod ws;
 
 use binance_sim::Simulator;
 use serde_json::Value;
