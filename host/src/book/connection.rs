@@ -50,6 +50,8 @@ fn streams_of(inner: &Inner, symbol: &str) -> Vec<String> {
     }
     v
 }
+/// SUBSCRIBEs awaiting the server's reply that a reader remembers.
+const MAX_UNCONFIRMED: usize = 1024;
 /// Longest wait between reconnection attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
@@ -484,6 +486,12 @@ async fn read(
                     })
                     .to_string();
                     if subscribe {
+                        // A server that never answers must not grow this:
+                        // past the bound, older confirmations are forgotten
+                        // (those symbols then sync at their first event).
+                        if confirming.len() >= MAX_UNCONFIRMED {
+                            confirming.clear();
+                        }
                         confirming.insert(next_request, symbol);
                     }
                     if let Err(e) = ws.send(Message::Text(text.into())).await {
