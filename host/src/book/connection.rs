@@ -50,6 +50,7 @@ fn streams_of(inner: &Inner, symbol: &str) -> Vec<String> {
     }
     v
 }
+
 /// SUBSCRIBEs awaiting the server's reply that a reader remembers.
 const MAX_UNCONFIRMED: usize = 1024;
 /// Longest wait between reconnection attempts.
@@ -394,6 +395,21 @@ fn spawn_reader(
     conn
 }
 
+/// `symbol`'s book, looked up in the engine once per symbol set (the
+/// reader clears `books` whenever it subscribes or unsubscribes).
+fn cached(
+    books: &mut HashMap<String, Arc<SymbolBook>>,
+    inner: &Inner,
+    symbol: &str,
+) -> Option<Arc<SymbolBook>> {
+    if let Some(b) = books.get(symbol) {
+        return Some(b.clone());
+    }
+    let b = inner.book(symbol)?;
+    books.insert(symbol.to_string(), b.clone());
+    Some(b)
+}
+
 /// Reads one connection until it ends; returns why.
 ///
 /// A symbol subscribed on a connection already open gets its snapshot as
@@ -428,13 +444,7 @@ async fn read(
             msg = ws.next() => match msg {
                 Some(Ok(Message::Text(t))) => match parse::parse(t.as_str(), &mut levels) {
                     Ok(Frame::Depth { symbol, header }) => {
-                        let book = match books.get(symbol) {
-                            Some(b) => Some(b.clone()),
-                            None => inner.book(symbol).inspect(|b| {
-                                books.insert(symbol.to_string(), b.clone());
-                            }),
-                        };
-                        if let Some(b) = book {
+                        if let Some(b) = cached(&mut books, inner, symbol) {
                             if b.on_event(&header, &levels) {
                                 snapshot::request(inner, b);
                             }
@@ -445,7 +455,7 @@ async fn read(
                         }
                     }
                     Ok(Frame::Trade { symbol, id, price, time }) => {
-                        if let Some(b) = books.get(symbol).cloned().or_else(|| inner.book(symbol)) {
+                        if let Some(b) = cached(&mut books, inner, symbol) {
                             b.on_trade(id, price, time);
                         }
                     }

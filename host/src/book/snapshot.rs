@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use super::engine::{Inner, SymbolBook};
 use super::fixed;
 use super::sync::{Chain, Loaded};
-use crate::exchange::catalogue::Venue;
 use crate::tool_error::ErrorKind;
 
 /// Attempts per resync before the book waits for the next event to retry.
@@ -57,9 +56,10 @@ async fn fetch(inner: &Arc<Inner>, book: &Arc<SymbolBook>) {
     let Ok(_permit) = inner.snapshots.acquire().await else {
         return;
     };
-    let (venue, path) = match inner.cfg.chain {
-        Chain::Spot => (Venue::Spot, "/api/v3/depth"),
-        Chain::Futures => (Venue::UsdmFutures, "/fapi/v1/depth"),
+    let venue = inner.cfg.venue();
+    let path = match inner.cfg.chain {
+        Chain::Spot => "/api/v3/depth",
+        Chain::Futures => "/fapi/v1/depth",
     };
     let params = vec![
         ("symbol".to_string(), book.symbol.clone()),
