@@ -1,4 +1,4 @@
-//! Builds the tool plugins (`plugins/*`, except the SDK) for `wasm32-wasip2`
+//! Builds the tool plugins (`plugins/*` crates that build a `cdylib`) for `wasm32-wasip2`
 //! with a nested cargo, so that a plain `cargo build` / `cargo test` /
 //! `cargo run` of the host works on a fresh clone. The pattern is wasmtime's
 //! `crates/test-programs/artifacts/build.rs`: a separate `CARGO_TARGET_DIR`
@@ -123,15 +123,18 @@ fn install(built: &Path, crates: &[String], dest: &Path) {
     }
 }
 
-/// Every plugin crate in `dir`: each subdirectory with a Cargo.toml, except
-/// the guest SDK.
+/// Every plugin crate in `dir`: each subdirectory whose Cargo.toml builds a
+/// `cdylib` (a component). Library crates there (the guest SDK, the
+/// indicator library) are dependencies of plugins, not plugins.
 fn plugin_crates(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
         .flatten()
-        .filter(|e| e.path().join("Cargo.toml").is_file())
+        .filter(|e| {
+            std::fs::read_to_string(e.path().join("Cargo.toml"))
+                .is_ok_and(|toml| toml.contains("\"cdylib\""))
+        })
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "sdk")
         .collect();
     names.sort();
     names

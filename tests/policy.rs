@@ -231,7 +231,7 @@ fn a_plugin_of_another_abi_version_is_refused_naming_both() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("binance:mcp@0.2.0"), "{stderr}");
     assert!(
-        stderr.contains("this host links binance:mcp@0.7.0"),
+        stderr.contains("this host links binance:mcp@0.8.0"),
         "{stderr}"
     );
     assert!(stderr.contains("rebuild"), "{stderr}");
@@ -262,7 +262,7 @@ fn plugin_inspect_prints_identity_tools_and_a_stanza_that_loads() {
     for want in [
         format!("sha256:  {digest}"),
         "name:    misbehave".to_string(),
-        "abi:     binance:mcp@0.7.0".to_string(),
+        "abi:     binance:mcp@0.8.0".to_string(),
         "binance:mcp/exchange".to_string(),
         "write_while_read_only".to_string(),
         "[plugins.misbehave]".to_string(),

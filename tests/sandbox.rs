@@ -83,7 +83,7 @@ fn a_stack_overflow_traps_instead_of_corrupting_memory() {
         e["message"]
             .as_str()
             .unwrap()
-            .contains("failed while running 'deep'"),
+            .contains("failed while running tool 'deep'"),
         "{e}"
     );
 }

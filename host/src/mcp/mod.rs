@@ -6,7 +6,9 @@
 //! that cannot be routed (an unknown tool) is a protocol error.
 
 mod logging;
+pub mod offers;
 pub mod stdio;
+pub mod updates;
 
 use crate::capabilities::log::{LogSink, PluginLog};
 use crate::client::ClientContext;
@@ -52,6 +54,8 @@ pub struct McpServer {
     /// The client's `logging/setLevel`: plugin events at or above it are
     /// sent as `notifications/message`. `None` until the client asks.
     log_level: Arc<Mutex<Option<ClientLevel>>>,
+    /// The session's `resources/subscribe` subscriptions, by URI.
+    subscriptions: Arc<Mutex<std::collections::HashMap<String, tokio_util::sync::CancellationToken>>>,
 }
 
 impl McpServer {
@@ -65,6 +69,7 @@ impl McpServer {
             admission: Arc::new(admission),
             lifecycle,
             log_level: Arc::new(Mutex::new(None)),
+            subscriptions: Arc::default(),
         }
     }
 
@@ -140,37 +145,20 @@ impl McpServer {
             return Ok(oversized(args.len()));
         }
         let started = Instant::now();
-        let deadline = started + self.host.limits().call_timeout;
-        let outcome = match self
-            .admission
-            .admit(&plugin, &name, deadline, self.lifecycle.token())
-            .await
-        {
+        let log = self.log_sink(client.as_ref().map(|c| c.peer.clone()));
+        let tool = name.clone();
+        let outcome = self
+            .run_blocking(&plugin, &name, move |host, deadline| {
+                host.call(&tool, &args, deadline, log, client)
+            })
+            .await;
+        let outcome = match outcome {
+            Ok(r) => r?,
             Err(refused) => Err(refused),
-            Ok(admitted) => {
-                let log = self.log_sink(client.as_ref().map(|c| c.peer.clone()));
-                let host = self.host.clone();
-                let tool = name.clone();
-                let joined = self
-                    .lifecycle
-                    .spawn_blocking(move || {
-                        let _admitted = admitted;
-                        host.call(&tool, &args, deadline, log, client)
-                    })
-                    .await;
-                match joined {
-                    Ok(r) => r?,
-                    Err(e) => Err(ToolError::new(
-                        ErrorKind::Internal,
-                        format!("the call to '{name}' was aborted: {e}"),
-                        "retry; if it persists, report it",
-                    )),
-                }
-            }
         };
         let ms = started.elapsed().as_secs_f64() * 1e3;
         Ok(match outcome {
-            Ok(ToolOutput { value, text }) => {
+            Ok(ToolOutput { value, text, extra }) => {
                 tracing::info!(tool = %name, ms, "tool call ok");
                 if tracing::enabled!(tracing::Level::TRACE) {
                     let shown = crate::text::cap_text(text.clone(), TRACED_RESULT);
@@ -178,7 +166,10 @@ impl McpServer {
                 }
                 // The plugin's own text is the text block (the host checked it
                 // parses to `value`): one serialization fewer per answer.
-                let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+                let mut content = Vec::with_capacity(1 + extra.len());
+                content.push(ContentBlock::text(text));
+                content.extend(extra);
+                let mut result = CallToolResult::success(content);
                 result.structured_content = Some(value);
                 result
             }
@@ -187,6 +178,36 @@ impl McpServer {
                 CallToolResult::error(vec![ContentBlock::text(err.to_json().to_string())])
             }
         })
+    }
+
+    /// Wait for admission of one entry into `plugin` within a call's budget,
+    /// then run `f` on a blocking thread owned by the lifecycle, with the
+    /// deadline. `Err` when not admitted in time or aborted.
+    async fn run_blocking<T: Send + 'static>(
+        &self,
+        plugin: &str,
+        entry: &str,
+        f: impl FnOnce(&PluginHost, Instant) -> T + Send + 'static,
+    ) -> Result<T, ToolError> {
+        let deadline = Instant::now() + self.host.limits().call_timeout;
+        let admitted = self
+            .admission
+            .admit(plugin, entry, deadline, self.lifecycle.token())
+            .await?;
+        let host = self.host.clone();
+        self.lifecycle
+            .spawn_blocking(move || {
+                let _admitted = admitted;
+                f(&host, deadline)
+            })
+            .await
+            .map_err(|e| {
+                ToolError::new(
+                    ErrorKind::Internal,
+                    format!("the call to '{entry}' was aborted: {e}"),
+                    "retry; if it persists, report it",
+                )
+            })
     }
 
     /// A sink for one call's plugin log events, forwarding those at or above
@@ -251,6 +272,10 @@ impl ServerHandler for McpServer {
             .enable_tools()
             .enable_tool_list_changed()
             .enable_logging()
+            .enable_prompts()
+            .enable_resources()
+            .enable_resources_subscribe()
+            .enable_completions()
             .build();
         ServerConfig::new(capabilities)
             .with_server_info(
@@ -290,10 +315,31 @@ impl ServerHandler for McpServer {
     ) -> Option<rmcp::model::SubscriptionFilter> {
         let mut accepted = rmcp::model::SubscriptionFilter::default();
         accepted.tools_list_changed = requested.tools_list_changed;
+        // Resources the policy serves, up to the session bound.
+        let registry = self.host.registry();
+        let uris: Vec<String> = requested
+            .resource_subscriptions
+            .iter()
+            .flatten()
+            .filter(|uri| uri.len() <= 1024 && registry.resource(uri).is_some())
+            .take(updates::MAX_SUBSCRIPTIONS)
+            .cloned()
+            .collect();
+        accepted.resource_subscriptions = (!uris.is_empty()).then_some(uris);
         Some(accepted)
     }
 
     async fn listen(&self, context: rmcp::service::SubscriptionContext) -> Result<(), McpError> {
+        // Each accepted resource is followed until the subscription ends.
+        let ended = tokio_util::sync::CancellationToken::new();
+        let _stop = ended.clone().drop_guard();
+        for uri in context.accepted().resource_subscriptions.iter().flatten() {
+            let sink = context.sink().clone();
+            self.spawn_follow(uri.clone(), ended.child_token(), move |uri| {
+                let sink = sink.clone();
+                async move { sink.notify_resource_updated(uri).await.is_ok() }
+            });
+        }
         let mut changes = self.host.subscribe();
         changes.mark_unchanged();
         let shutdown = self.lifecycle.token().clone();
@@ -314,6 +360,73 @@ impl ServerHandler for McpServer {
                 }
             }
         }
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::ListPromptsResult, McpError> {
+        Ok(self.list_prompts_now())
+    }
+
+    async fn get_prompt(
+        &self,
+        request: rmcp::model::GetPromptRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::GetPromptResponse, McpError> {
+        self.get_prompt_now(request).await.map(Into::into)
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::ListResourcesResult, McpError> {
+        Ok(self.list_resources_now())
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::ListResourceTemplatesResult, McpError> {
+        Ok(self.list_templates_now())
+    }
+
+    async fn read_resource(
+        &self,
+        request: rmcp::model::ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::ReadResourceResponse, McpError> {
+        self.read_resource_now(request.uri).await.map(Into::into)
+    }
+
+    async fn complete(
+        &self,
+        request: rmcp::model::CompleteRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::CompleteResult, McpError> {
+        self.complete_now(request).await
+    }
+
+    #[allow(deprecated)] // 2025 revisions subscribe this way; 2026-07-28 uses listen
+    async fn subscribe(
+        &self,
+        request: rmcp::model::SubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        self.subscribe_now(request.uri, context.peer).await
+    }
+
+    #[allow(deprecated)]
+    async fn unsubscribe(
+        &self,
+        request: rmcp::model::UnsubscribeRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        self.unsubscribe_now(&request.uri);
+        Ok(())
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {

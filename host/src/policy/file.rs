@@ -4,7 +4,7 @@
 //! enforced.
 
 use super::capability::Capability;
-use super::{Digest, PluginPolicy, Policy, PolicyError, Source, Span};
+use super::{Digest, Exports, PluginPolicy, Policy, PolicyError, Source, Span};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -36,6 +36,7 @@ struct RawPlugin {
     deny_tools: Vec<Spanned<String>>,
     max_weight_percent: Option<Spanned<i64>>,
     max_book_symbols: Option<Spanned<i64>>,
+    exports: Option<Spanned<Vec<Spanned<String>>>>,
     path: Option<Spanned<String>>,
     sha256: Option<Spanned<String>>,
 }
@@ -242,6 +243,42 @@ fn check_plugin(
         }
     };
 
+    let exports = match raw.exports {
+        None => Exports::default(),
+        Some(list) => {
+            let mut e = Exports {
+                tools: false,
+                prompts: false,
+                resources: false,
+            };
+            for x in list.into_inner() {
+                let at = span(&x);
+                let flag = match x.get_ref().as_str() {
+                    "tools" => &mut e.tools,
+                    "prompts" => &mut e.prompts,
+                    "resources" => &mut e.resources,
+                    other => {
+                        return Err(source.error(
+                            at,
+                            format!(
+                                "{}: unknown export '{}'; the exports are: tools, prompts, resources",
+                                key("exports"),
+                                other.escape_default()
+                            ),
+                        ))
+                    }
+                };
+                if std::mem::replace(flag, true) {
+                    return Err(source.error(
+                        at,
+                        format!("{}: '{}' is listed twice", key("exports"), x.get_ref()),
+                    ));
+                }
+            }
+            e
+        }
+    };
+
     let sha256 = match raw.sha256 {
         None => None,
         Some(s) => {
@@ -295,6 +332,7 @@ fn check_plugin(
         deny_tools,
         max_weight_percent,
         max_book_symbols,
+        exports,
         path,
         sha256,
     })

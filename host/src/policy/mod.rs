@@ -158,10 +158,33 @@ pub struct PluginPolicy {
     /// `max_book_symbols`: most symbols with live order books this plugin
     /// may keep (`order-book`); the host's `--book-symbols` bound applies too.
     pub max_book_symbols: Option<u16>,
+    /// `exports`: which of the plugin's offerings a client sees.
+    pub exports: Exports,
     /// `path`: a component file (resolved against the policy's directory).
     pub path: Option<(PathBuf, Span)>,
     /// `sha256`: the pinned identity; required for any plugin from a file.
     pub sha256: Option<(Digest, Span)>,
+}
+
+/// `exports`: which kinds of a plugin's offerings are served. Tools by
+/// default; prompts and resources only when named, for they put a plugin's
+/// text straight into a model's context (a prompt is instructions), so an
+/// operator opts in to them per plugin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exports {
+    pub tools: bool,
+    pub prompts: bool,
+    pub resources: bool,
+}
+
+impl Default for Exports {
+    fn default() -> Self {
+        Exports {
+            tools: true,
+            prompts: false,
+            resources: false,
+        }
+    }
 }
 
 impl PluginPolicy {

@@ -10,8 +10,10 @@
 pub mod admission;
 pub mod bindings;
 pub mod cache;
+pub mod content;
 pub mod convert;
 pub mod engine;
+pub mod offers;
 pub mod output;
 pub mod plugin;
 pub mod registry;
@@ -67,6 +69,22 @@ pub enum HostError {
 pub struct ToolOutput {
     pub value: Value,
     pub text: String,
+    /// Blocks after the text (a chart's image), checked.
+    pub extra: Vec<rmcp::model::ContentBlock>,
+}
+
+/// A prompt, resource or completion no plugin serves under the policy in
+/// force: a protocol error whose message says what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Unoffered(pub String);
+
+/// What a completion is for (MCP `ref/prompt` or `ref/resource`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CompletionTarget {
+    Prompt(String),
+    /// A resource template by its declared URI.
+    Resource(String),
 }
 
 /// A call for a tool no plugin shows: a protocol error, not a tool error.
@@ -124,6 +142,8 @@ pub struct Inspection {
     pub version: String,
     pub info: plugin::ComponentInfo,
     pub tools: Vec<ToolSpec>,
+    pub prompts: Vec<offers::PromptSpec>,
+    pub resources: Vec<offers::ResourceSpec>,
 }
 
 impl PluginHost {
@@ -169,6 +189,11 @@ impl PluginHost {
     pub fn with_futures(mut self, futures: Arc<crate::futures::FuturesTrading>) -> Self {
         self.traders.futures = Some(futures);
         self
+    }
+
+    /// The live order books, when the host keeps them.
+    pub fn books(&self) -> Option<&crate::book::Books> {
+        self.traders.book.as_ref()
     }
 
     /// The spot-trading service, when the host has one.
@@ -311,6 +336,8 @@ impl PluginHost {
             version: probe.version.clone(),
             info: probe.info.clone(),
             tools: probe.tools.clone(),
+            prompts: probe.prompts.clone(),
+            resources: probe.resources.clone(),
         })
     }
 
@@ -333,17 +360,178 @@ impl PluginHost {
         let (plugin, _) = registry
             .tool(name)
             .ok_or_else(|| UnknownTool(name.to_string()))?;
-        let env = CallEnv {
+        let plugin = &plugin.plugin;
+        let env = self.env(plugin, name, deadline, log, client);
+        let subject = format!("tool '{name}'");
+        let out = self.enter(plugin, &subject, env, |store, instance| {
+            instance
+                .binance_mcp_plugin()
+                .call_call_tool(store, name, arguments)
+        });
+        Ok(out.and_then(|out| {
+            let value = parse_output(&plugin.name, &out.structured)?;
+            let extra = content::extra_blocks(&plugin.name, out.structured.len(), out.extra)?;
+            Ok(ToolOutput {
+                value,
+                text: out.structured,
+                extra,
+            })
+        }))
+    }
+
+    /// Render prompt `name` with `arguments` (required ones checked here),
+    /// as [`PluginHost::call`] runs a tool: the plugin's requests reach only
+    /// the prompt's capabilities.
+    pub fn get_prompt(
+        &self,
+        name: &str,
+        arguments: Vec<(String, String)>,
+        deadline: Instant,
+        client: Option<ClientContext>,
+    ) -> Result<Result<(String, Vec<rmcp::model::PromptMessage>), ToolError>, Unoffered> {
+        let registry = self.registry();
+        let (plugin, spec) = registry.prompt(name).ok_or_else(|| {
+            Unoffered(format!(
+                "unknown prompt '{}'; call prompts/list for the prompts offered",
+                crate::text::escaped(name, 140)
+            ))
+        })?;
+        if let Some(missing) = spec
+            .arguments
+            .iter()
+            .find(|a| a.required && !arguments.iter().any(|(k, v)| *k == a.name && !v.trim().is_empty()))
+        {
+            return Ok(Err(ToolError::new(
+                ErrorKind::InvalidArgument,
+                format!("prompt '{name}' needs argument '{}'", missing.name),
+                missing.description.clone(),
+            )));
+        }
+        let plugin = &plugin.plugin;
+        let entry = registry::prompt_entry(name);
+        let env = self.env(plugin, &entry, deadline, None, client);
+        let out = self.enter(plugin, &format!("prompt '{name}'"), env, |store, instance| {
+            instance
+                .binance_mcp_plugin()
+                .call_get_prompt(store, name, &arguments)
+        });
+        Ok(out.and_then(|p| content::prompt(&plugin.name, p)))
+    }
+
+    /// Read the resource `uri` names (a fixed URI, or a template's match).
+    pub fn read_resource(
+        &self,
+        uri: &str,
+        deadline: Instant,
+        client: Option<ClientContext>,
+    ) -> Result<Result<Vec<rmcp::model::ResourceContents>, ToolError>, Unoffered> {
+        let registry = self.registry();
+        let (plugin, spec, parameters) = registry.resource(uri).ok_or_else(|| {
+            Unoffered(format!(
+                "unknown resource '{}'; call resources/list and resources/templates/list for what is offered (a template's variable is one path segment of A-Z a-z 0-9 _ . -)",
+                crate::text::escaped(uri, 280)
+            ))
+        })?;
+        let plugin = &plugin.plugin;
+        let request = bindings::binance::mcp::content::ResourceRequest {
+            uri: uri.to_string(),
+            matched: spec.uri.clone(),
+            parameters,
+        };
+        let env = self.env(plugin, &registry::resource_entry(&spec.uri), deadline, None, client);
+        let out = self.enter(plugin, &format!("resource '{uri}'"), env, |store, instance| {
+            instance
+                .binance_mcp_plugin()
+                .call_read_resource(store, &request)
+        });
+        Ok(out.and_then(|c| content::resource(&plugin.name, uri, c)))
+    }
+
+    /// Suggest values for `argument` of a prompt or template; at most 100
+    /// values, each at most 256 bytes, are kept.
+    pub fn complete(
+        &self,
+        target: CompletionTarget,
+        argument: &str,
+        value: &str,
+        context: Vec<(String, String)>,
+        deadline: Instant,
+    ) -> Result<Result<rmcp::model::CompletionInfo, ToolError>, Unoffered> {
+        use bindings::binance::mcp::content as wit;
+        let registry = self.registry();
+        let (plugin, entry, arguments, wit_target) = match &target {
+            CompletionTarget::Prompt(name) => {
+                let (p, spec) = registry.prompt(name).ok_or_else(|| {
+                    Unoffered(format!("unknown prompt '{}'; call prompts/list", crate::text::escaped(name, 140)))
+                })?;
+                let args: Vec<String> = spec.arguments.iter().map(|a| a.name.clone()).collect();
+                (p, registry::prompt_entry(name), args, wit::CompletionRef::Prompt(name.clone()))
+            }
+            CompletionTarget::Resource(uri) => {
+                let (p, spec) = registry.declared_resource(uri).ok_or_else(|| {
+                    Unoffered(format!("unknown resource template '{}'; call resources/templates/list", crate::text::escaped(uri, 280)))
+                })?;
+                let args: Vec<String> = spec
+                    .template
+                    .iter()
+                    .flat_map(|t| t.variables().map(str::to_string))
+                    .collect();
+                (p, registry::resource_entry(uri), args, wit::CompletionRef::Template(uri.clone()))
+            }
+        };
+        if !arguments.iter().any(|a| a == argument) {
+            return Err(Unoffered(format!(
+                "'{}' is not an argument of it; its arguments are: {}",
+                crate::text::escaped(argument, 80),
+                arguments.join(", ")
+            )));
+        }
+        let plugin = &plugin.plugin;
+        let request = wit::CompletionRequest {
+            target: wit_target,
+            argument: argument.to_string(),
+            value: crate::text::escaped(value, 128),
+            context,
+        };
+        let env = self.env(plugin, &entry, deadline, None, None);
+        let out = self.enter(plugin, &format!("completion of '{argument}'"), env, |store, instance| {
+            instance.binance_mcp_plugin().call_complete(store, &request)
+        });
+        Ok(out.map(|c| {
+            let values: Vec<String> = c
+                .values
+                .into_iter()
+                .filter(|v| v.len() <= 256)
+                .take(rmcp::model::CompletionInfo::MAX_VALUES)
+                .collect();
+            let mut info = rmcp::model::CompletionInfo::default();
+            info.has_more = Some(c.has_more || c.total.is_some_and(|t| t as usize > values.len()));
+            info.total = c.total;
+            info.values = values;
+            info
+        }))
+    }
+
+    /// The environment of one entry into `plugin` (`entry` is the gate's
+    /// key: the tool, `prompt:NAME` or `resource:URI`).
+    fn env(
+        &self,
+        plugin: &LoadedPlugin,
+        entry: &str,
+        deadline: Instant,
+        log: Option<LogSink>,
+        client: Option<ClientContext>,
+    ) -> CallEnv {
+        CallEnv {
             call: Arc::new(CallIdentity {
-                plugin: plugin.plugin.name.clone(),
-                tool: Arc::from(name),
+                plugin: plugin.name.clone(),
+                tool: Arc::from(entry),
                 client,
             }),
             deadline,
             cancel: self.cancel.clone(),
             log,
-        };
-        Ok(self.run(&plugin.plugin, name, arguments, env))
+        }
     }
 
     /// Instantiate every plugin once and drop the instances, without calling
@@ -388,46 +576,48 @@ impl PluginHost {
         store
     }
 
-    fn run(
+    /// Run `f` on a fresh instance of `plugin` under `env`; a trap, a
+    /// timeout or the plugin's error becomes a [`ToolError`] about `subject`
+    /// (`tool 'x'`, `prompt 'y'`).
+    fn enter<T>(
         &self,
         plugin: &LoadedPlugin,
-        name: &str,
-        arguments: &str,
+        subject: &str,
         env: CallEnv,
-    ) -> Result<ToolOutput, ToolError> {
+        f: impl FnOnce(
+            &mut Store<PluginState>,
+            &bindings::ToolPlugin,
+        ) -> wasmtime::Result<Result<T, bindings::binance::mcp::types::ToolError>>,
+    ) -> Result<T, ToolError> {
         let mut store = self.store(env);
-        let trapped = |e: wasmtime::Error| self.trap_error(&plugin.name, name, e);
+        let trapped = |e: wasmtime::Error| self.trap_error(&plugin.name, subject, e);
         let instance = plugin.pre.instantiate(&mut store).map_err(trapped)?;
-        let out = instance
-            .binance_mcp_plugin()
-            .call_call_tool(&mut store, name, arguments)
+        f(&mut store, &instance)
             .map_err(trapped)?
-            .map_err(convert::from_wit_error)?;
-        let value = parse_output(&plugin.name, &out)?;
-        Ok(ToolOutput { value, text: out })
+            .map_err(convert::from_wit_error)
     }
 
-    fn trap_error(&self, plugin: &str, tool: &str, e: wasmtime::Error) -> ToolError {
+    fn trap_error(&self, plugin: &str, subject: &str, e: wasmtime::Error) -> ToolError {
         let detail = format!("{e:#}");
         let interrupted = e.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::Interrupt);
         if interrupted && self.cancel.is_cancelled() {
             tracing::info!(
                 plugin,
-                tool,
+                subject,
                 "plugin call stopped: the server is shutting down"
             );
             return ToolError::new(
                 ErrorKind::ExchangeUnavailable,
-                format!("tool '{tool}' was stopped because the server is shutting down"),
+                format!("{subject} was stopped because the server is shutting down"),
                 "call it again once the server has restarted",
             );
         }
-        tracing::warn!(plugin, tool, error = %detail, "plugin call failed");
+        tracing::warn!(plugin, subject, error = %detail, "plugin call failed");
         if interrupted {
             ToolError::new(
                 ErrorKind::Internal,
                 format!(
-                    "tool '{tool}' did not finish within {} s and was stopped",
+                    "{subject} did not finish within {} s and was stopped",
                     self.limits.call_timeout.as_secs()
                 ),
                 "retry with arguments that need less work (a smaller limit or time range)",
@@ -435,7 +625,7 @@ impl PluginHost {
         } else {
             ToolError::new(
                 ErrorKind::Internal,
-                format!("plugin '{plugin}' failed while running '{tool}': {}", first_line(&detail)),
+                format!("plugin '{plugin}' failed while running {subject}: {}", first_line(&detail)),
                 "this is a plugin bug or a resource limit; retry with smaller arguments, or report it",
             )
         }

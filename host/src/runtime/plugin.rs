@@ -20,7 +20,7 @@ use wasmtime::{Engine, Store};
 /// The WIT package this host links (`wit/plugin.wit`; a test keeps them equal).
 pub const WIT_PACKAGE: &str = "binance:mcp";
 /// Its version. A component built against any other is refused at load.
-pub const WIT_VERSION: &str = "0.7.0";
+pub const WIT_VERSION: &str = "0.8.0";
 
 /// Most tools one plugin may declare: far above any category's (the largest
 /// has a dozen), far below what would swamp a model's context.
@@ -31,8 +31,6 @@ pub const MAX_DESCRIPTION_BYTES: usize = 2048;
 pub const MAX_TITLE_BYTES: usize = 128;
 /// Largest input or output schema of one tool, as JSON text.
 pub const MAX_SCHEMA_BYTES: usize = 16 << 10;
-/// Most prompts and resources one plugin may declare (reserved exports).
-pub const MAX_PROMPTS_OR_RESOURCES: usize = 64;
 /// Longest `get-manifest` may run: a manifest is a constant, built in
 /// microseconds; start-up must not wait a call's whole budget on a plugin
 /// that spins (it did, 31 s). The memory cap is a call's.
@@ -119,7 +117,7 @@ impl PluginSource {
 /// What a component says about itself before it runs.
 #[derive(Debug, Clone)]
 pub struct ComponentInfo {
-    /// Its imports (`binance:mcp/exchange@0.7.0`, `wasi:io/streams@0.2.x`, …).
+    /// Its imports (`binance:mcp/exchange@0.8.0`, `wasi:io/streams@0.2.x`, …).
     pub imports: Vec<String>,
     pub exports: Vec<String>,
 }
@@ -190,6 +188,9 @@ pub struct LoadedPlugin {
     pub info: ComponentInfo,
     /// Every tool it declares (the registry decides which are shown).
     pub tools: Vec<ToolSpec>,
+    /// Its prompts and resources (shown only when the policy exports them).
+    pub prompts: Vec<super::offers::PromptSpec>,
+    pub resources: Vec<super::offers::ResourceSpec>,
     pub cache: CacheOutcome,
     /// Which host interfaces are linked.
     pub links: Links,
@@ -230,11 +231,12 @@ impl Links {
 /// `spot-trading` only when its grants use them.
 fn linker(engine: &Engine, links: Links) -> wasmtime::Result<Linker<PluginState>> {
     use super::bindings::binance::mcp::{
-        exchange, futures_trading, log, order_book, spot_trading, types,
+        content, exchange, futures_trading, log, order_book, spot_trading, types,
     };
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
     types::add_to_linker::<PluginState, HasSelf<PluginState>>(&mut linker, |s| s)?;
+    content::add_to_linker::<PluginState, HasSelf<PluginState>>(&mut linker, |s| s)?;
     log::add_to_linker::<PluginState, HasSelf<crate::capabilities::log::LogCtx>>(
         &mut linker,
         |s| &mut s.log,
@@ -271,6 +273,7 @@ fn linker(engine: &Engine, links: Links) -> wasmtime::Result<Linker<PluginState>
 }
 
 impl super::bindings::binance::mcp::types::Host for PluginState {}
+impl super::bindings::binance::mcp::content::Host for PluginState {}
 
 /// What loading needs from the host.
 pub struct LoadContext<'a> {
@@ -345,13 +348,8 @@ impl LoadedPlugin {
             )));
         }
         let tools = check_tools(manifest.tools).map_err(invalid)?;
-        if manifest.prompts.len() > MAX_PROMPTS_OR_RESOURCES
-            || manifest.resources.len() > MAX_PROMPTS_OR_RESOURCES
-        {
-            return Err(invalid(format!(
-                "at most {MAX_PROMPTS_OR_RESOURCES} prompts and {MAX_PROMPTS_OR_RESOURCES} resources"
-            )));
-        }
+        let prompts = super::offers::check_prompts(manifest.prompts).map_err(invalid)?;
+        let resources = super::offers::check_resources(manifest.resources).map_err(invalid)?;
         Ok(LoadedPlugin {
             name: Arc::from(manifest.name.as_str()),
             origin: source.origin.clone(),
@@ -359,6 +357,8 @@ impl LoadedPlugin {
             version: cap(manifest.version, 64),
             info,
             tools,
+            prompts,
+            resources,
             cache: outcome,
             links,
             pre,
@@ -557,10 +557,10 @@ mod tests {
         assert_eq!(info.abi_version(), Some("0.2.0"));
         let e = info.check_abi("x.wasm").unwrap_err().to_string();
         assert!(e.contains("binance:mcp@0.2.0"), "{e}");
-        assert!(e.contains("binance:mcp@0.7.0"), "{e}");
+        assert!(e.contains("binance:mcp@0.8.0"), "{e}");
         let ok = ComponentInfo {
-            imports: vec!["binance:mcp/log@0.7.0".into()],
-            exports: vec!["binance:mcp/plugin@0.7.0".into()],
+            imports: vec!["binance:mcp/log@0.8.0".into()],
+            exports: vec!["binance:mcp/plugin@0.8.0".into()],
         };
         assert!(ok.check_abi("x").is_ok());
         assert_eq!(ok.host_interfaces(), vec!["log"]);

@@ -3,6 +3,7 @@
 //! each policy (at start and on every reload) and swapped in one step, so a
 //! call sees one policy's tools and never a mix.
 
+use super::offers::{PromptSpec, ResourceSpec};
 use super::plugin::{LoadedPlugin, ToolSpec};
 use crate::exchange::share::WeightShare;
 use crate::gate::{Permissions, PluginPermissions, ToolPermissions};
@@ -33,6 +34,10 @@ pub struct RegisteredPlugin {
     pub max_book_symbols: Option<u16>,
     /// Indices into `plugin.tools` of the tools shown.
     shown: Vec<usize>,
+    /// Indices into `plugin.prompts` and `plugin.resources` of those served.
+    prompts: Vec<usize>,
+    resources: Vec<usize>,
+    /// What is not shown (tools, prompts and resources), and why.
     pub hidden: Vec<HiddenTool>,
 }
 
@@ -41,6 +46,26 @@ impl RegisteredPlugin {
     pub fn shown(&self) -> impl Iterator<Item = &ToolSpec> {
         self.shown.iter().map(|&i| &self.plugin.tools[i])
     }
+
+    /// The prompts served.
+    pub fn prompts(&self) -> impl Iterator<Item = &PromptSpec> {
+        self.prompts.iter().map(|&i| &self.plugin.prompts[i])
+    }
+
+    /// The resources and templates served.
+    pub fn resources(&self) -> impl Iterator<Item = &ResourceSpec> {
+        self.resources.iter().map(|&i| &self.plugin.resources[i])
+    }
+}
+
+/// The gate's key for a prompt (tool names cannot hold a ':').
+pub fn prompt_entry(name: &str) -> String {
+    format!("prompt:{name}")
+}
+
+/// The gate's key for a resource, by its declared URI or template.
+pub fn resource_entry(uri: &str) -> String {
+    format!("resource:{uri}")
 }
 
 /// A tool as registered, for listings.
@@ -65,6 +90,13 @@ pub enum RegistryError {
         "the policy shows {0} tools; at most {MAX_TOOLS} may be shown (hide some with deny_tools)"
     )]
     TooManyTools(usize),
+    #[error("{what} is served by both plugin {first} and plugin {second}; remove \"{kind}\" from one's exports")]
+    DuplicateOffer {
+        what: String,
+        kind: &'static str,
+        first: String,
+        second: String,
+    },
 }
 
 /// The plugins and tools under one policy.
@@ -74,6 +106,11 @@ pub struct Registry {
     pub plugins: Vec<RegisteredPlugin>,
     /// Tool name → (plugin index, index into the plugin's tools).
     index: HashMap<String, (usize, usize)>,
+    /// Prompt name → (plugin index, index into its prompts).
+    prompt_index: HashMap<String, (usize, usize)>,
+    /// Declared resource URI or template → (plugin index, index), in
+    /// policy order (reads try fixed URIs first, then templates in order).
+    resource_index: Vec<(String, usize, usize)>,
 }
 
 impl Registry {
@@ -115,7 +152,9 @@ impl Registry {
                     .map(|c| c.name())
                     .collect();
                 let trades = tool.capabilities.contains(&Capability::SpotTrade);
-                let reason = if stanza.denies(&tool.name) {
+                let reason = if !stanza.exports.tools {
+                    Some(format!("\"tools\" is not in plugins.{}.exports", stanza.name))
+                } else if stanza.denies(&tool.name) {
                     Some(format!("in plugins.{}.deny_tools", stanza.name))
                 } else if !missing.is_empty() {
                     Some(format!("needs {} (not granted)", missing.join(", ")))
@@ -132,11 +171,36 @@ impl Registry {
                     None => shown.push(i),
                 }
             }
+            let (prompts, resources) = offers_served(&stanza, &plugin, &mut hidden);
             let p = registry.plugins.len();
+            let describe = |x: &LoadedPlugin| format!("{} ({})", x.name, x.origin);
+            for &i in &prompts {
+                let name = &plugin.prompts[i].name;
+                if let Some(&(other, _)) = registry.prompt_index.get(name) {
+                    return Err(RegistryError::DuplicateOffer {
+                        what: format!("prompt '{name}'"),
+                        kind: "prompts",
+                        first: describe(&registry.plugins[other].plugin),
+                        second: describe(&plugin),
+                    });
+                }
+                registry.prompt_index.insert(name.clone(), (p, i));
+            }
+            for &i in &resources {
+                let uri = &plugin.resources[i].uri;
+                if let Some(&(_, other, _)) = registry.resource_index.iter().find(|(u, ..)| u == uri) {
+                    return Err(RegistryError::DuplicateOffer {
+                        what: format!("resource '{uri}'"),
+                        kind: "resources",
+                        first: describe(&registry.plugins[other].plugin),
+                        second: describe(&plugin),
+                    });
+                }
+                registry.resource_index.push((uri.clone(), p, i));
+            }
             for &t in &shown {
                 let name = &plugin.tools[t].name;
                 if let Some(&(other, _)) = registry.index.get(name) {
-                    let describe = |x: &LoadedPlugin| format!("{} ({})", x.name, x.origin);
                     return Err(RegistryError::DuplicateTool {
                         tool: name.clone(),
                         first: describe(&registry.plugins[other].plugin),
@@ -154,6 +218,8 @@ impl Registry {
                 max_book_symbols: stanza.max_book_symbols,
                 plugin,
                 shown,
+                prompts,
+                resources,
                 hidden,
             });
         }
@@ -169,6 +235,10 @@ impl Registry {
             .plugins
             .iter()
             .map(|p| {
+                let read = |capabilities: &BTreeSet<Capability>| ToolPermissions {
+                    capabilities: capabilities.clone(),
+                    read_only: true,
+                };
                 let tools = p
                     .shown()
                     .map(|t| {
@@ -180,6 +250,14 @@ impl Registry {
                             },
                         )
                     })
+                    .chain(
+                        p.prompts()
+                            .map(|x| (prompt_entry(&x.name), read(&x.capabilities))),
+                    )
+                    .chain(
+                        p.resources()
+                            .map(|x| (resource_entry(&x.uri), read(&x.capabilities))),
+                    )
                     .collect();
                 (
                     p.plugin.name.to_string(),
@@ -212,6 +290,62 @@ impl Registry {
         Some((plugin, &plugin.plugin.tools[t]))
     }
 
+    /// Every prompt served, in policy-then-declaration order.
+    pub fn prompts(&self) -> impl Iterator<Item = (&RegisteredPlugin, &PromptSpec)> {
+        self.plugins
+            .iter()
+            .flat_map(|p| p.prompts().map(move |x| (p, x)))
+    }
+
+    /// Every resource and template served, in policy-then-declaration order.
+    pub fn resources(&self) -> impl Iterator<Item = (&RegisteredPlugin, &ResourceSpec)> {
+        self.plugins
+            .iter()
+            .flat_map(|p| p.resources().map(move |x| (p, x)))
+    }
+
+    /// A served prompt and its plugin.
+    pub fn prompt(&self, name: &str) -> Option<(&RegisteredPlugin, &PromptSpec)> {
+        let &(p, i) = self.prompt_index.get(name)?;
+        let plugin = &self.plugins[p];
+        Some((plugin, &plugin.plugin.prompts[i]))
+    }
+
+    /// The served resource `uri` names — a fixed URI exactly, else the first
+    /// template that matches — with the template's bound variables.
+    pub fn resource(
+        &self,
+        uri: &str,
+    ) -> Option<(&RegisteredPlugin, &ResourceSpec, Vec<(String, String)>)> {
+        let spec = |&(_, p, i): &(String, usize, usize)| {
+            let plugin = &self.plugins[p];
+            (plugin, &plugin.plugin.resources[i])
+        };
+        if let Some(fixed) = self.resource_index.iter().find(|(u, ..)| u == uri) {
+            let (plugin, r) = spec(fixed);
+            if r.template.is_none() {
+                return Some((plugin, r, Vec::new()));
+            }
+        }
+        self.resource_index.iter().find_map(|entry| {
+            let (plugin, r) = spec(entry);
+            let bound = r.template.as_ref()?.matches(uri)?;
+            Some((plugin, r, bound))
+        })
+    }
+
+    /// A served resource or template by its declared URI (completions name
+    /// a template this way).
+    pub fn declared_resource(&self, uri: &str) -> Option<(&RegisteredPlugin, &ResourceSpec)> {
+        self.resource_index
+            .iter()
+            .find(|(u, ..)| u == uri)
+            .map(|&(_, p, i)| {
+                let plugin = &self.plugins[p];
+                (plugin, &plugin.plugin.resources[i])
+            })
+    }
+
     /// A loaded plugin that can serve `digest` under `name` with the same
     /// linking, to reuse on reload instead of loading it again.
     pub fn reusable(
@@ -226,4 +360,44 @@ impl Registry {
             .find(|p| &*p.name == name && p.digest == *digest && p.links == links)
             .cloned()
     }
+}
+
+/// Which of `plugin`'s prompts and resources `stanza` serves (indices), with
+/// the reason for each one it does not.
+fn offers_served(
+    stanza: &PluginPolicy,
+    plugin: &LoadedPlugin,
+    hidden: &mut Vec<HiddenTool>,
+) -> (Vec<usize>, Vec<usize>) {
+    let why = |exported: bool, kind: &str, caps: &BTreeSet<Capability>| {
+        let missing: Vec<&str> = caps.difference(&stanza.grants).map(|c| c.name()).collect();
+        if !exported {
+            Some(format!("\"{kind}\" is not in plugins.{}.exports", stanza.name))
+        } else if !missing.is_empty() {
+            Some(format!("needs {} (not granted)", missing.join(", ")))
+        } else {
+            None
+        }
+    };
+    let mut prompts = Vec::new();
+    for (i, p) in plugin.prompts.iter().enumerate() {
+        match why(stanza.exports.prompts, "prompts", &p.capabilities) {
+            Some(reason) => hidden.push(HiddenTool {
+                name: format!("prompt {}", p.name),
+                reason,
+            }),
+            None => prompts.push(i),
+        }
+    }
+    let mut resources = Vec::new();
+    for (i, r) in plugin.resources.iter().enumerate() {
+        match why(stanza.exports.resources, "resources", &r.capabilities) {
+            Some(reason) => hidden.push(HiddenTool {
+                name: format!("resource {}", r.uri),
+                reason,
+            }),
+            None => resources.push(i),
+        }
+    }
+    (prompts, resources)
 }

@@ -1,10 +1,7 @@
 //! The account overview, valued in USDT, and the commission rates of a symbol.
 //!
-//! The valuation takes one request for every last price (`GET
-//! /api/v3/ticker/price` without a symbol, weight 4): an asset is valued
-//! through its `<ASSET>USDT` market or, when only the inverse exists, its
-//! `USDT<ASSET>` market; USDT itself is worth 1. Exact decimals, rounded to
-//! [`VALUE_PLACES`] places. It never fails the tool: without prices the
+//! The valuation is the SDK's ([`binance_mcp_plugin::portfolio`], shared
+//! with the prompts plugin). It never fails the tool: without prices the
 //! balances are listed unvalued, with the reason.
 
 use crate::{boolean, dec_text, with_marker};
@@ -12,11 +9,10 @@ use binance_mcp_plugin::args::Args;
 use binance_mcp_plugin::capability::{ACCOUNT_READ, MARKET_DATA};
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, Keep};
-use binance_mcp_plugin::{
-    json, schema, Annotations, Decimal, Exchange, Request, Response, Run, Tool, ToolError, Value,
-};
-use serde::Deserialize;
-use std::collections::HashMap;
+use binance_mcp_plugin::portfolio::{self, Valued, VALUE_ASSET};
+use binance_mcp_plugin::{json, schema, Annotations, Exchange, Request, Run, Tool, ToolError, Value};
+
+pub(crate) use portfolio::{account, holdings};
 
 /// Most balances `get_account_info` lists (the most valuable; a balance is
 /// at most about 130 bytes).
@@ -56,105 +52,6 @@ pub const ACCOUNT_INFO: Tool = Tool {
     run: Run::Value(account_info),
 };
 
-/// `GET /api/v3/account` without zero balances (weight 20).
-pub(crate) fn account(ex: &dyn Exchange) -> Result<Value, ToolError> {
-    fetch(
-        ex,
-        &Request::spot_get("/api/v3/account").param("omitZeroBalances", "true"),
-    )
-}
-
-/// One non-zero balance of an account answer.
-pub(crate) struct Holding {
-    pub asset: String,
-    pub free: Decimal,
-    pub locked: Decimal,
-    pub total: Decimal,
-}
-
-/// The non-zero balances of an account answer, in Binance's order.
-pub(crate) fn holdings(body: &Value) -> Result<Vec<Holding>, ToolError> {
-    let raw = body["balances"]
-        .as_array()
-        .ok_or_else(|| ToolError::bad_exchange_data("account without 'balances'"))?;
-    let mut out = Vec::with_capacity(raw.len());
-    for b in raw {
-        let free = output::decimal(&b["free"])?;
-        let locked = output::decimal(&b["locked"])?;
-        // omitZeroBalances already drops them; a zero row is skipped anyway.
-        if free.is_zero() && locked.is_zero() {
-            continue;
-        }
-        let total = free
-            .checked_add(locked)
-            .ok_or_else(|| ToolError::bad_exchange_data("a balance too large to add up"))?;
-        out.push(Holding {
-            asset: output::text(&b["asset"])?,
-            free,
-            locked,
-            total,
-        });
-    }
-    Ok(out)
-}
-
-/// The asset balances are valued in.
-const VALUE_ASSET: &str = "USDT";
-/// Decimal places of a value.
-const VALUE_PLACES: u32 = 8;
-
-/// One row of `ticker/price`, borrowed from the body.
-#[derive(Deserialize)]
-struct Price<'a> {
-    symbol: &'a str,
-    price: &'a str,
-}
-
-/// Every last price (weight 4). Keep the answer and read it with [`index`].
-fn fetch_prices(ex: &dyn Exchange) -> Result<Response, ToolError> {
-    ex.send(&Request::spot_get("/api/v3/ticker/price"))
-}
-
-/// The prices of a `ticker/price` answer by symbol, borrowed from it.
-fn index(resp: &Response) -> Result<HashMap<&str, &str>, ToolError> {
-    let list: Vec<Price> = resp.parse()?;
-    Ok(list.into_iter().map(|p| (p.symbol, p.price)).collect())
-}
-
-/// A positive price of `symbol`, when listed and readable.
-fn positive(index: &HashMap<&str, &str>, symbol: &str) -> Option<Decimal> {
-    let text = index.get(symbol)?;
-    output::decimal_text(text)
-        .ok()
-        .filter(|p| *p > Decimal::ZERO)
-}
-
-/// `qty` of `asset` in USDT, rounded to [`VALUE_PLACES`]; `None` when the
-/// asset has no USDT market either way (or the product overflows).
-fn value(index: &HashMap<&str, &str>, asset: &str, qty: Decimal) -> Option<Decimal> {
-    let exact = if asset == VALUE_ASSET {
-        Some(qty)
-    } else if let Some(p) = positive(index, &format!("{asset}{VALUE_ASSET}")) {
-        qty.checked_mul(p)
-    } else if let Some(p) = positive(index, &format!("{VALUE_ASSET}{asset}")) {
-        qty.checked_div(p)
-    } else {
-        None
-    };
-    exact.map(|v| v.round_dp(VALUE_PLACES).normalize())
-}
-
-/// Each holding's USDT value (`None`: no USDT market), or why there are none.
-fn values(ex: &dyn Exchange, held: &[Holding]) -> Result<Vec<Option<Decimal>>, String> {
-    let failed = |e: ToolError| format!("prices unavailable, nothing valued: {}", e.message);
-    let resp = fetch_prices(ex).map_err(failed)?;
-    let index = index(&resp).map_err(failed)?;
-    Ok(held
-        .iter()
-        .map(|h| value(&index, &h.asset, h.total))
-        .collect())
-}
-
 fn account_info(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
     Args::parse(args, &[])?;
     let body = account(ex)?;
@@ -178,28 +75,14 @@ fn account_info(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
         "updateTime": output::iso(&body["updateTime"])?,
     });
     // The valuation never fails the tool: without prices, nothing is valued.
-    let valued = values(ex, &held);
-    let mut rows: Vec<(Option<Decimal>, Holding)> = match &valued {
-        Ok(v) => v.iter().copied().zip(held).collect(),
-        Err(_) => held.into_iter().map(|h| (None, h)).collect(),
-    };
-    // Most valuable first, unvalued last (None sorts below every value).
-    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
+    let Valued { rows, total } = portfolio::valued(ex, held)?;
     let unvalued: Vec<&str> = rows
         .iter()
         .filter(|(v, _)| v.is_none())
         .map(|(_, h)| h.asset.as_str())
         .collect();
-    match &valued {
-        Ok(_) => {
-            let mut total = Decimal::ZERO;
-            for v in rows.iter().filter_map(|(v, _)| *v) {
-                total = total
-                    .checked_add(v)
-                    .ok_or_else(|| ToolError::bad_exchange_data("balances too large to add up"))?;
-            }
-            out["totalValueUsdt"] = json!(dec_text(total));
-        }
+    match &total {
+        Ok(total) => out["totalValueUsdt"] = json!(dec_text(*total)),
         Err(e) => out["valuationError"] = json!(e),
     }
     // Names only, and at most a cap of them: without prices every asset
@@ -275,37 +158,4 @@ fn fee_info(ex: &dyn Exchange, args: &str) -> Result<Value, ToolError> {
         out["specialCommission"] = rates(&body["specialCommission"])?;
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::str::FromStr;
-
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
-
-    #[test]
-    fn values_directly_inversely_or_not_at_all() {
-        let index: HashMap<&str, &str> = [
-            ("BTCUSDT", "65000.01000000"),
-            ("USDTBRL", "5.00000000"),
-            ("DEADUSDT", "0.00000000"),
-            ("USDTDEAD", "0.00000000"),
-            ("BADUSDT", "x"),
-        ]
-        .into_iter()
-        .collect();
-        assert_eq!(value(&index, "BTC", d("0.5")), Some(d("32500.005")));
-        assert_eq!(value(&index, "BRL", d("10")), Some(d("2")));
-        // 1 / 3 is cut to 8 places.
-        let index3: HashMap<&str, &str> = [("USDTXYZ", "3")].into_iter().collect();
-        assert_eq!(value(&index3, "XYZ", d("1")), Some(d("0.33333333")));
-        assert_eq!(value(&index, "USDT", d("12.5")), Some(d("12.5")));
-        // A zero or unreadable price is no market.
-        assert_eq!(value(&index, "DEAD", d("1")), None);
-        assert_eq!(value(&index, "BAD", d("1")), None);
-        assert_eq!(value(&index, "LDBTC", d("1")), None);
-    }
 }

@@ -48,11 +48,7 @@ pub struct Account;
 
 impl Plugin for Account {
     fn manifest() -> Manifest {
-        Manifest {
-            name: "account".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            tools: describe_all(TOOLS),
-        }
+        Manifest::tools("account", env!("CARGO_PKG_VERSION"), describe_all(TOOLS))
     }
 
     fn call_tool(

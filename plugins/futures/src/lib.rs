@@ -77,11 +77,7 @@ pub struct Futures;
 
 impl Plugin for Futures {
     fn manifest() -> Manifest {
-        Manifest {
-            name: "futures".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            tools: describe_all(TOOLS),
-        }
+        Manifest::tools("futures", env!("CARGO_PKG_VERSION"), describe_all(TOOLS))
     }
 
     fn call_tool(

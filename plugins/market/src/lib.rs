@@ -33,11 +33,7 @@ pub struct Market;
 
 impl Plugin for Market {
     fn manifest() -> Manifest {
-        Manifest {
-            name: "market".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            tools: describe_all(TOOLS),
-        }
+        Manifest::tools("market", env!("CARGO_PKG_VERSION"), describe_all(TOOLS))
     }
 
     fn call_tool(

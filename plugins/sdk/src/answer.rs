@@ -5,13 +5,15 @@
 //! the text block"), so the text is the one thing a tool has to produce.
 //! Most tools build a `serde_json::Value` and convert it; list tools write
 //! their rows directly ([`crate::rows::Rows`]) and splice them in with
-//! [`Answer::with_raw`].
+//! [`Answer::with_raw`]. A few tools add content blocks after the text (a
+//! chart's image: [`Answer::with_extra`]).
 
+use crate::content::ContentBlock;
 use serde_json::Value;
 
-/// The JSON text of one tool answer (an object).
+/// The JSON text of one tool answer (an object), and any further blocks.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Answer(String);
+pub struct Answer(String, Vec<ContentBlock>);
 
 impl Answer {
     /// `object` (a JSON object) with more members whose values are JSON
@@ -41,7 +43,7 @@ impl Answer {
             text.pop();
         }
         text.push('}');
-        Answer(text)
+        Answer(text, Vec::new())
     }
 
     /// The JSON text.
@@ -54,6 +56,23 @@ impl Answer {
         self.0
     }
 
+    /// The answer with `block` after its text (the host bounds their
+    /// number and size).
+    pub fn with_extra(mut self, block: ContentBlock) -> Answer {
+        self.1.push(block);
+        self
+    }
+
+    /// The blocks after the text.
+    pub fn extra(&self) -> &[ContentBlock] {
+        &self.1
+    }
+
+    /// The JSON text and the further blocks.
+    pub fn into_parts(self) -> (String, Vec<ContentBlock>) {
+        (self.0, self.1)
+    }
+
     /// The answer parsed (for tests and native callers). `Value::Null` if
     /// the text does not parse, which only a buggy [`Answer::with_raw`]
     /// call can cause.
@@ -64,7 +83,7 @@ impl Answer {
 
 impl From<Value> for Answer {
     fn from(value: Value) -> Answer {
-        Answer(value.to_string())
+        Answer(value.to_string(), Vec::new())
     }
 }
 

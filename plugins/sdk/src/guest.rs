@@ -3,7 +3,7 @@
 //! [`export_plugin!`](crate::export_plugin) macro calls.
 
 use crate::{
-    Answer, ErrorKind, Exchange, Manifest, Method, Plugin, Request, Response, ToolError, Venue,
+    ErrorKind, Exchange, Manifest, Method, Plugin, Request, Response, ToolError, Venue,
 };
 
 #[doc(hidden)]
@@ -424,6 +424,8 @@ pub fn manifest<P: Plugin>() -> wit::Manifest {
         name,
         version,
         tools,
+        prompts,
+        resources,
     } = P::manifest();
     wit::Manifest {
         name,
@@ -445,29 +447,159 @@ pub fn manifest<P: Plugin>() -> wit::Manifest {
                 capabilities: t.capabilities,
             })
             .collect(),
-        prompts: Vec::new(),
-        resources: Vec::new(),
+        prompts: prompts
+            .into_iter()
+            .map(|p| wit::PromptDescriptor {
+                name: p.name,
+                title: p.title,
+                description: p.description,
+                arguments: p
+                    .arguments
+                    .into_iter()
+                    .map(|a| wit::PromptArgument {
+                        name: a.name,
+                        description: a.description,
+                        required: a.required,
+                    })
+                    .collect(),
+                capabilities: p.capabilities,
+            })
+            .collect(),
+        resources: resources
+            .into_iter()
+            .map(|r| wit::ResourceDescriptor {
+                uri: r.uri,
+                name: r.name,
+                title: r.title,
+                description: r.description,
+                mime_type: r.mime_type,
+                capabilities: r.capabilities,
+                updates: match r.updates {
+                    crate::Updates::Never => wit::Updates::Never,
+                    crate::Updates::LivePrice => wit::Updates::LivePrice,
+                },
+            })
+            .collect(),
     }
 }
+
+mod content_bridge {
+    use super::bindings::binance::mcp::content as w;
+    use crate::content::*;
+
+    pub fn contents(c: ResourceContents) -> w::ResourceContents {
+        w::ResourceContents {
+            uri: c.uri,
+            mime_type: c.mime_type,
+            body: match c.body {
+                Body::Text(t) => w::ResourceBody::Text(t),
+                Body::Blob(b) => w::ResourceBody::Blob(b),
+            },
+        }
+    }
+
+    pub fn block(b: ContentBlock) -> w::ContentBlock {
+        match b {
+            ContentBlock::Text(t) => w::ContentBlock::Text(t),
+            ContentBlock::Image(Blob { mime_type, data }) => {
+                w::ContentBlock::Image(w::Blob { mime_type, data })
+            }
+            ContentBlock::Resource(r) => w::ContentBlock::Embedded(contents(r)),
+        }
+    }
+
+    pub fn prompt(p: RenderedPrompt) -> w::RenderedPrompt {
+        w::RenderedPrompt {
+            description: p.description,
+            messages: p
+                .messages
+                .into_iter()
+                .map(|m| w::PromptMessage {
+                    role: match m.role {
+                        Role::User => w::Role::User,
+                        Role::Assistant => w::Role::Assistant,
+                    },
+                    content: block(m.content),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn request(r: w::ResourceRequest) -> ResourceRequest {
+        ResourceRequest {
+            uri: r.uri,
+            matched: r.matched,
+            parameters: r.parameters,
+        }
+    }
+
+    pub fn completion_request(r: w::CompletionRequest) -> CompletionRequest {
+        CompletionRequest {
+            target: match r.target {
+                w::CompletionRef::Prompt(p) => CompletionRef::Prompt(p),
+                w::CompletionRef::Template(u) => CompletionRef::Resource(u),
+            },
+            argument: r.argument,
+            value: r.value,
+            context: r.context,
+        }
+    }
+
+    pub fn completion(c: Completion) -> w::Completion {
+        w::Completion {
+            values: c.values,
+            total: c.total,
+            has_more: c.has_more,
+        }
+    }
+}
+
+use bindings::binance::mcp::content as wit_content;
 
 #[doc(hidden)]
 pub fn call_tool<P: Plugin>(
     exchange: &dyn Exchange,
     name: &str,
     arguments: &str,
-) -> Result<String, wit::ToolError> {
-    P::call_tool(exchange, name, arguments)
-        .map(Answer::into_string)
+) -> Result<wit_content::ToolOutput, wit::ToolError> {
+    let (structured, extra) = P::call_tool(exchange, name, arguments)
+        .map_err(to_wit_error)?
+        .into_parts();
+    Ok(wit_content::ToolOutput {
+        structured,
+        extra: extra.into_iter().map(content_bridge::block).collect(),
+    })
+}
+
+#[doc(hidden)]
+pub fn get_prompt<P: Plugin>(
+    exchange: &dyn Exchange,
+    name: &str,
+    arguments: &[(String, String)],
+) -> Result<wit_content::RenderedPrompt, wit::ToolError> {
+    P::get_prompt(exchange, name, arguments)
+        .map(content_bridge::prompt)
         .map_err(to_wit_error)
 }
 
 #[doc(hidden)]
-pub fn unsupported(what: &str, name: &str) -> Result<String, wit::ToolError> {
-    Err(to_wit_error(ToolError::new(
-        ErrorKind::NotPermitted,
-        format!("this plugin offers no {what} named '{name}'"),
-        "list what the server offers and use one of those names",
-    )))
+pub fn read_resource<P: Plugin>(
+    exchange: &dyn Exchange,
+    request: wit_content::ResourceRequest,
+) -> Result<Vec<wit_content::ResourceContents>, wit::ToolError> {
+    P::read_resource(exchange, &content_bridge::request(request))
+        .map(|c| c.into_iter().map(content_bridge::contents).collect())
+        .map_err(to_wit_error)
+}
+
+#[doc(hidden)]
+pub fn complete<P: Plugin>(
+    exchange: &dyn Exchange,
+    request: wit_content::CompletionRequest,
+) -> Result<wit_content::Completion, wit::ToolError> {
+    P::complete(exchange, &content_bridge::completion_request(request))
+        .map(content_bridge::completion)
+        .map_err(to_wit_error)
 }
 
 fn to_wit_error(e: ToolError) -> wit::ToolError {

@@ -14,11 +14,14 @@ pub mod answer;
 pub mod args;
 pub mod book;
 pub mod capability;
+pub mod content;
 pub mod error;
 pub mod exchange;
 pub mod futures;
 pub mod manifest;
 pub mod output;
+pub mod portfolio;
+pub mod prompt;
 pub mod rows;
 pub mod schema;
 pub mod testing;
@@ -33,7 +36,11 @@ pub mod guest;
 pub use answer::Answer;
 pub use error::{ErrorKind, ToolError};
 pub use exchange::{Exchange, Method, Request, Response, Venue};
-pub use manifest::{Annotations, Manifest, ToolDescriptor};
+pub use content::{
+    Completion, CompletionRef, CompletionRequest, ContentBlock, RenderedPrompt, ResourceContents,
+    ResourceRequest,
+};
+pub use manifest::{Annotations, Manifest, ToolDescriptor, Updates};
 pub use tool::{Run, Tool};
 
 /// Re-exported so plugins build schemas and outputs with the same versions.
@@ -55,6 +62,34 @@ pub trait Plugin {
     /// structured output as JSON text (an object).
     fn call_tool(exchange: &dyn Exchange, name: &str, arguments: &str)
         -> Result<Answer, ToolError>;
+
+    /// Render prompt `name` (one the manifest declares). A plugin without
+    /// prompts keeps this default.
+    fn get_prompt(
+        _exchange: &dyn Exchange,
+        name: &str,
+        _arguments: &[(String, String)],
+    ) -> Result<RenderedPrompt, ToolError> {
+        Err(prompt::not_offered("prompt", name))
+    }
+
+    /// Read the resource the host matched. A plugin without resources keeps
+    /// this default.
+    fn read_resource(
+        _exchange: &dyn Exchange,
+        request: &ResourceRequest,
+    ) -> Result<Vec<ResourceContents>, ToolError> {
+        Err(prompt::not_offered("resource", &request.uri))
+    }
+
+    /// Suggest values for an argument of a prompt or template (none by
+    /// default).
+    fn complete(
+        _exchange: &dyn Exchange,
+        _request: &CompletionRequest,
+    ) -> Result<Completion, ToolError> {
+        Ok(Completion::default())
+    }
 }
 
 /// Export a [`Plugin`] implementation as the component's `plugin` interface.
@@ -91,19 +126,36 @@ macro_rules! export_plugin {
             fn call_tool(
                 name: String,
                 arguments: String,
-            ) -> Result<String, $crate::guest::bindings::binance::mcp::types::ToolError> {
+            ) -> Result<
+                $crate::guest::bindings::binance::mcp::content::ToolOutput,
+                $crate::guest::bindings::binance::mcp::types::ToolError,
+            > {
                 $crate::guest::call_tool::<$plugin>(&$exchange, &name, &arguments)
             }
             fn get_prompt(
                 name: String,
-                _arguments: Vec<(String, String)>,
-            ) -> Result<String, $crate::guest::bindings::binance::mcp::types::ToolError> {
-                $crate::guest::unsupported("prompt", &name)
+                arguments: Vec<(String, String)>,
+            ) -> Result<
+                $crate::guest::bindings::binance::mcp::content::RenderedPrompt,
+                $crate::guest::bindings::binance::mcp::types::ToolError,
+            > {
+                $crate::guest::get_prompt::<$plugin>(&$exchange, &name, &arguments)
             }
             fn read_resource(
-                uri: String,
-            ) -> Result<String, $crate::guest::bindings::binance::mcp::types::ToolError> {
-                $crate::guest::unsupported("resource", &uri)
+                request: $crate::guest::bindings::binance::mcp::content::ResourceRequest,
+            ) -> Result<
+                Vec<$crate::guest::bindings::binance::mcp::content::ResourceContents>,
+                $crate::guest::bindings::binance::mcp::types::ToolError,
+            > {
+                $crate::guest::read_resource::<$plugin>(&$exchange, request)
+            }
+            fn complete(
+                request: $crate::guest::bindings::binance::mcp::content::CompletionRequest,
+            ) -> Result<
+                $crate::guest::bindings::binance::mcp::content::Completion,
+                $crate::guest::bindings::binance::mcp::types::ToolError,
+            > {
+                $crate::guest::complete::<$plugin>(&$exchange, request)
             }
         }
 

@@ -1,4 +1,5 @@
-//! Tool descriptors, as the plugin declares them to the host.
+//! Tool, prompt and resource descriptors, as the plugin declares them to
+//! the host.
 
 use serde_json::Value;
 
@@ -41,10 +42,68 @@ pub struct ToolDescriptor {
     pub capabilities: Vec<String>,
 }
 
+/// One argument of a prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromptArgument {
+    /// `[a-z0-9_]{1,64}`.
+    pub name: String,
+    pub description: String,
+    pub required: bool,
+}
+
+/// One prompt (MCP `prompts/list`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromptDescriptor {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub arguments: Vec<PromptArgument>,
+    /// As for a tool: listed only when all are granted; its requests reach
+    /// only their endpoints.
+    pub capabilities: Vec<String>,
+}
+
+/// What makes the host notify a subscribed client that a resource changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Updates {
+    /// Nothing: a client reads again when it wants.
+    Never,
+    /// The last price of the URI's `{symbol}` on the host's live spot book
+    /// moved (needs the `order-book` grant; rate-limited by the host).
+    LivePrice,
+}
+
+/// One resource or resource template (a URI with `{name}` segments).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceDescriptor {
+    pub uri: String,
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub mime_type: String,
+    pub capabilities: Vec<String>,
+    pub updates: Updates,
+}
+
 /// A plugin's manifest.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Manifest {
     pub name: String,
     pub version: String,
     pub tools: Vec<ToolDescriptor>,
+    pub prompts: Vec<PromptDescriptor>,
+    pub resources: Vec<ResourceDescriptor>,
+}
+
+impl Manifest {
+    /// A manifest of tools only.
+    pub fn tools(name: &str, version: &str, tools: Vec<ToolDescriptor>) -> Self {
+        Manifest {
+            name: name.to_string(),
+            version: version.to_string(),
+            tools,
+            prompts: Vec::new(),
+            resources: Vec::new(),
+        }
+    }
 }

@@ -46,11 +46,7 @@ pub struct SpotTrading;
 
 impl Plugin for SpotTrading {
     fn manifest() -> Manifest {
-        Manifest {
-            name: "trading".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            tools: describe_all(TOOLS),
-        }
+        Manifest::tools("trading", env!("CARGO_PKG_VERSION"), describe_all(TOOLS))
     }
 
     fn call_tool(
