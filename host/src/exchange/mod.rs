@@ -11,6 +11,7 @@ pub mod clock;
 pub mod errors;
 pub mod grant;
 pub mod http;
+pub mod memo;
 pub mod outcome;
 pub mod query;
 pub mod ratelimit;

@@ -45,6 +45,7 @@ struct Inner {
     clock: Clock,
     limiter: RateLimiter,
     recv_window_ms: u32,
+    memo: super::memo::Memo,
 }
 
 /// The exchange pipeline, shared by every plugin call.
@@ -84,6 +85,7 @@ impl ExchangeService {
                 clock: Clock::default(),
                 limiter,
                 recv_window_ms,
+                memo: super::memo::Memo::default(),
             }),
         }
     }
@@ -158,7 +160,14 @@ impl ExchangeService {
             Security::None => None,
             _ => Some(self.credentials()?),
         };
-        if endpoint.method == Method::Get {
+        if super::memo::memoised(endpoint) {
+            if let Some(kept) = self.inner.memo.get(endpoint, &request.params) {
+                return Ok(kept);
+            }
+            let answer = self.read(endpoint, &request.params, None, share, deadline)?;
+            self.inner.memo.put(endpoint, &request.params, &answer);
+            Ok(answer)
+        } else if endpoint.method == Method::Get {
             self.read(endpoint, &request.params, credentials, share, deadline)
         } else {
             let client_order_id = request

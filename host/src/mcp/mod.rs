@@ -55,7 +55,8 @@ pub struct McpServer {
     /// sent as `notifications/message`. `None` until the client asks.
     log_level: Arc<Mutex<Option<ClientLevel>>>,
     /// The session's `resources/subscribe` subscriptions, by URI.
-    subscriptions: Arc<Mutex<std::collections::HashMap<String, tokio_util::sync::CancellationToken>>>,
+    subscriptions:
+        Arc<Mutex<std::collections::HashMap<String, tokio_util::sync::CancellationToken>>>,
 }
 
 impl McpServer {

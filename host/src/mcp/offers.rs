@@ -12,8 +12,7 @@ use crate::tool_error::ToolError;
 use rmcp::model::{
     CompleteRequestParams, CompleteResult, ErrorCode, GetPromptRequestParams, GetPromptResult,
     ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, Prompt, PromptArgument,
-    ReadResourceResult, Reference, Resource, ResourceTemplate,
-    ResourceUpdatedNotificationParam,
+    ReadResourceResult, Reference, Resource, ResourceTemplate, ResourceUpdatedNotificationParam,
 };
 use rmcp::service::Peer;
 use rmcp::{ErrorData as McpError, RoleServer};
@@ -26,7 +25,11 @@ const MAX_INPUT_ARGUMENTS: usize = 32;
 
 /// A tool error as a JSON-RPC error.
 pub fn rpc_error(e: ToolError) -> McpError {
-    McpError::new(ErrorCode(e.kind.code()), e.message.clone(), Some(e.to_json()))
+    McpError::new(
+        ErrorCode(e.kind.code()),
+        e.message.clone(),
+        Some(e.to_json()),
+    )
 }
 
 fn unoffered(e: Unoffered) -> McpError {

@@ -7,8 +7,8 @@
 //! symbol's spot book watched — under the serving plugin's `order-book`
 //! grant and book bound, checked again on every tick so a reload that
 //! withdraws either stops the updates — and looks at it once per
-//! [`UPDATE_INTERVAL`]. A tick that finds a new last trade price (or, before
-//! the first trade, a new best bid or ask) sends one notification. So a busy
+//! [`UPDATE_INTERVAL`]. A tick that finds a new last trade price, best bid
+//! or best ask — what the resource shows — sends one notification. So a busy
 //! market costs a client at most one notification a second per
 //! subscription, and a quiet one none.
 
@@ -29,9 +29,9 @@ pub const UPDATE_INTERVAL: Duration = Duration::from_secs(1);
 /// Most resource subscriptions one session may hold.
 pub const MAX_SUBSCRIPTIONS: usize = 32;
 
-/// What a tick compares: the last trade's (id, price), else the best bid
-/// and ask prices.
-type Mark = (u64, u64);
+/// What a tick compares: the last trade price (0 before the first) and the
+/// best bid and ask prices — what the resource shows.
+type Mark = (u64, u64, u64);
 
 /// The symbol a subscription to `uri` follows, and the serving plugin's
 /// name, when the resource updates with the live price and its plugin may
@@ -58,14 +58,12 @@ fn mark(host: &PluginHost, books: &Books, plugin: &str, symbol: &str) -> Option<
             return None;
         }
     };
-    if let Some(t) = book.last_trade() {
-        return Some((t.id, t.price));
-    }
+    let last = book.last_trade().map_or(0, |t| t.price);
     book.read(|b, fresh, _| {
         if fresh != crate::book::Freshness::Live {
             return None;
         }
-        Some((b.bids().best()?.price, b.asks().best()?.price))
+        Some((last, b.bids().best()?.price, b.asks().best()?.price))
     })
 }
 

@@ -81,7 +81,11 @@ impl Budget<'_> {
                 format!(
                     "returned an image of type '{}'; the types are {}",
                     crate::text::escaped(&b.mime_type, 64),
-                    IMAGE_TYPES.iter().map(|(m, _)| *m).collect::<Vec<_>>().join(", ")
+                    IMAGE_TYPES
+                        .iter()
+                        .map(|(m, _)| *m)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )),
         }

@@ -396,11 +396,12 @@ impl PluginHost {
                 crate::text::escaped(name, 140)
             ))
         })?;
-        if let Some(missing) = spec
-            .arguments
-            .iter()
-            .find(|a| a.required && !arguments.iter().any(|(k, v)| *k == a.name && !v.trim().is_empty()))
-        {
+        if let Some(missing) = spec.arguments.iter().find(|a| {
+            a.required
+                && !arguments
+                    .iter()
+                    .any(|(k, v)| *k == a.name && !v.trim().is_empty())
+        }) {
             return Ok(Err(ToolError::new(
                 ErrorKind::InvalidArgument,
                 format!("prompt '{name}' needs argument '{}'", missing.name),
@@ -410,11 +411,16 @@ impl PluginHost {
         let plugin = &plugin.plugin;
         let entry = registry::prompt_entry(name);
         let env = self.env(plugin, &entry, deadline, None, client);
-        let out = self.enter(plugin, &format!("prompt '{name}'"), env, |store, instance| {
-            instance
-                .binance_mcp_plugin()
-                .call_get_prompt(store, name, &arguments)
-        });
+        let out = self.enter(
+            plugin,
+            &format!("prompt '{name}'"),
+            env,
+            |store, instance| {
+                instance
+                    .binance_mcp_plugin()
+                    .call_get_prompt(store, name, &arguments)
+            },
+        );
         Ok(out.and_then(|p| content::prompt(&plugin.name, p)))
     }
 
@@ -438,12 +444,23 @@ impl PluginHost {
             matched: spec.uri.clone(),
             parameters,
         };
-        let env = self.env(plugin, &registry::resource_entry(&spec.uri), deadline, None, client);
-        let out = self.enter(plugin, &format!("resource '{uri}'"), env, |store, instance| {
-            instance
-                .binance_mcp_plugin()
-                .call_read_resource(store, &request)
-        });
+        let env = self.env(
+            plugin,
+            &registry::resource_entry(&spec.uri),
+            deadline,
+            None,
+            client,
+        );
+        let out = self.enter(
+            plugin,
+            &format!("resource '{uri}'"),
+            env,
+            |store, instance| {
+                instance
+                    .binance_mcp_plugin()
+                    .call_read_resource(store, &request)
+            },
+        );
         Ok(out.and_then(|c| content::resource(&plugin.name, uri, c)))
     }
 
@@ -462,21 +479,37 @@ impl PluginHost {
         let (plugin, entry, arguments, wit_target) = match &target {
             CompletionTarget::Prompt(name) => {
                 let (p, spec) = registry.prompt(name).ok_or_else(|| {
-                    Unoffered(format!("unknown prompt '{}'; call prompts/list", crate::text::escaped(name, 140)))
+                    Unoffered(format!(
+                        "unknown prompt '{}'; call prompts/list",
+                        crate::text::escaped(name, 140)
+                    ))
                 })?;
                 let args: Vec<String> = spec.arguments.iter().map(|a| a.name.clone()).collect();
-                (p, registry::prompt_entry(name), args, wit::CompletionRef::Prompt(name.clone()))
+                (
+                    p,
+                    registry::prompt_entry(name),
+                    args,
+                    wit::CompletionRef::Prompt(name.clone()),
+                )
             }
             CompletionTarget::Resource(uri) => {
                 let (p, spec) = registry.declared_resource(uri).ok_or_else(|| {
-                    Unoffered(format!("unknown resource template '{}'; call resources/templates/list", crate::text::escaped(uri, 280)))
+                    Unoffered(format!(
+                        "unknown resource template '{}'; call resources/templates/list",
+                        crate::text::escaped(uri, 280)
+                    ))
                 })?;
                 let args: Vec<String> = spec
                     .template
                     .iter()
                     .flat_map(|t| t.variables().map(str::to_string))
                     .collect();
-                (p, registry::resource_entry(uri), args, wit::CompletionRef::Template(uri.clone()))
+                (
+                    p,
+                    registry::resource_entry(uri),
+                    args,
+                    wit::CompletionRef::Template(uri.clone()),
+                )
             }
         };
         if !arguments.iter().any(|a| a == argument) {
@@ -494,9 +527,12 @@ impl PluginHost {
             context,
         };
         let env = self.env(plugin, &entry, deadline, None, None);
-        let out = self.enter(plugin, &format!("completion of '{argument}'"), env, |store, instance| {
-            instance.binance_mcp_plugin().call_complete(store, &request)
-        });
+        let out = self.enter(
+            plugin,
+            &format!("completion of '{argument}'"),
+            env,
+            |store, instance| instance.binance_mcp_plugin().call_complete(store, &request),
+        );
         Ok(out.map(|c| {
             let values: Vec<String> = c
                 .values

@@ -135,7 +135,11 @@ impl Template {
         if names.len() > MAX_TEMPLATE_VARIABLES {
             return Err(format!("at most {MAX_TEMPLATE_VARIABLES} variables"));
         }
-        if names.iter().enumerate().any(|(i, n)| names[..i].contains(n)) {
+        if names
+            .iter()
+            .enumerate()
+            .any(|(i, n)| names[..i].contains(n))
+        {
             return Err("names a variable twice".into());
         }
         Ok(Some(Template { pieces }))
@@ -224,9 +228,7 @@ pub fn check_prompts(declared: Vec<wit::PromptDescriptor>) -> Result<Vec<PromptS
         }
         texts(&what, &p.title, &p.description)?;
         if p.arguments.len() > MAX_PROMPT_ARGUMENTS {
-            return Err(format!(
-                "{what}: at most {MAX_PROMPT_ARGUMENTS} arguments"
-            ));
+            return Err(format!("{what}: at most {MAX_PROMPT_ARGUMENTS} arguments"));
         }
         let mut arguments: Vec<ArgumentSpec> = Vec::new();
         for a in p.arguments {
@@ -371,12 +373,18 @@ mod tests {
         assert_eq!(m.matches("binance://market/BTC/USDT"), None);
         assert_eq!(m.matches("binance://market/BTC?x=1"), None);
         assert_eq!(m.matches("binance://market/BTC%2F"), None);
-        assert_eq!(m.matches(&format!("binance://market/{}", "A".repeat(65))), None);
+        assert_eq!(
+            m.matches(&format!("binance://market/{}", "A".repeat(65))),
+            None
+        );
         assert_eq!(m.matches("binance://other/BTCUSDT"), None);
         let two = t("x://a/{base}/b/{quote}");
         assert_eq!(
             two.matches("x://a/BTC/b/USDT"),
-            Some(vec![("base".into(), "BTC".into()), ("quote".into(), "USDT".into())])
+            Some(vec![
+                ("base".into(), "BTC".into()),
+                ("quote".into(), "USDT".into())
+            ])
         );
         assert_eq!(two.matches("x://a/BTC/b/USDT/"), None);
     }

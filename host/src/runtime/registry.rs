@@ -153,7 +153,10 @@ impl Registry {
                     .collect();
                 let trades = tool.capabilities.contains(&Capability::SpotTrade);
                 let reason = if !stanza.exports.tools {
-                    Some(format!("\"tools\" is not in plugins.{}.exports", stanza.name))
+                    Some(format!(
+                        "\"tools\" is not in plugins.{}.exports",
+                        stanza.name
+                    ))
                 } else if stanza.denies(&tool.name) {
                     Some(format!("in plugins.{}.deny_tools", stanza.name))
                 } else if !missing.is_empty() {
@@ -188,7 +191,9 @@ impl Registry {
             }
             for &i in &resources {
                 let uri = &plugin.resources[i].uri;
-                if let Some(&(_, other, _)) = registry.resource_index.iter().find(|(u, ..)| u == uri) {
+                if let Some(&(_, other, _)) =
+                    registry.resource_index.iter().find(|(u, ..)| u == uri)
+                {
                     return Err(RegistryError::DuplicateOffer {
                         what: format!("resource '{uri}'"),
                         kind: "resources",
@@ -372,7 +377,10 @@ fn offers_served(
     let why = |exported: bool, kind: &str, caps: &BTreeSet<Capability>| {
         let missing: Vec<&str> = caps.difference(&stanza.grants).map(|c| c.name()).collect();
         if !exported {
-            Some(format!("\"{kind}\" is not in plugins.{}.exports", stanza.name))
+            Some(format!(
+                "\"{kind}\" is not in plugins.{}.exports",
+                stanza.name
+            ))
         } else if !missing.is_empty() {
             Some(format!("needs {} (not granted)", missing.join(", ")))
         } else {

@@ -10,7 +10,9 @@ use binance_mcp_plugin::capability::{ACCOUNT_READ, MARKET_DATA};
 use binance_mcp_plugin::exchange::fetch;
 use binance_mcp_plugin::output::{self, Keep};
 use binance_mcp_plugin::portfolio::{self, Valued, VALUE_ASSET};
-use binance_mcp_plugin::{json, schema, Annotations, Exchange, Request, Run, Tool, ToolError, Value};
+use binance_mcp_plugin::{
+    json, schema, Annotations, Exchange, Request, Run, Tool, ToolError, Value,
+};
 
 pub(crate) use portfolio::{account, holdings};
 

@@ -2,9 +2,7 @@
 //! imported `exchange` capability as an [`Exchange`], and the conversions the
 //! [`export_plugin!`](crate::export_plugin) macro calls.
 
-use crate::{
-    ErrorKind, Exchange, Manifest, Method, Plugin, Request, Response, ToolError, Venue,
-};
+use crate::{ErrorKind, Exchange, Manifest, Method, Plugin, Request, Response, ToolError, Venue};
 
 #[doc(hidden)]
 pub mod bindings {

@@ -13,6 +13,7 @@
 pub mod answer;
 pub mod args;
 pub mod book;
+pub mod candles;
 pub mod capability;
 pub mod content;
 pub mod error;
@@ -34,12 +35,12 @@ pub mod writes;
 pub mod guest;
 
 pub use answer::Answer;
-pub use error::{ErrorKind, ToolError};
-pub use exchange::{Exchange, Method, Request, Response, Venue};
 pub use content::{
     Completion, CompletionRef, CompletionRequest, ContentBlock, RenderedPrompt, ResourceContents,
     ResourceRequest,
 };
+pub use error::{ErrorKind, ToolError};
+pub use exchange::{Exchange, Method, Request, Response, Venue};
 pub use manifest::{Annotations, Manifest, ToolDescriptor, Updates};
 pub use tool::{Run, Tool};
 

@@ -112,7 +112,6 @@ pub fn values(ex: &dyn Exchange, held: &[Holding]) -> Result<Vec<Option<Decimal>
         .collect())
 }
 
-
 /// Holdings with their values, most valuable first (unvalued last), and
 /// the total or why nothing is valued.
 pub struct Valued {

@@ -189,12 +189,18 @@ mod tests {
         let ok = render(PROMPTS, &ex, "p", &pairs(&[("symbol", "btcusdt")])).unwrap();
         assert_eq!(ok.description, "BTCUSDT");
         let missing = render(PROMPTS, &ex, "p", &pairs(&[("strategy", "x")])).unwrap_err();
-        assert!(missing.message.contains("'symbol' is required"), "{missing:?}");
+        assert!(
+            missing.message.contains("'symbol' is required"),
+            "{missing:?}"
+        );
         let blank = render(PROMPTS, &ex, "p", &pairs(&[("symbol", "  ")])).unwrap_err();
         assert_eq!(blank.kind, ErrorKind::InvalidArgument);
         let unknown =
             render(PROMPTS, &ex, "p", &pairs(&[("symbol", "X"), ("sym", "y")])).unwrap_err();
-        assert!(unknown.message.contains("unknown argument 'sym'"), "{unknown:?}");
+        assert!(
+            unknown.message.contains("unknown argument 'sym'"),
+            "{unknown:?}"
+        );
         let none = render(PROMPTS, &ex, "q", &[]).unwrap_err();
         assert_eq!(none.kind, ErrorKind::NotPermitted);
     }
