@@ -58,6 +58,9 @@ fn text_of(block: &ContentBlock) -> String {
 }
 
 fn read_text(r: &rmcp::model::ReadResourceResult) -> String {
+    let bytes = serde_json::to_string(r).unwrap().len();
+    eprintln!("resource: {bytes} bytes");
+    assert!(bytes <= 8_000 * 4, "a resource of {bytes} bytes");
     match &r.contents[0] {
         ResourceContents::TextResourceContents { text, .. } => text.clone(),
         other => panic!("not text: {other:?}"),
@@ -82,6 +85,10 @@ async fn prompt(
         params = params.with_arguments(map);
     }
     let r = client.peer().get_prompt(params).await?;
+    // A prompt is a default answer: it fits 8k tokens (4 bytes a token).
+    let bytes = serde_json::to_string(&r).unwrap().len();
+    eprintln!("prompt {name}: {bytes} bytes");
+    assert!(bytes <= 8_000 * 4, "prompt {name} is {bytes} bytes");
     Ok(r.messages
         .iter()
         .map(|m| text_of(&m.content))

@@ -103,6 +103,18 @@ pub fn policy_check(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
                 shown.join(", ")
             }
         ))?;
+        let prompts: Vec<&str> = p.prompts().map(|x| x.name.as_str()).collect();
+        if !prompts.is_empty() {
+            print(&format!("  prompts served ({}): {}", prompts.len(), prompts.join(", ")))?;
+        }
+        let resources: Vec<&str> = p.resources().map(|x| x.uri.as_str()).collect();
+        if !resources.is_empty() {
+            print(&format!(
+                "  resources served ({}): {}",
+                resources.len(),
+                resources.join(", ")
+            ))?;
+        }
         for h in &p.hidden {
             print(&format!("  hidden {}: {}", h.name, h.reason))?;
         }
@@ -207,6 +219,14 @@ pub fn plugin_inspect(config: &Config, file: &Path) -> anyhow::Result<ExitCode> 
             }
         ))?;
     }
+    for x in &i.prompts {
+        needs.extend(x.capabilities.iter().copied());
+        print(&format!("  prompt {}", x.name))?;
+    }
+    for x in &i.resources {
+        needs.extend(x.capabilities.iter().copied());
+        print(&format!("  resource {} ({})", x.uri, x.mime_type))?;
+    }
     let path = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
     let grants: Vec<String> = needs.iter().map(|c| format!("{:?}", c.name())).collect();
     print("\npolicy stanza (review the grants before you paste it):")?;
@@ -215,6 +235,19 @@ pub fn plugin_inspect(config: &Config, file: &Path) -> anyhow::Result<ExitCode> 
     print(&format!("path = {:?}", path.display().to_string()))?;
     print(&format!("sha256 = \"{}\"", i.digest))?;
     print(&format!("grants = [{}]", grants.join(", ")))?;
+    if !i.prompts.is_empty() || !i.resources.is_empty() {
+        let mut exports = Vec::new();
+        if !i.tools.is_empty() {
+            exports.push("\"tools\"");
+        }
+        if !i.prompts.is_empty() {
+            exports.push("\"prompts\"");
+        }
+        if !i.resources.is_empty() {
+            exports.push("\"resources\"");
+        }
+        print(&format!("exports = [{}]", exports.join(", ")))?;
+    }
     print("max_weight_percent = 25")?;
     Ok(ExitCode::SUCCESS)
 }
