@@ -58,6 +58,12 @@ fn cases(symbols: &[String], order_id: &Value) -> Vec<(&'static str, Value, Valu
             json!({"symbol":"BTCUSDT","interval":"1m","limit":1000,"startTime":"2020-01-01"}),
         ),
         (
+            "get_indicators",
+            json!({"symbol":"BTCUSDT"}),
+            json!({"symbol":"BTCUSDT","interval":"1m","limit":1000,"points":100,
+                   "indicators":["sma:20","ema:50","rsi:14","macd:12:26:9","bb:20:2","atr:14","vwap","stoch:14:3:3"]}),
+        ),
+        (
             "get_average_price",
             json!({"symbol":"BTCUSDT"}),
             json!({"symbol":"BTCUSDT"}),
@@ -126,6 +132,13 @@ fn more_cases() -> Vec<(&'static str, Value)> {
         (
             "get_klines",
             json!({"symbol":"BTCUSDT","interval":"1m","limit":1000}),
+        ),
+        // Eight three-column indicators: the widest rows, cut to fit.
+        (
+            "get_indicators",
+            json!({"symbol":"BTCUSDT","limit":1000,"points":100,
+                   "indicators":["macd","macd:5:35:5","macd:8:21:5","macd:3:10:16",
+                                 "bb","bb:20:3","bb:50:2","bb:10:1.5"]}),
         ),
     ]
 }

@@ -81,16 +81,16 @@ mod tests {
         let info = classify(Venue::Spot, Method::Get, "/api/v3/exchangeInfo").unwrap();
         let account = classify(Venue::Spot, Method::Get, "/api/v3/account").unwrap();
         let depth = classify(Venue::Spot, Method::Get, "/api/v3/depth").unwrap();
-        assert!(memoised(&info));
-        assert!(!memoised(&account) && !memoised(&depth));
+        assert!(memoised(info));
+        assert!(!memoised(account) && !memoised(depth));
         let memo = Memo::default();
         let p = vec![("symbol".to_string(), "BTCUSDT".to_string())];
-        assert!(memo.get(&info, &p).is_none());
-        memo.put(&info, &p, &answer("{}"));
-        assert_eq!(memo.get(&info, &p).unwrap().body, "{}");
-        assert!(memo.get(&info, &[]).is_none());
+        assert!(memo.get(info, &p).is_none());
+        memo.put(info, &p, &answer("{}"));
+        assert_eq!(memo.get(info, &p).unwrap().body, "{}");
+        assert!(memo.get(info, &[]).is_none());
         for i in 0..MEMO_ENTRIES + 3 {
-            memo.put(&info, &[("symbol".into(), format!("S{i}"))], &answer("x"));
+            memo.put(info, &[("symbol".into(), format!("S{i}"))], &answer("x"));
         }
         assert!(memo.entries.lock().unwrap().len() <= MEMO_ENTRIES);
     }

@@ -105,7 +105,11 @@ pub fn policy_check(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
         ))?;
         let prompts: Vec<&str> = p.prompts().map(|x| x.name.as_str()).collect();
         if !prompts.is_empty() {
-            print(&format!("  prompts served ({}): {}", prompts.len(), prompts.join(", ")))?;
+            print(&format!(
+                "  prompts served ({}): {}",
+                prompts.len(),
+                prompts.join(", ")
+            ))?;
         }
         let resources: Vec<&str> = p.resources().map(|x| x.uri.as_str()).collect();
         if !resources.is_empty() {

@@ -257,14 +257,16 @@ fn check_plugin(
                     "tools" => &mut e.tools,
                     "prompts" => &mut e.prompts,
                     "resources" => &mut e.resources,
-                    other => return Err(source.error(
-                        at,
-                        format!(
+                    other => {
+                        return Err(source.error(
+                            at,
+                            format!(
                             "{}: unknown export '{}'; the exports are: tools, prompts, resources",
                             key("exports"),
                             other.escape_default()
                         ),
-                    )),
+                        ))
+                    }
                 };
                 if std::mem::replace(flag, true) {
                     return Err(source.error(

@@ -58,6 +58,14 @@ impl RegisteredPlugin {
     }
 }
 
+/// A resource a URI names: its plugin, its spec and the template's bound
+/// variables (none for a fixed URI).
+pub type MatchedResource<'a> = (
+    &'a RegisteredPlugin,
+    &'a ResourceSpec,
+    Vec<(String, String)>,
+);
+
 /// The gate's key for a prompt (tool names cannot hold a ':').
 pub fn prompt_entry(name: &str) -> String {
     format!("prompt:{name}")
@@ -318,10 +326,7 @@ impl Registry {
 
     /// The served resource `uri` names — a fixed URI exactly, else the first
     /// template that matches — with the template's bound variables.
-    pub fn resource(
-        &self,
-        uri: &str,
-    ) -> Option<(&RegisteredPlugin, &ResourceSpec, Vec<(String, String)>)> {
+    pub fn resource(&self, uri: &str) -> Option<MatchedResource<'_>> {
         let spec = |&(_, p, i): &(String, usize, usize)| {
             let plugin = &self.plugins[p];
             (plugin, &plugin.plugin.resources[i])

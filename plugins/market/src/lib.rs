@@ -3,6 +3,7 @@
 //! Every tool takes Binance's own parameter names, returns exact decimal
 //! strings and caps list sizes with an explicit truncation marker.
 
+mod analysis;
 mod book;
 mod history;
 mod info;
@@ -22,6 +23,7 @@ pub const TOOLS: &[Tool] = &[
     book::ORDER_BOOK,
     history::RECENT_TRADES,
     history::KLINES,
+    analysis::INDICATORS,
     tickers::AVERAGE_PRICE,
     live::METRICS,
     live::DEPTH,

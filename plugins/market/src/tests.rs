@@ -89,7 +89,7 @@ fn every_tool_sends_only_public_market_data_requests() {
         let ex = canned("{}");
         let args = match tool.name {
             "get_klines" => r#"{"symbol":"BTCUSDT","interval":"1m"}"#,
-            "get_order_book" | "get_recent_trades" | "get_average_price" => {
+            "get_order_book" | "get_recent_trades" | "get_average_price" | "get_indicators" => {
                 r#"{"symbol":"BTCUSDT"}"#
             }
             _ => "{}",
@@ -262,7 +262,7 @@ fn garbage_from_the_exchange_is_an_error_not_a_panic() {
         for tool in TOOLS {
             let args = match tool.name {
                 "get_klines" => r#"{"symbol":"BTCUSDT","interval":"1m"}"#,
-                "get_order_book" | "get_recent_trades" | "get_average_price" => {
+                "get_order_book" | "get_recent_trades" | "get_average_price" | "get_indicators" => {
                     r#"{"symbol":"BTCUSDT"}"#
                 }
                 _ => "{}",
