@@ -15,6 +15,7 @@ import json
 import sys
 
 from mcp import Client, StdioServerParameters
+from mcp.types import PromptReference
 
 CALLS = {
     "get_server_time": {},
@@ -25,6 +26,7 @@ CALLS = {
     "get_order_book": {"symbol": "BTCUSDT", "limit": 5},
     "get_recent_trades": {"symbol": "BTCUSDT", "limit": 3},
     "get_klines": {"symbol": "BTCUSDT", "interval": "1h", "limit": 2},
+    "get_indicators": {"symbol": "BTCUSDT", "indicators": ["rsi:14", "bb:20:2"]},
     "get_average_price": {"symbol": "BTCUSDT"},
     "get_orderbook_metrics": {"symbol": "BTCUSDT"},
     "get_orderbook_depth": {"symbol": "BTCUSDT", "levels": 5},
@@ -54,6 +56,20 @@ async def session(binary, mode):
         # In sim mode without keys the host signs with the simulator's test keys.
         acct = await client.call_tool("get_account_info", {})
         check(f"[{mode}] get_account_info (signed)", not acct.is_error and acct.structured_content is not None, str(acct)[:300])
+        # Prompts, resources and completion, as this SDK parses them.
+        prompts = await client.list_prompts()
+        pnames = [p.name for p in prompts.prompts]
+        check(f"[{mode}] prompts/list", {"trading_analysis", "portfolio_risk", "market_health_check"} <= set(pnames), str(pnames))
+        got = await client.get_prompt("trading_analysis", {"symbol": "BTCUSDT"})
+        text = got.messages[0].content.text if got.messages else ""
+        check(f"[{mode}] prompts/get trading_analysis", "RSI(14)" in text and "Last price" in text, text[:300])
+        templates = await client.list_resource_templates()
+        check(f"[{mode}] resources/templates/list", any(t.uri_template == "binance://market/{symbol}" for t in templates.resource_templates), str(templates)[:300])
+        read = await client.read_resource("binance://market/ETHUSDT")
+        body = read.contents[0].text if read.contents else ""
+        check(f"[{mode}] resources/read market", body.startswith("# ETHUSDT market"), body[:300])
+        done = await client.complete(PromptReference(type="ref/prompt", name="trading_analysis"), {"name": "symbol", "value": "ETH"})
+        check(f"[{mode}] completion/complete symbol", "ETHUSDT" in done.completion.values, str(done)[:300])
         bad = await client.call_tool("get_ticker_price", {"symbol": "NOPE"})
         body = json.loads(bad.content[0].text) if bad.content else {}
         check(f"[{mode}] invalid symbol is a tool error", bad.is_error and body.get("binance_code") == -1121, str(bad)[:300])

@@ -65,6 +65,9 @@ pub struct ToolSpec {
     pub open_world: bool,
     /// What the tool declared it needs.
     pub capabilities: BTreeSet<Capability>,
+    /// What it uses when granted and does without otherwise (declared
+    /// `name?`: a chart's fill markers need `account-read`).
+    pub optional: BTreeSet<Capability>,
 }
 
 /// A plugin's component: embedded in the binary, or a file.
@@ -462,7 +465,12 @@ fn check_tools(
         let output_schema = object_schema(&t.output_schema)
             .map_err(|e| format!("tool '{name}' output schema: {e}"))?;
         let mut capabilities = BTreeSet::new();
+        let mut optional = BTreeSet::new();
         for c in &t.capabilities {
+            let (c, wanted) = match c.strip_suffix('?') {
+                Some(base) => (base, &mut optional),
+                None => (c.as_str(), &mut capabilities),
+            };
             let Some(cap) = Capability::from_name(c) else {
                 return Err(format!(
                     "tool '{name}' needs capability '{}', which this host does not know (it knows {}): the plugin was built for another release",
@@ -470,8 +478,9 @@ fn check_tools(
                     Capability::names()
                 ));
             };
-            capabilities.insert(cap);
+            wanted.insert(cap);
         }
+        optional.retain(|c| !capabilities.contains(c));
         tools.push(ToolSpec {
             name: t.name,
             title: t.title,
@@ -483,6 +492,7 @@ fn check_tools(
             idempotent: t.annotations.idempotent,
             open_world: t.annotations.open_world,
             capabilities,
+            optional,
         });
     }
     Ok(tools)

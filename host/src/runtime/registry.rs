@@ -255,10 +255,18 @@ impl Registry {
                 let tools = p
                     .shown()
                     .map(|t| {
+                        // An optional capability reaches its endpoints only
+                        // when the plugin is granted it.
+                        let optional = t.optional.intersection(&p.grants).copied();
                         (
                             t.name.clone(),
                             ToolPermissions {
-                                capabilities: t.capabilities.clone(),
+                                capabilities: t
+                                    .capabilities
+                                    .iter()
+                                    .copied()
+                                    .chain(optional)
+                                    .collect(),
                                 read_only: t.read_only,
                             },
                         )

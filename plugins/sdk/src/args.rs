@@ -195,6 +195,45 @@ impl Args {
         }
     }
 
+    /// An optional list of 1..=`max` strings: a JSON array of strings, or
+    /// one string of comma-separated items (models write both). Items are
+    /// trimmed; empty ones are dropped.
+    pub fn strings(&self, name: &str, max: usize) -> Result<Option<Vec<String>>, ToolError> {
+        let example = "[\"a\",\"b\"]";
+        let items: Vec<String> = match self.get(name) {
+            None => return Ok(None),
+            Some(Value::String(s)) => s.split(',').map(|x| x.trim().to_string()).collect(),
+            Some(Value::Array(list)) => list
+                .iter()
+                .map(|v| {
+                    v.as_str().map(|x| x.trim().to_string()).ok_or_else(|| {
+                        ToolError::invalid(
+                            name,
+                            format!("must hold only strings (got {v})"),
+                            example,
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+            Some(other) => {
+                return Err(ToolError::invalid(
+                    name,
+                    format!("must be an array of strings (got {other})"),
+                    example,
+                ))
+            }
+        };
+        let items: Vec<String> = items.into_iter().filter(|x| !x.is_empty()).collect();
+        if items.is_empty() || items.len() > max {
+            return Err(ToolError::invalid(
+                name,
+                format!("must hold 1 to {max} items (got {})", items.len()),
+                example,
+            ));
+        }
+        Ok(Some(items))
+    }
+
     /// An optional string that must be one of `allowed` (exact match).
     pub fn one_of(&self, name: &str, allowed: &[&str]) -> Result<Option<String>, ToolError> {
         match self.get(name) {
@@ -392,5 +431,23 @@ mod tests {
             assert_eq!(e.kind, ErrorKind::InvalidArgument, "{bad}");
             assert!(e.message.contains("startTime"), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn string_lists_take_arrays_or_comma_text() {
+        let a = Args::parse(
+            r#"{"x":["sma:20"," bb:20:2 "],"y":"a, b,,c","z":[1],"w":[]}"#,
+            &["x", "y", "z", "w"],
+        )
+        .unwrap();
+        assert_eq!(
+            a.strings("x", 4).unwrap().unwrap(),
+            vec!["sma:20", "bb:20:2"]
+        );
+        assert_eq!(a.strings("y", 4).unwrap().unwrap(), vec!["a", "b", "c"]);
+        assert!(a.strings("y", 2).is_err());
+        assert!(a.strings("z", 4).is_err());
+        assert!(a.strings("w", 4).is_err());
+        assert_eq!(a.strings("missing", 4).unwrap(), None);
     }
 }

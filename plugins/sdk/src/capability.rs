@@ -22,6 +22,11 @@ pub const MARKET_DATA: &str = "market-data";
 /// `/api/v3/order`, `/api/v3/account/commission`.
 pub const ACCOUNT_READ: &str = "account-read";
 
+/// [`ACCOUNT_READ`] as an optional capability: the tool is listed without
+/// it and reaches the account's endpoints only when the plugin is granted
+/// it (any name ending in `?` is optional this way).
+pub const ACCOUNT_READ_IF_GRANTED: &str = "account-read?";
+
 /// Signed wallet reads: `GET /sapi/v1/accountSnapshot`,
 /// `/sapi/v1/capital/deposit/hisrec`, `/sapi/v1/capital/withdraw/history`,
 /// `/sapi/v1/asset/transfer`.

@@ -56,6 +56,7 @@ const calls = {
   get_order_book: { symbol: "BTCUSDT", limit: 5 },
   get_recent_trades: { symbol: "BTCUSDT", limit: 3 },
   get_klines: { symbol: "BTCUSDT", interval: "1h", limit: 2, startTime: "2020-01-01" },
+  get_indicators: { symbol: "BTCUSDT", indicators: ["macd", "atr:14", "vwap"] },
   get_average_price: { symbol: "BTCUSDT" },
   get_orderbook_metrics: { symbol: "BTCUSDT" },
   get_orderbook_depth: { symbol: "BTCUSDT", levels: 5 },
@@ -113,6 +114,24 @@ try {
 const listed = new Set(tools.map((t) => t.name));
 const called = new Set([...Object.keys(calls), "get_order"]);
 check("every listed tool was called", [...listed].every((n) => called.has(n)), [...listed].filter((n) => !called.has(n)).join(","));
+
+// Prompts, resources and completion through this SDK's own schemas.
+try {
+  const { prompts } = await client.listPrompts();
+  check("prompts/list", ["trading_analysis", "portfolio_risk", "market_health_check"].every((n) => prompts.some((p) => p.name === n)), JSON.stringify(prompts).slice(0, 300));
+  const p = await client.getPrompt({ name: "market_health_check", arguments: { symbol: "BTCUSDT" } });
+  check("prompts/get market_health_check", p.messages[0]?.content?.text?.includes("Market health check: BTCUSDT"), JSON.stringify(p).slice(0, 300));
+  const risk = await client.getPrompt({ name: "portfolio_risk", arguments: {} });
+  check("prompts/get portfolio_risk embeds a resource", risk.messages[0]?.content?.type === "resource", JSON.stringify(risk).slice(0, 300));
+  const { resources } = await client.listResources();
+  check("resources/list", resources.some((r) => r.uri === "binance://account/balances"), JSON.stringify(resources).slice(0, 300));
+  const r = await client.readResource({ uri: "binance://account/balances" });
+  check("resources/read balances", r.contents[0]?.text?.includes("| Asset | Free |"), JSON.stringify(r).slice(0, 300));
+  const c = await client.complete({ ref: { type: "ref/resource", uri: "binance://market/{symbol}" }, argument: { name: "symbol", value: "BTC" } });
+  check("completion/complete", c.completion.values.includes("BTCUSDT"), JSON.stringify(c).slice(0, 300));
+} catch (e) {
+  check("prompts and resources", false, String(e).slice(0, 300));
+}
 
 await client.close();
 console.log(`${passed} passed, ${failed} failed`);
