@@ -105,7 +105,7 @@ fn indicators(ex: &dyn Exchange, args: &str) -> Result<Answer, ToolError> {
     let points = a
         .integer("points", 1, MAX_POINTS)?
         .unwrap_or(DEFAULT_POINTS) as usize;
-    let specs = specs(args)?;
+    let specs = specs(&a)?;
     // Refused before the request when the answer is known: no weight spent.
     for spec in &specs {
         let needed = spec.warmup();
@@ -183,32 +183,11 @@ fn indicators(ex: &dyn Exchange, args: &str) -> Result<Answer, ToolError> {
 /// for this one member. A single string is accepted too, its specs
 /// separated by commas (`"rsi,macd"`), since models often send a list that
 /// way; no form contains a comma.
-fn specs(args: &str) -> Result<Vec<Spec>, ToolError> {
-    let example = "[\"rsi:14\",\"macd:12:26:9\",\"bb:20:2\"]";
-    let bad = |problem: String| ToolError::invalid("indicators", problem, example);
-    let value: Value = match args.trim() {
-        "" => Value::Null,
-        text => serde_json::from_str(text).unwrap_or(Value::Null),
+fn specs(args: &Args) -> Result<Vec<Spec>, ToolError> {
+    let texts: Vec<String> = match args.strings("indicators", MAX_INDICATORS)? {
+        Some(list) => list,
+        None => DEFAULT_INDICATORS.iter().map(|s| s.to_string()).collect(),
     };
-    let texts: Vec<String> = match value.get("indicators") {
-        None | Some(Value::Null) => DEFAULT_INDICATORS.iter().map(|s| s.to_string()).collect(),
-        Some(Value::String(s)) => s.split(',').map(str::to_string).collect(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|i| {
-                i.as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| bad(format!("must hold only strings (got {i})")))
-            })
-            .collect::<Result<_, _>>()?,
-        Some(other) => return Err(bad(format!("must be an array of strings (got {other})"))),
-    };
-    if texts.is_empty() || texts.len() > MAX_INDICATORS {
-        return Err(bad(format!(
-            "must hold 1 to {MAX_INDICATORS} indicators (got {})",
-            texts.len()
-        )));
-    }
     let mut specs: Vec<Spec> = Vec::with_capacity(texts.len());
     for text in &texts {
         let spec = Spec::parse(text).map_err(|e| invalid_spec(&e))?;
