@@ -64,6 +64,12 @@ fn cases(symbols: &[String], order_id: &Value) -> Vec<(&'static str, Value, Valu
                    "indicators":["sma:20","ema:50","rsi:14","macd:12:26:9","bb:20:2","atr:14","vwap","stoch:14:3:3"]}),
         ),
         (
+            "get_chart",
+            json!({"symbol":"BTCUSDT"}),
+            json!({"symbol":"BTCUSDT","interval":"1m","limit":500,"width":1600,"height":1000,
+                   "overlays":["sma:20","ema:50","bb:20:2","bb:50:3","volume","fills"]}),
+        ),
+        (
             "get_average_price",
             json!({"symbol":"BTCUSDT"}),
             json!({"symbol":"BTCUSDT"}),
@@ -163,7 +169,28 @@ async fn answer_bytes(client: &Client, s: &Schemas, tool: &str, args: &Value) ->
         .structured_content
         .as_ref()
         .map_or(0, |v| v.to_string().len());
-    text + structured
+    text + structured + image_equivalent(&result)
+}
+
+/// An image's cost in the same 4-bytes-a-token units: clients count an
+/// image by its pixels (Anthropic: width × height / 750 tokens), not by its
+/// base64. Read from the PNG's IHDR.
+fn image_equivalent(result: &rmcp::model::CallToolResult) -> usize {
+    use base64::Engine as _;
+    result
+        .content
+        .iter()
+        .filter_map(|c| c.as_image())
+        .map(|i| {
+            let png = base64::engine::general_purpose::STANDARD
+                .decode(&i.data)
+                .expect("base64 image");
+            assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
+            let w = u32::from_be_bytes(png[16..20].try_into().unwrap()) as usize;
+            let h = u32::from_be_bytes(png[20..24].try_into().unwrap()) as usize;
+            w * h / 750 * 4
+        })
+        .sum()
 }
 
 #[tokio::test]

@@ -184,7 +184,7 @@ fn indicators(ex: &dyn Exchange, args: &str) -> Result<Answer, ToolError> {
 /// separated by commas (`"rsi,macd"`), since models often send a list that
 /// way; no form contains a comma.
 fn specs(args: &Args) -> Result<Vec<Spec>, ToolError> {
-    let texts: Vec<String> = match args.strings("indicators", MAX_INDICATORS)? {
+    let texts: Vec<String> = match args.strings("indicators", 1, MAX_INDICATORS)? {
         Some(list) => list,
         None => DEFAULT_INDICATORS.iter().map(|s| s.to_string()).collect(),
     };

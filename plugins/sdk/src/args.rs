@@ -195,10 +195,15 @@ impl Args {
         }
     }
 
-    /// An optional list of 1..=`max` strings: a JSON array of strings, or
+    /// An optional list of `min..=max` strings: a JSON array of strings, or
     /// one string of comma-separated items (models write both). Items are
     /// trimmed; empty ones are dropped.
-    pub fn strings(&self, name: &str, max: usize) -> Result<Option<Vec<String>>, ToolError> {
+    pub fn strings(
+        &self,
+        name: &str,
+        min: usize,
+        max: usize,
+    ) -> Result<Option<Vec<String>>, ToolError> {
         let example = "[\"a\",\"b\"]";
         let items: Vec<String> = match self.get(name) {
             None => return Ok(None),
@@ -224,10 +229,10 @@ impl Args {
             }
         };
         let items: Vec<String> = items.into_iter().filter(|x| !x.is_empty()).collect();
-        if items.is_empty() || items.len() > max {
+        if items.len() < min || items.len() > max {
             return Err(ToolError::invalid(
                 name,
-                format!("must hold 1 to {max} items (got {})", items.len()),
+                format!("must hold {min} to {max} items (got {})", items.len()),
                 example,
             ));
         }
@@ -441,13 +446,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            a.strings("x", 4).unwrap().unwrap(),
+            a.strings("x", 1, 4).unwrap().unwrap(),
             vec!["sma:20", "bb:20:2"]
         );
-        assert_eq!(a.strings("y", 4).unwrap().unwrap(), vec!["a", "b", "c"]);
-        assert!(a.strings("y", 2).is_err());
-        assert!(a.strings("z", 4).is_err());
-        assert!(a.strings("w", 4).is_err());
-        assert_eq!(a.strings("missing", 4).unwrap(), None);
+        assert_eq!(a.strings("y", 1, 4).unwrap().unwrap(), vec!["a", "b", "c"]);
+        assert!(a.strings("y", 1, 2).is_err());
+        assert!(a.strings("z", 1, 4).is_err());
+        assert!(a.strings("w", 1, 4).is_err());
+        assert_eq!(a.strings("w", 0, 4).unwrap(), Some(vec![]));
+        assert_eq!(a.strings("missing", 1, 4).unwrap(), None);
     }
 }

@@ -78,6 +78,7 @@ const calls = {
   get_futures_open_orders: {},
   get_futures_income: {},
   get_liquidation_history: {},
+  get_chart: { symbol: "BTCUSDT", limit: 30 },
 };
 /** Deep equality of parsed JSON, object member order aside. */
 function sameJson(a, b) {
@@ -99,7 +100,8 @@ for (const [name, args] of Object.entries(calls)) {
     const r = await client.callTool({ name, arguments: args });
     const same = !r.isError && sameJson(JSON.parse(r.content[0].text), r.structuredContent);
     results[name] = r.structuredContent;
-    check(name, !r.isError && r.structuredContent !== undefined && same, JSON.stringify(r).slice(0, 300));
+    const imageOk = name !== "get_chart" || (r.content[1]?.type === "image" && r.content[1]?.mimeType === "image/png" && Buffer.from(r.content[1].data, "base64").subarray(1, 4).toString() === "PNG");
+    check(name, !r.isError && r.structuredContent !== undefined && same && imageOk, JSON.stringify(r).slice(0, 300));
   } catch (e) {
     check(name, false, String(e).slice(0, 300));
   }
