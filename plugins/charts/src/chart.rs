@@ -106,17 +106,6 @@ fn f(d: Decimal) -> f64 {
     d.to_string().parse().unwrap_or(f64::NAN)
 }
 
-fn candle(k: &Kline) -> Candle {
-    Candle {
-        open_time: k.open_time,
-        open: k.open,
-        high: k.high,
-        low: k.low,
-        close: k.close,
-        volume: k.volume,
-    }
-}
-
 /// A series' column as drawable points.
 fn points(rows: &[Option<Vec<Decimal>>], column: usize) -> Vec<Option<f64>> {
     rows.iter()
@@ -186,7 +175,7 @@ fn chart(ex: &dyn Exchange, args: &str) -> Result<Answer, ToolError> {
             "\"BTCUSDT\"",
         ));
     };
-    let input: Vec<Candle> = klines.iter().map(candle).collect();
+    let input: Vec<Candle> = klines.iter().map(Kline::candle).collect();
     let mut spec = ChartSpec::new(
         format!("{symbol} {interval}"),
         klines

@@ -130,7 +130,7 @@ fn indicators(ex: &dyn Exchange, args: &str) -> Result<Answer, ToolError> {
     }
 
     let klines = fetch_klines(ex, &symbol, &interval, limit)?;
-    let candles: Vec<Candle> = klines.iter().map(candle).collect();
+    let candles: Vec<Candle> = klines.iter().map(Kline::candle).collect();
     let mut series = Vec::with_capacity(specs.len());
     for spec in &specs {
         let computed = spec.compute(&candles).map_err(|e| match e {
@@ -243,18 +243,6 @@ fn too_short(
             json!({ "argument": "limit", "example": needed.to_string() }),
         )),
         ..ToolError::new(ErrorKind::InvalidArgument, e.to_string(), recovery)
-    }
-}
-
-/// A kline as the indicators read it.
-fn candle(k: &Kline) -> Candle {
-    Candle {
-        open_time: k.open_time,
-        open: k.open,
-        high: k.high,
-        low: k.low,
-        close: k.close,
-        volume: k.volume,
     }
 }
 
@@ -456,7 +444,7 @@ mod tests {
         let args = json!({"symbol":"ETHUSDT","limit":120,"points":3,"indicators":forms});
         let out = run(&ex, &args.to_string()).unwrap();
         let ks = fetch_klines(&CannedExchange::always(&body), "X", "1h", 120).unwrap();
-        let candles: Vec<Candle> = ks.iter().map(candle).collect();
+        let candles: Vec<Candle> = ks.iter().map(Kline::candle).collect();
         // Closes on a 0.01 tick (written with 8 places): 4 places shown.
         assert_eq!(price_dp(&ks), 4);
         for (form, got) in forms.iter().zip(out["indicators"].as_array().unwrap()) {

@@ -138,7 +138,7 @@ pub fn trend(
     count: usize,
 ) -> Result<Trend, ToolError> {
     let candles = fetch_klines(ex, symbol, interval, count)?;
-    let input: Vec<Candle> = candles.iter().map(candle).collect();
+    let input: Vec<Candle> = candles.iter().map(Kline::candle).collect();
     let mut indicators = Vec::new();
     for text in TREND_SPECS {
         let spec = Spec::parse(text).map_err(|e| {
@@ -159,18 +159,6 @@ pub fn trend(
         candles,
         indicators,
     })
-}
-
-/// A kline as the indicator library's candle.
-pub fn candle(k: &Kline) -> Candle {
-    Candle {
-        open_time: k.open_time,
-        open: k.open,
-        high: k.high,
-        low: k.low,
-        close: k.close,
-        volume: k.volume,
-    }
 }
 
 /// Display text of a decimal: at most `dp` places, no trailing zeros.

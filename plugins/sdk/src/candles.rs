@@ -32,6 +32,20 @@ pub struct Kline {
     pub close_time: i64,
 }
 
+impl Kline {
+    /// The candle the indicator library computes on.
+    pub fn candle(&self) -> binance_mcp_indicators::Candle {
+        binance_mcp_indicators::Candle {
+            open_time: self.open_time,
+            open: self.open,
+            high: self.high,
+            low: self.low,
+            close: self.close,
+            volume: self.volume,
+        }
+    }
+}
+
 /// A kline row as Binance writes it (twelve fields; the last is unused).
 type Row<'a> = (
     i64,
