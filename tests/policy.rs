@@ -407,10 +407,15 @@ async fn tool_names(raw: &mut Raw, id: i64) -> Vec<String> {
 
 /// Wait up to `wait` for `notifications/tools/list_changed`.
 async fn list_changed(raw: &mut Raw, wait: Duration) -> bool {
+    notified(raw, "notifications/tools/list_changed", wait).await
+}
+
+/// Wait up to `wait` for a notification `method`.
+async fn notified(raw: &mut Raw, method: &str, wait: Duration) -> bool {
     let until = Instant::now() + wait;
     while let Some(left) = until.checked_duration_since(Instant::now()) {
         match raw.next_within(left).await {
-            Some(m) if m["method"] == "notifications/tools/list_changed" => return true,
+            Some(m) if m["method"] == method => return true,
             Some(_) => continue,
             None => return false,
         }
@@ -456,6 +461,16 @@ async fn sighup_and_file_changes_apply_a_valid_policy_and_keep_the_old_on_an_inv
         list_changed(&mut raw, Duration::from_secs(10)).await,
         "no list_changed"
     );
+    // The prompts and resources a policy serves may change with it too.
+    for method in [
+        "notifications/prompts/list_changed",
+        "notifications/resources/list_changed",
+    ] {
+        assert!(
+            notified(&mut raw, method, Duration::from_secs(5)).await,
+            "no {method}"
+        );
+    }
     let after = tool_names(&mut raw, 2).await;
     assert!(
         !after.contains(&"get_ticker_price".to_string()),

@@ -297,7 +297,66 @@ async fn main() {
         pct(&first, 0.5).as_secs_f64() / warm_ticker.as_secs_f64()
     );
     live(&mut raw, &sim, &mut id).await;
+    computed(&mut raw, &mut id).await;
     raw.finish(Duration::from_secs(10)).await;
+}
+
+/// Answers computed in the sandbox from candles (indicators, a chart, a
+/// prompt that embeds both): the whole MCP call, p50/p99 over 60 calls each
+/// (the exchange's part is one or a few loopback requests).
+async fn computed(raw: &mut Raw, id: &mut i64) {
+    let cases = [
+        (
+            "get_indicators (200 candles, RSI MACD BB)",
+            "tools/call",
+            json!({"name":"get_indicators","arguments":{"symbol":"BTCUSDT","limit":200}}),
+        ),
+        (
+            "get_chart (200 candles, 1000x600, SMA 20/50, volume)",
+            "tools/call",
+            json!({"name":"get_chart","arguments":{"symbol":"BTCUSDT","limit":200}}),
+        ),
+        (
+            "prompts/get trading_analysis",
+            "prompts/get",
+            json!({"name":"trading_analysis","arguments":{"symbol":"BTCUSDT"}}),
+        ),
+        (
+            "resources/read binance://market/BTCUSDT",
+            "resources/read",
+            json!({"uri":"binance://market/BTCUSDT"}),
+        ),
+    ];
+    println!("| computed | p50 | p99 | answer bytes |");
+    println!("|---|---|---|---|");
+    for (label, method, params) in cases {
+        let mut times = Vec::new();
+        let mut bytes = 0;
+        for i in 0..65 {
+            *id += 1;
+            let t = Instant::now();
+            raw.send(&json!({"jsonrpc":"2.0","id":*id,"method":method,"params":params}))
+                .await;
+            let line = raw
+                .line_within(Duration::from_secs(30))
+                .await
+                .expect("an answer");
+            let took = t.elapsed();
+            let m: Value = serde_json::from_str(&line).expect("JSON-RPC");
+            assert!(m.get("error").is_none(), "{label}: {m}");
+            assert_ne!(m["result"]["isError"], true, "{label}: {m}");
+            if i >= 5 {
+                times.push(took);
+            }
+            bytes = line.len();
+        }
+        times.sort();
+        println!(
+            "| {label} | {:.2} ms | {:.2} ms | {bytes} |",
+            ms(pct(&times, 0.5)),
+            ms(pct(&times, 0.99))
+        );
+    }
 }
 
 /// Calls answered from BTCUSDT's live book (and its last trade): the whole

@@ -103,7 +103,10 @@ impl McpServer {
                             tracing::debug!(error = %e, "could not send tools/list_changed; the client is gone");
                             return;
                         }
-                        tracing::info!("told the client the tool list changed");
+                        // A policy may serve other prompts and resources too.
+                        let _ = peer.notify_prompt_list_changed().await;
+                        let _ = peer.notify_resource_list_changed().await;
+                        tracing::info!("told the client the tool, prompt and resource lists changed");
                     }
                 }
             }
@@ -274,8 +277,10 @@ impl ServerHandler for McpServer {
             .enable_tool_list_changed()
             .enable_logging()
             .enable_prompts()
+            .enable_prompts_list_changed()
             .enable_resources()
             .enable_resources_subscribe()
+            .enable_resources_list_changed()
             .enable_completions()
             .build();
         ServerConfig::new(capabilities)
@@ -316,6 +321,8 @@ impl ServerHandler for McpServer {
     ) -> Option<rmcp::model::SubscriptionFilter> {
         let mut accepted = rmcp::model::SubscriptionFilter::default();
         accepted.tools_list_changed = requested.tools_list_changed;
+        accepted.prompts_list_changed = requested.prompts_list_changed;
+        accepted.resources_list_changed = requested.resources_list_changed;
         // Resources the policy serves, up to the session bound.
         let registry = self.host.registry();
         let uris: Vec<String> = requested
@@ -352,11 +359,23 @@ impl ServerHandler for McpServer {
                     if changed.is_err() {
                         return Ok(());
                     }
-                    if context.accepted().tools_list_changed == Some(true) {
-                        if let Err(e) = context.sink().notify_tool_list_changed().await {
-                            tracing::debug!(error = %e, "could not send tools/list_changed on a subscription");
-                            return Ok(());
+                    let accepted = context.accepted();
+                    let sink = context.sink();
+                    let sent = async {
+                        if accepted.tools_list_changed == Some(true) {
+                            sink.notify_tool_list_changed().await?;
                         }
+                        if accepted.prompts_list_changed == Some(true) {
+                            sink.notify_prompt_list_changed().await?;
+                        }
+                        if accepted.resources_list_changed == Some(true) {
+                            sink.notify_resource_list_changed().await?;
+                        }
+                        Ok::<(), rmcp::service::SubscriptionSendError>(())
+                    };
+                    if let Err(e) = sent.await {
+                        tracing::debug!(error = %e, "could not send a list change on a subscription");
+                        return Ok(());
                     }
                 }
             }
