@@ -16,11 +16,8 @@ pub const TRADES_CAP: usize = 500;
 /// Most candles one answer lists (a row is about 115 bytes).
 pub const KLINES_CAP: usize = 300;
 
-/// Every kline interval Binance accepts, shortest first.
-pub const INTERVALS: &[&str] = &[
-    "1s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w",
-    "1M",
-];
+/// Every kline interval Binance accepts (the SDK's one list).
+pub use binance_mcp_plugin::candles::INTERVALS;
 
 /// The columns of `get_recent_trades`' rows.
 const TRADE_COLUMNS: &[&str] = &["id", "time", "price", "qty", "quoteQty", "isBuyerMaker"];
